@@ -1,0 +1,127 @@
+# healthkiosk: one Makefile for the programs, the tests, the benchmarks and the install.
+#
+#   make            every program into build/bin/
+#   make test       install missing test packages, build with ASan+UBSan, run every suite
+#   make run        install missing packages, build, start the demo station (tests/demo/run.sh)
+#   make bench      benchmarks, figures to stdout and docs/
+#   make fuzz       long libFuzzer runs (clang)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make format     clang-format every C file; make format-check is what CI runs
+#
+# Cross build for the Pi: make CC=aarch64-linux-gnu-gcc PKG_CONFIG=aarch64-linux-gnu-pkg-config
+
+CC          ?= cc
+PKG_CONFIG  ?= pkg-config
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BUILD       ?= build
+
+PKGS        := sdl2 SDL2_ttf libqrencode zbar sqlite3 libcrypto jansson libcurl libmicrohttpd libpng
+TEST_PKGS   := cmocka
+
+# Evaluated once per make invocation, and only when a target needs them (so `make deps`
+# works on a machine without the -dev packages).
+pkg_cflags   = $(eval pkg_cflags := $$(shell $(PKG_CONFIG) --cflags $(PKGS)))$(pkg_cflags)
+pkg_libs     = $(eval pkg_libs := $$(shell $(PKG_CONFIG) --libs $(PKGS)))$(pkg_libs)
+test_cflags  = $(eval test_cflags := $$(shell $(PKG_CONFIG) --cflags $(TEST_PKGS)))$(test_cflags)
+test_libs    = $(eval test_libs := $$(shell $(PKG_CONFIG) --libs $(TEST_PKGS)))$(test_libs)
+
+WARN        := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+               -Wformat=2 -Wvla
+CFLAGS      ?= -O2 -g
+SAN_FLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=all
+ALL_CFLAGS   = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. $(pkg_cflags)
+LDLIBS_ALL   = $(pkg_libs) -lm -lpthread
+
+# Sources: every .c under these folders goes into one static library; each program is
+# the .c files of its own folder linked against it.
+LIB_DIRS    := app/core app/store app/sync app/ui drivers/camera drivers/scanner \
+               drivers/printer drivers/board
+LIB_SRC     := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
+PROGRAMS    := $(notdir $(patsubst %/,%,$(dir $(wildcard app/kiosk/*.c app/stationd/*.c app/stationctl/*.c))))
+PROGRAMS    := $(sort $(PROGRAMS))
+UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+TOOL_SRC    := $(wildcard tests/tools/*.c)
+
+# Two configurations share the rules below: the release build in $(BUILD)/ and the
+# sanitizer build for tests in $(BUILD)/san/.
+define config
+$(1)/obj/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) $(2) -MMD -MP -c $$< -o $$@
+
+$(1)/libhk.a: $$(LIB_SRC:%.c=$(1)/obj/%.o)
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && $$(AR) rcs $$@ $$^
+
+$(1)/bin/%: $(1)/libhk.a $$$$(addprefix $(1)/obj/,$$$$(addsuffix .o,$$$$(basename $$$$(wildcard app/$$$$*/*.c))))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $(2) -o $$@ $$(filter %.o,$$^) $(1)/libhk.a $$(LDLIBS_ALL)
+
+$(1)/tools/%: $(1)/obj/tests/tools/%.o $(1)/libhk.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $(2) -o $$@ $$< $(1)/libhk.a $$(LDLIBS_ALL)
+
+-include $$(shell find $(1)/obj -name '*.d' 2>/dev/null)
+endef
+
+.SECONDEXPANSION:
+.SECONDARY:
+$(eval $(call config,$(BUILD),))
+$(eval $(call config,$(BUILD)/san,$(SAN_FLAGS)))
+
+$(BUILD)/san/tests/%: $(BUILD)/san/obj/tests/unit/%.o $(BUILD)/san/libhk.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) -o $@ $< $(BUILD)/san/libhk.a $(LDLIBS_ALL) $(test_libs)
+
+$(BUILD)/san/obj/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(test_cflags) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+
+.PHONY: all test check run bench fuzz install clean format format-check deps deps-test \
+        san-programs
+.DEFAULT_GOAL := all
+
+all: $(PROGRAMS:%=$(BUILD)/bin/%) $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+
+deps:
+	@rootfs/install-deps.sh build
+deps-test:
+	@rootfs/install-deps.sh build test run
+
+san-programs: $(PROGRAMS:%=$(BUILD)/san/bin/%) $(TOOL_SRC:tests/tools/%.c=$(BUILD)/san/tools/%)
+san-tests: $(UNIT_SRC:tests/unit/%.c=$(BUILD)/san/tests/%)
+
+# `make test` installs what is missing, then builds and runs in a fresh make so that
+# pkg-config sees the packages just installed.
+test: deps-test
+	@$(MAKE) --no-print-directory check
+
+check: san-programs san-tests all
+	@BUILD=$(BUILD) tests/run.sh
+
+run: deps-test
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) tests/demo/run.sh
+
+bench: deps-test
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) tests/bench/run.sh
+
+fuzz: deps-test
+	@BUILD=$(BUILD) tests/fuzz/run.sh long
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/healthkiosk
+	install -m 0755 $(PROGRAMS:%=$(BUILD)/bin/%) $(DESTDIR)$(PREFIX)/bin/
+	cp -R assets/. $(DESTDIR)$(PREFIX)/share/healthkiosk/
+
+clean:
+	rm -rf $(BUILD)
+
+C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(C_FILES)
+format-check:
+	clang-format --dry-run --Werror $(C_FILES)

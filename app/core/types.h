@@ -1,0 +1,89 @@
+/* app/core/types.h: the vocabulary every part of the project shares: categories, risk
+ * colours, room states, refusal reasons, and calendar days. Pure: no I/O, no clock. */
+#ifndef HK_CORE_TYPES_H
+#define HK_CORE_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Why a person is in quarantine; decides the term (see policy.h). */
+enum category {
+	CATEGORY_INBOUND,           /* arrived from abroad through a port or airport */
+	CATEGORY_CLOSE_CONTACT,     /* 密接 */
+	CATEGORY_SECONDARY_CONTACT, /* 次密接 */
+	CATEGORY_COUNT
+};
+
+/* Risk level set at intake and by the station's doctors. Ordered: higher is more care. */
+enum risk {
+	RISK_GREEN,  /* 正常关注 normal */
+	RISK_YELLOW, /* 持续关注 continuous attention */
+	RISK_ORANGE, /* 重点关注 key attention */
+	RISK_RED,    /* 特别关注 special attention */
+	RISK_COUNT
+};
+
+enum room_state {
+	ROOM_FREE,
+	ROOM_OCCUPIED,
+	ROOM_CLEANING,
+	ROOM_BLOCKED,
+	ROOM_STATE_COUNT
+};
+
+/* Every refusal or fault that can reach a person or the staff log. The stable code string
+ * (reason_code()) keys the translated texts in assets/strings/ and the log lines. */
+enum reason {
+	REASON_OK = 0,
+	REASON_NOT_HEALTH_CODE,     /* the scanned text is not a health code at all */
+	REASON_UNSUPPORTED_VERSION, /* a health code of a version we do not read */
+	REASON_MALFORMED,           /* looks like a health code but does not parse */
+	REASON_UNKNOWN_ISSUER,      /* signed by a key not on the trust list */
+	REASON_BAD_SIGNATURE,
+	REASON_EXPIRED,
+	REASON_NOT_YET_VALID,
+	REASON_REVOKED,
+	REASON_DEMO_KEY,            /* signed by a demo key on a device not in demo mode */
+	REASON_RED_CODE,
+	REASON_YELLOW_CODE,
+	REASON_NOT_ON_MANIFEST,
+	REASON_ALREADY_CHECKED_IN,
+	REASON_NO_ROOM,
+	REASON_GROUP_TOO_LARGE,     /* the group does not fit any room or set of rooms */
+	REASON_PRINTER_FAILED,
+	REASON_STORE_FAILED,        /* the local store could not record the check-in */
+	REASON_TIMEOUT,             /* abandoned session */
+	REASON_NOT_ME,              /* the person said the identity shown is not theirs */
+	REASON_STAFF_REQUIRED,      /* waiting for a staff decision */
+	REASON_COUNT
+};
+
+/* Stable machine code of a reason, e.g. "E_EXPIRED"; never NULL. */
+const char *reason_code(enum reason r);
+
+/* Lower-case names used in files, the store and the sync protocol: "inbound",
+ * "close_contact", "secondary_contact"; "green", "yellow", "orange", "red"; "free",
+ * "occupied", "cleaning", "blocked". *_name() never returns NULL ("?" when out of range);
+ * *_parse() returns false for an unknown name and leaves *out alone. */
+const char *category_name(enum category c);
+bool category_parse(const char *s, enum category *out);
+const char *risk_name(enum risk r);
+bool risk_parse(const char *s, enum risk *out);
+const char *room_state_name(enum room_state s);
+bool room_state_parse(const char *s, enum room_state *out);
+
+/* A civil day in the station's time zone, counted from 1970-01-01 (day 0). */
+typedef int32_t hk_day;
+
+/* Days from a proleptic Gregorian date; the date from days. */
+hk_day day_from_ymd(int y, int m, int d);
+void day_to_ymd(hk_day day, int *y, int *m, int *d);
+/* Parse "YYYY-MM-DD" (exactly; the date must exist). */
+bool day_parse(const char *s, hk_day *out);
+/* Format as "YYYY-MM-DD"; buf needs 11 bytes. Returns buf. */
+char *day_format(hk_day day, char buf[11]);
+/* The station-local day of a UTC unix time, for a zone offset east of UTC in seconds
+ * (China: 8 * 3600). */
+hk_day day_from_unix(int64_t unix_s, int32_t tz_offset_s);
+
+#endif
