@@ -5,34 +5,34 @@
 #include <string.h>
 
 static const char *const reason_codes[REASON_COUNT] = {
-	[REASON_OK] = "OK",
-	[REASON_NOT_HEALTH_CODE] = "E_NOT_HEALTH_CODE",
-	[REASON_UNSUPPORTED_VERSION] = "E_UNSUPPORTED_VERSION",
-	[REASON_MALFORMED] = "E_MALFORMED",
-	[REASON_UNKNOWN_ISSUER] = "E_UNKNOWN_ISSUER",
-	[REASON_BAD_SIGNATURE] = "E_BAD_SIGNATURE",
-	[REASON_EXPIRED] = "E_EXPIRED",
-	[REASON_NOT_YET_VALID] = "E_NOT_YET_VALID",
-	[REASON_REVOKED] = "E_REVOKED",
-	[REASON_DEMO_KEY] = "E_DEMO_KEY",
-	[REASON_RED_CODE] = "E_RED_CODE",
-	[REASON_YELLOW_CODE] = "E_YELLOW_CODE",
-	[REASON_NOT_ON_MANIFEST] = "E_NOT_ON_MANIFEST",
-	[REASON_ALREADY_CHECKED_IN] = "E_ALREADY_CHECKED_IN",
-	[REASON_NO_ROOM] = "E_NO_ROOM",
-	[REASON_GROUP_TOO_LARGE] = "E_GROUP_TOO_LARGE",
-	[REASON_PRINTER_FAILED] = "E_PRINTER_FAILED",
-	[REASON_STORE_FAILED] = "E_STORE_FAILED",
-	[REASON_TIMEOUT] = "E_TIMEOUT",
-	[REASON_NOT_ME] = "E_NOT_ME",
-	[REASON_STAFF_REQUIRED] = "E_STAFF_REQUIRED",
+    [REASON_OK] = "OK",
+    [REASON_NOT_HEALTH_CODE] = "E_NOT_HEALTH_CODE",
+    [REASON_UNSUPPORTED_VERSION] = "E_UNSUPPORTED_VERSION",
+    [REASON_MALFORMED] = "E_MALFORMED",
+    [REASON_UNKNOWN_ISSUER] = "E_UNKNOWN_ISSUER",
+    [REASON_BAD_SIGNATURE] = "E_BAD_SIGNATURE",
+    [REASON_EXPIRED] = "E_EXPIRED",
+    [REASON_NOT_YET_VALID] = "E_NOT_YET_VALID",
+    [REASON_REVOKED] = "E_REVOKED",
+    [REASON_DEMO_KEY] = "E_DEMO_KEY",
+    [REASON_RED_CODE] = "E_RED_CODE",
+    [REASON_YELLOW_CODE] = "E_YELLOW_CODE",
+    [REASON_NOT_ON_MANIFEST] = "E_NOT_ON_MANIFEST",
+    [REASON_ALREADY_CHECKED_IN] = "E_ALREADY_CHECKED_IN",
+    [REASON_NO_ROOM] = "E_NO_ROOM",
+    [REASON_GROUP_TOO_LARGE] = "E_GROUP_TOO_LARGE",
+    [REASON_PRINTER_FAILED] = "E_PRINTER_FAILED",
+    [REASON_STORE_FAILED] = "E_STORE_FAILED",
+    [REASON_TIMEOUT] = "E_TIMEOUT",
+    [REASON_NOT_ME] = "E_NOT_ME",
+    [REASON_STAFF_REQUIRED] = "E_STAFF_REQUIRED",
 };
 
-static const char *const category_names[CATEGORY_COUNT] = {
-	"inbound", "close_contact", "secondary_contact"};
+static const char *const category_names[CATEGORY_COUNT] = {"inbound", "close_contact",
+                                                           "secondary_contact"};
 static const char *const risk_names[RISK_COUNT] = {"green", "yellow", "orange", "red"};
-static const char *const room_state_names[ROOM_STATE_COUNT] = {
-	"free", "occupied", "cleaning", "blocked"};
+static const char *const room_state_names[ROOM_STATE_COUNT] = {"free", "occupied", "cleaning",
+                                                               "blocked"};
 
 const char *reason_code(enum reason r)
 {
@@ -143,7 +143,7 @@ char *day_format(hk_day day, char buf[11])
 	if (y < 0 || y > 9999)
 		y = 0; /* outside what the format can say; never reached by real dates */
 	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-		 (unsigned)d % 100u);
+	         (unsigned)d % 100u);
 	return buf;
 }
 

@@ -43,18 +43,18 @@ enum reason {
 	REASON_EXPIRED,
 	REASON_NOT_YET_VALID,
 	REASON_REVOKED,
-	REASON_DEMO_KEY,            /* signed by a demo key on a device not in demo mode */
+	REASON_DEMO_KEY, /* signed by a demo key on a device not in demo mode */
 	REASON_RED_CODE,
 	REASON_YELLOW_CODE,
 	REASON_NOT_ON_MANIFEST,
 	REASON_ALREADY_CHECKED_IN,
 	REASON_NO_ROOM,
-	REASON_GROUP_TOO_LARGE,     /* the group does not fit any room or set of rooms */
+	REASON_GROUP_TOO_LARGE, /* the group does not fit any room or set of rooms */
 	REASON_PRINTER_FAILED,
-	REASON_STORE_FAILED,        /* the local store could not record the check-in */
-	REASON_TIMEOUT,             /* abandoned session */
-	REASON_NOT_ME,              /* the person said the identity shown is not theirs */
-	REASON_STAFF_REQUIRED,      /* waiting for a staff decision */
+	REASON_STORE_FAILED,   /* the local store could not record the check-in */
+	REASON_TIMEOUT,        /* abandoned session */
+	REASON_NOT_ME,         /* the person said the identity shown is not theirs */
+	REASON_STAFF_REQUIRED, /* waiting for a staff decision */
 	REASON_COUNT
 };
 

@@ -39,9 +39,9 @@ static void test_reason_codes_distinct(void **state)
 		assert_string_not_equal(reason_code((enum reason)a), "E_UNKNOWN");
 		for (int b = a + 1; b < REASON_COUNT; b++)
 			assert_string_not_equal(reason_code((enum reason)a),
-						reason_code((enum reason)b));
+			                        reason_code((enum reason)b));
 	}
-	assert_string_equal(reason_code((enum reason)-1), "E_UNKNOWN");
+	assert_string_equal(reason_code((enum reason) - 1), "E_UNKNOWN");
 }
 
 static void test_days(void **state)
@@ -74,9 +74,9 @@ static void test_days(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names_round_trip),
-		cmocka_unit_test(test_reason_codes_distinct),
-		cmocka_unit_test(test_days),
+	    cmocka_unit_test(test_names_round_trip),
+	    cmocka_unit_test(test_reason_codes_distinct),
+	    cmocka_unit_test(test_days),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
