@@ -15,6 +15,8 @@ PKG_CONFIG  ?= pkg-config
 PREFIX      ?= /usr/local
 DESTDIR     ?=
 BUILD       ?= build
+V           ?= 0
+Q           := $(if $(filter 1,$(V)),,@)
 
 PKGS        := sdl2 SDL2_ttf libqrencode zbar sqlite3 libcrypto jansson libcurl libmicrohttpd libpng
 TEST_PKGS   := cmocka
@@ -49,19 +51,23 @@ TOOL_SRC    := $(wildcard tests/tools/*.c)
 define config
 $(1)/obj/%.o: %.c
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_CFLAGS) $(2) -MMD -MP -c $$< -o $$@
+	@echo "  CC      $$@"
+	$(Q)$$(CC) $$(ALL_CFLAGS) $(2) -MMD -MP -c $$< -o $$@
 
 $(1)/libhk.a: $$(LIB_SRC:%.c=$(1)/obj/%.o)
 	@mkdir -p $$(dir $$@)
-	rm -f $$@ && $$(AR) rcs $$@ $$^
+	@echo "  AR      $$@"
+	$(Q)rm -f $$@ && $$(AR) rcs $$@ $$^
 
 $(1)/bin/%: $(1)/libhk.a $$$$(addprefix $(1)/obj/,$$$$(addsuffix .o,$$$$(basename $$$$(wildcard app/$$$$*/*.c))))
 	@mkdir -p $$(dir $$@)
-	$$(CC) $(2) -o $$@ $$(filter %.o,$$^) $(1)/libhk.a $$(LDLIBS_ALL)
+	@echo "  LD      $$@"
+	$(Q)$$(CC) $(2) -o $$@ $$(filter %.o,$$^) $(1)/libhk.a $$(LDLIBS_ALL)
 
 $(1)/tools/%: $(1)/obj/tests/tools/%.o $(1)/libhk.a
 	@mkdir -p $$(dir $$@)
-	$$(CC) $(2) -o $$@ $$< $(1)/libhk.a $$(LDLIBS_ALL)
+	@echo "  LD      $$@"
+	$(Q)$$(CC) $(2) -o $$@ $$< $(1)/libhk.a $$(LDLIBS_ALL)
 
 -include $$(shell find $(1)/obj -name '*.d' 2>/dev/null)
 endef
@@ -73,11 +79,13 @@ $(eval $(call config,$(BUILD)/san,$(SAN_FLAGS)))
 
 $(BUILD)/san/tests/%: $(BUILD)/san/obj/tests/unit/%.o $(BUILD)/san/libhk.a
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_FLAGS) -o $@ $< $(BUILD)/san/libhk.a $(LDLIBS_ALL) $(test_libs)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(SAN_FLAGS) -o $@ $< $(BUILD)/san/libhk.a $(LDLIBS_ALL) $(test_libs)
 
 $(BUILD)/san/obj/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(test_cflags) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(test_cflags) $(SAN_FLAGS) -MMD -MP -c $< -o $@
 
 .PHONY: all test check run bench fuzz install clean format format-check deps deps-test \
         san-programs
