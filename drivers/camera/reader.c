@@ -1,0 +1,172 @@
+/* drivers/camera/reader.c: the camera thread: grab, decode, hand the newest result over
+ * through a one-slot mailbox. */
+#include "drivers/camera/camera.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define READER_TEXT_MAX 8192
+
+struct camera_reader {
+	char spec[512];
+	struct camera *cam; /* NULL while the camera is away */
+	struct qr_decoder *dec;
+	pthread_t thread;
+	atomic_bool stop;
+	atomic_bool active;
+	int repeat_ms;
+
+	pthread_mutex_t lock; /* guards the fields below */
+	char slot[READER_TEXT_MAX];
+	bool slot_full;
+	int error;
+	uint64_t grabbed, decoded;
+
+	/* the thread's own: the last text handed over and when */
+	char last[READER_TEXT_MAX];
+	int64_t last_ms;
+};
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void *reader_main(void *arg)
+{
+	struct camera_reader *r = arg;
+	char text[READER_TEXT_MAX];
+	while (!atomic_load(&r->stop)) {
+		if (!r->cam) {
+			r->cam = camera_open(r->spec);
+			if (!r->cam) {
+				for (int i = 0; i < 10 && !atomic_load(&r->stop); i++)
+					nanosleep(&(struct timespec){.tv_nsec = 100000000L}, NULL);
+				continue;
+			}
+		}
+		struct frame f;
+		int got = camera_grab(r->cam, &f, 100);
+		if (got < 0) {
+			pthread_mutex_lock(&r->lock);
+			r->error = got;
+			pthread_mutex_unlock(&r->lock);
+			if (got == -ENODEV) {
+				camera_close(r->cam);
+				r->cam = NULL;
+			}
+			continue;
+		}
+		if (got == 0)
+			continue;
+		pthread_mutex_lock(&r->lock);
+		r->grabbed++;
+		pthread_mutex_unlock(&r->lock);
+		if (!atomic_load(&r->active))
+			continue;
+		int n = qr_decode(r->dec, &f, text, sizeof(text));
+		if (n <= 0)
+			continue;
+		int64_t now = mono_ms();
+		if (strcmp(text, r->last) == 0 && now - r->last_ms < r->repeat_ms) {
+			r->last_ms = now; /* still held to the camera */
+			continue;
+		}
+		memcpy(r->last, text, (size_t)n + 1);
+		r->last_ms = now;
+		pthread_mutex_lock(&r->lock);
+		memcpy(r->slot, text, (size_t)n + 1);
+		r->slot_full = true;
+		r->decoded++;
+		pthread_mutex_unlock(&r->lock);
+	}
+	return NULL;
+}
+
+struct camera_reader *camera_reader_start(const char *spec, int repeat_ms)
+{
+	struct camera *probe = camera_open(spec);
+	if (!probe && errno == EINVAL)
+		return NULL;
+	struct camera_reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		goto out_close_cam;
+	snprintf(r->spec, sizeof(r->spec), "%s", spec);
+	r->cam = probe;
+	r->repeat_ms = repeat_ms;
+	atomic_init(&r->stop, false);
+	atomic_init(&r->active, true);
+	r->dec = qr_decoder_new();
+	if (!r->dec)
+		goto out_free;
+	pthread_mutex_init(&r->lock, NULL);
+	if (pthread_create(&r->thread, NULL, reader_main, r) != 0)
+		goto out_free_dec;
+	return r;
+out_free_dec:
+	pthread_mutex_destroy(&r->lock);
+	qr_decoder_free(r->dec);
+out_free:
+	free(r);
+out_close_cam:
+	camera_close(probe);
+	return NULL;
+}
+
+void camera_reader_set_active(struct camera_reader *r, bool active)
+{
+	atomic_store(&r->active, active);
+}
+
+bool camera_reader_take(struct camera_reader *r, char *out, size_t cap)
+{
+	bool got = false;
+	pthread_mutex_lock(&r->lock);
+	if (r->slot_full && cap) {
+		size_t n = strlen(r->slot);
+		if (n >= cap)
+			n = cap - 1;
+		memcpy(out, r->slot, n);
+		out[n] = '\0';
+		r->slot_full = false;
+		got = true;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return got;
+}
+
+int camera_reader_error(struct camera_reader *r)
+{
+	pthread_mutex_lock(&r->lock);
+	int e = r->error;
+	r->error = 0;
+	pthread_mutex_unlock(&r->lock);
+	return e;
+}
+
+void camera_reader_counts(struct camera_reader *r, uint64_t *grabbed, uint64_t *decoded)
+{
+	pthread_mutex_lock(&r->lock);
+	*grabbed = r->grabbed;
+	*decoded = r->decoded;
+	pthread_mutex_unlock(&r->lock);
+}
+
+void camera_reader_stop(struct camera_reader *r)
+{
+	if (!r)
+		return;
+	atomic_store(&r->stop, true);
+	pthread_join(r->thread, NULL);
+	camera_close(r->cam);
+	qr_decoder_free(r->dec);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}

@@ -1,0 +1,240 @@
+/* tests/unit/test_camera.c: the camera driver: image loading, QR-only decoding with zbar,
+ * the files: camera (one file, a folder, files appearing later), and the reader thread's
+ * one-slot mailbox with its repeat filter. QR images are made here with libqrencode. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <png.h>
+#include <qrencode.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "drivers/camera/camera.h"
+
+static char dir[64];
+
+/* A camera-like frame: grey background, the QR with a white quiet zone at (ox, oy). */
+static uint8_t *make_frame(const char *text, int w, int h, int module, int ox, int oy)
+{
+	uint8_t *img = malloc((size_t)w * (size_t)h);
+	memset(img, 120, (size_t)w * (size_t)h);
+	QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	assert_non_null(qr);
+	int side = (qr->width + 8) * module;
+	for (int y = 0; y < side; y++)
+		for (int x = 0; x < side; x++) {
+			int mx = x / module - 4, my = y / module - 4;
+			bool dark = mx >= 0 && my >= 0 && mx < qr->width && my < qr->width &&
+			            (qr->data[my * qr->width + mx] & 1);
+			img[(size_t)(oy + y) * (size_t)w + (size_t)(ox + x)] = dark ? 20 : 235;
+		}
+	QRcode_free(qr);
+	return img;
+}
+
+static void write_pgm(const char *path, const uint8_t *img, int w, int h)
+{
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	fprintf(fp, "P5\n%d %d\n255\n", w, h);
+	assert_int_equal(fwrite(img, 1, (size_t)w * (size_t)h, fp), (size_t)w * (size_t)h);
+	fclose(fp);
+}
+
+static void write_png(const char *path, const uint8_t *img, int w, int h)
+{
+	png_image pi;
+	memset(&pi, 0, sizeof(pi));
+	pi.version = PNG_IMAGE_VERSION;
+	pi.width = (png_uint_32)w;
+	pi.height = (png_uint_32)h;
+	pi.format = PNG_FORMAT_GRAY;
+	assert_true(png_image_write_to_file(&pi, path, 0, img, w, NULL));
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/hk-camera-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_decode_png_and_pgm(void **state)
+{
+	(void)state;
+	const char *text = "SZHC1:eyJhbGciOiJFUzI1NiIsImtpZCI6ImRlbW8ifQ.payload.signature";
+	uint8_t *img = make_frame(text, 640, 480, 4, 100, 60);
+	char png[128], pgm[128];
+	snprintf(png, sizeof(png), "%s/a.png", dir);
+	snprintf(pgm, sizeof(pgm), "%s/b.pgm", dir);
+	write_png(png, img, 640, 480);
+	write_pgm(pgm, img, 640, 480);
+	free(img);
+
+	struct qr_decoder *d = qr_decoder_new();
+	assert_non_null(d);
+	const char *paths[] = {png, pgm};
+	for (int i = 0; i < 2; i++) {
+		int w, h;
+		uint8_t *g = image_load_gray(paths[i], &w, &h);
+		assert_non_null(g);
+		assert_int_equal(w, 640);
+		assert_int_equal(h, 480);
+		char out[256];
+		struct frame f = {.width = w, .height = h, .stride = w, .luma = g};
+		assert_int_equal(qr_decode(d, &f, out, sizeof(out)), (int)strlen(text));
+		assert_string_equal(out, text);
+		/* cut to the caller's buffer, still NUL-terminated */
+		assert_int_equal(qr_decode(d, &f, out, 6), 5);
+		assert_string_equal(out, "SZHC1");
+		free(g);
+	}
+	/* an empty scene decodes to nothing */
+	uint8_t *empty = calloc(320 * 240, 1);
+	struct frame f = {.width = 320, .height = 240, .stride = 320, .luma = empty};
+	char out[64];
+	assert_int_equal(qr_decode(d, &f, out, sizeof(out)), 0);
+	f.stride = 10;
+	assert_int_equal(qr_decode(d, &f, out, sizeof(out)), -EINVAL);
+	free(empty);
+	qr_decoder_free(d);
+}
+
+static void test_padded_stride(void **state)
+{
+	(void)state;
+	uint8_t *img = make_frame("STRIDE-TEST-42", 200, 200, 3, 20, 20);
+	uint8_t *padded = malloc(256 * 200);
+	for (int y = 0; y < 200; y++) {
+		memcpy(padded + y * 256, img + y * 200, 200);
+		memset(padded + y * 256 + 200, 0, 56);
+	}
+	struct qr_decoder *d = qr_decoder_new();
+	struct frame f = {.width = 200, .height = 200, .stride = 256, .luma = padded};
+	char out[64];
+	assert_int_equal(qr_decode(d, &f, out, sizeof(out)), 14);
+	assert_string_equal(out, "STRIDE-TEST-42");
+	qr_decoder_free(d);
+	free(padded);
+	free(img);
+}
+
+static void test_files_camera_folder(void **state)
+{
+	(void)state;
+	char sub[128], path[200];
+	snprintf(sub, sizeof(sub), "%s/frames", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	const char *names[] = {"02.pgm", "01.pgm"};
+	const char *texts[] = {"SECOND-FRAME", "FIRST-FRAME"};
+	for (int i = 0; i < 2; i++) {
+		uint8_t *img = make_frame(texts[i], 320, 240, 3, 10, 10);
+		snprintf(path, sizeof(path), "%s/%s", sub, names[i]);
+		write_pgm(path, img, 320, 240);
+		free(img);
+	}
+	snprintf(path, sizeof(path), "%s/notes.txt", sub);
+	FILE *fp = fopen(path, "w");
+	fputs("not an image", fp);
+	fclose(fp);
+
+	char spec[160];
+	snprintf(spec, sizeof(spec), "files:%s", sub);
+	struct camera *c = camera_open(spec);
+	assert_non_null(c);
+	struct qr_decoder *d = qr_decoder_new();
+	struct frame f;
+	char out[64];
+	assert_int_equal(camera_grab(c, &f, 100), 1);
+	assert_true(qr_decode(d, &f, out, sizeof(out)) > 0);
+	assert_string_equal(out, "FIRST-FRAME"); /* name order */
+	assert_int_equal(camera_grab(c, &f, 100), 1);
+	assert_true(qr_decode(d, &f, out, sizeof(out)) > 0);
+	assert_string_equal(out, "SECOND-FRAME");
+	assert_int_equal(camera_grab(c, &f, 100), 0); /* nothing new */
+	/* a broken image is reported, then skipped */
+	snprintf(path, sizeof(path), "%s/03.png", sub);
+	fp = fopen(path, "w");
+	fputs("\x89PNG\r\n\x1a\n truncated", fp);
+	fclose(fp);
+	assert_int_equal(camera_grab(c, &f, 100), -EINVAL);
+	assert_int_equal(camera_grab(c, &f, 100), 0);
+	camera_close(c);
+	qr_decoder_free(d);
+}
+
+static void test_reader_thread(void **state)
+{
+	(void)state;
+	char sub[128], path[200];
+	snprintf(sub, sizeof(sub), "%s/live", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	char spec[160];
+	snprintf(spec, sizeof(spec), "files:%s", sub);
+	struct camera_reader *r = camera_reader_start(spec, 3000);
+	assert_non_null(r);
+	char out[128];
+	assert_false(camera_reader_take(r, out, sizeof(out)));
+
+	/* the same code in two frames is handed over once; a new code comes through */
+	const char *texts[] = {"CODE-A", "CODE-A", "CODE-B"};
+	for (int i = 0; i < 3; i++) {
+		uint8_t *img = make_frame(texts[i], 320, 240, 3, 10, 10);
+		snprintf(path, sizeof(path), "%s/%02d.pgm", sub, i);
+		write_pgm(path, img, 320, 240);
+		free(img);
+	}
+	char got[4][128];
+	int n = 0;
+	for (int waited = 0; waited < 5000 && n < 3; waited += 20) {
+		if (camera_reader_take(r, got[n], sizeof(got[n])))
+			n++;
+		nanosleep(&(struct timespec){.tv_nsec = 20000000L}, NULL);
+	}
+	assert_int_equal(n, 2);
+	assert_string_equal(got[0], "CODE-A");
+	assert_string_equal(got[1], "CODE-B");
+	uint64_t grabbed, decoded;
+	camera_reader_counts(r, &grabbed, &decoded);
+	assert_int_equal(grabbed, 3);
+	assert_int_equal(decoded, 2);
+	camera_reader_stop(r);
+}
+
+static void test_bad_specs(void **state)
+{
+	(void)state;
+	assert_null(camera_open(NULL));
+	assert_null(camera_open("webcam"));
+	assert_null(camera_open("rpicam:641x480"));
+	assert_null(camera_open("v4l2:/dev/video0,huge"));
+	errno = 0;
+	assert_null(camera_open("files:/nonexistent/frames"));
+	assert_int_equal(errno, ENOENT);
+	assert_null(camera_reader_start("webcam", 1000));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_decode_png_and_pgm),  cmocka_unit_test(test_padded_stride),
+	    cmocka_unit_test(test_files_camera_folder), cmocka_unit_test(test_reader_thread),
+	    cmocka_unit_test(test_bad_specs),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
