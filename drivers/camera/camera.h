@@ -34,7 +34,9 @@ struct camera {
  *                                 from `rpicam-vid --codec yuv420 -o -` (libcamera)
  *   "files:PATH"                  image files (PNG or PGM): one file, or a folder whose
  *                                 files are shown once each in name order, and files
- *                                 added to it later as they appear (for tests and demo)
+ *                                 added to it later as they appear (for tests and demo;
+ *                                 write a new file under a name starting with "." and
+ *                                 rename it, so that no half-written file is shown)
  * Returns NULL with errno set. Close with camera_close(). */
 struct camera *camera_open(const char *spec);
 int camera_grab(struct camera *c, struct frame *out, int timeout_ms);

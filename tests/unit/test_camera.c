@@ -191,28 +191,34 @@ static void test_reader_thread(void **state)
 	char out[128];
 	assert_false(camera_reader_take(r, out, sizeof(out)));
 
-	/* the same code in two frames is handed over once; a new code comes through */
-	const char *texts[] = {"CODE-A", "CODE-A", "CODE-B"};
-	for (int i = 0; i < 3; i++) {
+	/* the same code in two frames is handed over once; a new code comes through; an
+	 * unread result is replaced by a newer one, never queued */
+	const char *texts[] = {"CODE-A", "CODE-A", "CODE-B", "CODE-C", "CODE-D"};
+	const char *expect[] = {"CODE-A", NULL, "CODE-B", NULL, "CODE-D"};
+	for (int i = 0; i < 5; i++) {
+		/* written under a hidden name, then renamed: the camera never sees half a file */
+		char tmp[200];
 		uint8_t *img = make_frame(texts[i], 320, 240, 3, 10, 10);
+		snprintf(tmp, sizeof(tmp), "%s/.%02d.pgm", sub, i);
 		snprintf(path, sizeof(path), "%s/%02d.pgm", sub, i);
-		write_pgm(path, img, 320, 240);
+		write_pgm(tmp, img, 320, 240);
+		assert_int_equal(rename(tmp, path), 0);
 		free(img);
+		if (i == 3)
+			continue; /* C and D arrive before anyone looks: D replaces C */
+		bool got = false;
+		for (int waited = 0; waited < 3000 && !got; waited += 10) {
+			nanosleep(&(struct timespec){.tv_nsec = 10000000L}, NULL);
+			got = camera_reader_take(r, out, sizeof(out));
+		}
+		assert_int_equal(got, expect[i] != NULL);
+		if (got)
+			assert_string_equal(out, expect[i]);
 	}
-	char got[4][128];
-	int n = 0;
-	for (int waited = 0; waited < 5000 && n < 3; waited += 20) {
-		if (camera_reader_take(r, got[n], sizeof(got[n])))
-			n++;
-		nanosleep(&(struct timespec){.tv_nsec = 20000000L}, NULL);
-	}
-	assert_int_equal(n, 2);
-	assert_string_equal(got[0], "CODE-A");
-	assert_string_equal(got[1], "CODE-B");
 	uint64_t grabbed, decoded;
 	camera_reader_counts(r, &grabbed, &decoded);
-	assert_int_equal(grabbed, 3);
-	assert_int_equal(decoded, 2);
+	assert_int_equal(grabbed, 5);
+	assert_int_equal(decoded, 4);
 	camera_reader_stop(r);
 }
 
