@@ -206,6 +206,11 @@ static void test_reader_thread(void **state)
 		free(img);
 		if (i == 3)
 			continue; /* C and D arrive before anyone looks: D replaces C */
+		uint64_t grabbed = 0, decoded = 0;
+		for (int waited = 0; i == 4 && decoded < 4 && waited < 3000; waited += 10) {
+			nanosleep(&(struct timespec){.tv_nsec = 10000000L}, NULL);
+			camera_reader_counts(r, &grabbed, &decoded); /* both C and D decoded */
+		}
 		bool got = false;
 		for (int waited = 0; waited < 3000 && !got; waited += 10) {
 			nanosleep(&(struct timespec){.tv_nsec = 10000000L}, NULL);
