@@ -11,15 +11,15 @@
 
 #include "app/core/base32.h"
 
-#define TAG          "HKW" /* HealthKiosk Wristband */
-#define TAG_LEN      3
-#define VERSION      '1'
-#define SEP          '.'
-#define SIG_SIZE     64 /* Ed25519 signature, bytes */
-#define SIG_CHARS    103 /* base32_encoded_len(SIG_SIZE) */
-#define SERIAL_DIGITS 19 /* INT64_MAX has 19 decimal digits */
-#define DAY_DIGITS   5
-#define FIELD_COUNT  6 /* tag+version, station, serial, room, day, signature */
+#define TAG           "HKW" /* HealthKiosk Wristband */
+#define TAG_LEN       3
+#define VERSION       '1'
+#define SEP           '.'
+#define SIG_SIZE      64  /* Ed25519 signature, bytes */
+#define SIG_CHARS     103 /* base32_encoded_len(SIG_SIZE) */
+#define SERIAL_DIGITS 19  /* INT64_MAX has 19 decimal digits */
+#define DAY_DIGITS    5
+#define FIELD_COUNT   6 /* tag+version, station, serial, room, day, signature */
 
 static const char *const result_names[WRISTBAND_RESULT_COUNT] = {
     [WRISTBAND_OK] = "ok",
@@ -77,8 +77,7 @@ static bool field_valid(const char *s, size_t len, size_t max, bool (*ok)(char))
 
 /* Canonical decimal: 1..max_digits digits, no leading zero unless the number is 0, value at
  * most limit. */
-static bool decimal_parse(const char *s, size_t len, size_t max_digits, int64_t limit,
-                          int64_t *out)
+static bool decimal_parse(const char *s, size_t len, size_t max_digits, int64_t limit, int64_t *out)
 {
 	if (len < 1 || len > max_digits || (len > 1 && s[0] == '0'))
 		return false;
@@ -103,8 +102,9 @@ bool wristband_fields_valid(const struct wristband *band)
 	size_t rl = strnlen(band->room, sizeof band->room);
 	return sl < sizeof band->station &&
 	       field_valid(band->station, sl, WRISTBAND_STATION_MAX, station_char) &&
-	       rl < sizeof band->room && field_valid(band->room, rl, WRISTBAND_ROOM_MAX, room_char) &&
-	       band->serial >= 1 && band->serial <= WRISTBAND_SERIAL_MAX && band->day >= 0 &&
+	       rl < sizeof band->room &&
+	       field_valid(band->room, rl, WRISTBAND_ROOM_MAX, room_char) && band->serial >= 1 &&
+	       band->serial <= WRISTBAND_SERIAL_MAX && band->day >= 0 &&
 	       band->day <= WRISTBAND_DAY_MAX;
 }
 
@@ -121,8 +121,8 @@ int wristband_key_generate(struct wristband_private_key *priv, struct wristband_
 		goto out_free_ctx;
 	size_t plen = sizeof priv->bytes, qlen = sizeof pub->bytes;
 	if (EVP_PKEY_get_raw_private_key(pkey, priv->bytes, &plen) != 1 ||
-	    EVP_PKEY_get_raw_public_key(pkey, pub->bytes, &qlen) != 1 || plen != sizeof priv->bytes ||
-	    qlen != sizeof pub->bytes)
+	    EVP_PKEY_get_raw_public_key(pkey, pub->bytes, &qlen) != 1 ||
+	    plen != sizeof priv->bytes || qlen != sizeof pub->bytes)
 		goto out_free_key;
 	rc = 0;
 out_free_key:
@@ -137,8 +137,7 @@ out_clear:
 	return rc;
 }
 
-int wristband_key_public(const struct wristband_private_key *priv,
-                         struct wristband_public_key *pub)
+int wristband_key_public(const struct wristband_private_key *priv, struct wristband_public_key *pub)
 {
 	if (!priv || !pub)
 		return -EINVAL;
@@ -147,10 +146,10 @@ int wristband_key_public(const struct wristband_private_key *priv,
 	if (!pkey)
 		return -EIO;
 	size_t len = sizeof pub->bytes;
-	int rc = EVP_PKEY_get_raw_public_key(pkey, pub->bytes, &len) == 1 &&
-	                 len == sizeof pub->bytes
-	             ? 0
-	             : -EIO;
+	int rc =
+	    EVP_PKEY_get_raw_public_key(pkey, pub->bytes, &len) == 1 && len == sizeof pub->bytes
+	        ? 0
+	        : -EIO;
 	EVP_PKEY_free(pkey);
 	return rc;
 }
@@ -303,7 +302,8 @@ enum wristband_result wristband_verify(const char *text, size_t len, const char 
 	const char *st = text + start[1], *room = text + start[3];
 	int64_t serial, day;
 	if (!field_valid(st, flen[1], WRISTBAND_STATION_MAX, station_char) ||
-	    !decimal_parse(text + start[2], flen[2], SERIAL_DIGITS, WRISTBAND_SERIAL_MAX, &serial) ||
+	    !decimal_parse(text + start[2], flen[2], SERIAL_DIGITS, WRISTBAND_SERIAL_MAX,
+	                   &serial) ||
 	    serial < 1 || !field_valid(room, flen[3], WRISTBAND_ROOM_MAX, room_char) ||
 	    !decimal_parse(text + start[4], flen[4], DAY_DIGITS, WRISTBAND_DAY_MAX, &day) ||
 	    flen[5] != SIG_CHARS)

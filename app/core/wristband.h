@@ -10,14 +10,14 @@
 
 #include "app/core/types.h"
 
-#define WRISTBAND_KEY_SIZE    32     /* raw Ed25519 private (seed) or public key, bytes */
-#define WRISTBAND_STATION_MAX 8      /* station id: 1-8 characters of [0-9A-Z] */
-#define WRISTBAND_ROOM_MAX    8      /* room: 1-8 characters of [0-9A-Z-] */
+#define WRISTBAND_KEY_SIZE    32 /* raw Ed25519 private (seed) or public key, bytes */
+#define WRISTBAND_STATION_MAX 8  /* station id: 1-8 characters of [0-9A-Z] */
+#define WRISTBAND_ROOM_MAX    8  /* room: 1-8 characters of [0-9A-Z-] */
 #define WRISTBAND_SERIAL_MAX  INT64_MAX
-#define WRISTBAND_DAY_MAX     99999  /* issue day fits 5 digits: until the year 2243 */
-#define WRISTBAND_TOKEN_MAX   152    /* longest token, characters; QR version 6-M holds 154 */
+#define WRISTBAND_DAY_MAX     99999 /* issue day fits 5 digits: until the year 2243 */
+#define WRISTBAND_TOKEN_MAX   152   /* longest token, characters; QR version 6-M holds 154 */
 #define WRISTBAND_TOKEN_SIZE  (WRISTBAND_TOKEN_MAX + 1) /* buffer for a token and its NUL */
-#define WRISTBAND_KEY_ID_SIZE 9      /* 8 characters and a NUL */
+#define WRISTBAND_KEY_ID_SIZE 9                         /* 8 characters and a NUL */
 
 /* The station's signing key: only stationd (or stationctl) ever holds one. Wipe it with
  * OPENSSL_cleanse or explicit_bzero when done. */
@@ -33,9 +33,9 @@ struct wristband_public_key {
 /* What a band says. Nothing in it identifies a person; the store maps serial to person. */
 struct wristband {
 	char station[WRISTBAND_STATION_MAX + 1]; /* issuing station, NUL-terminated */
-	int64_t serial;                           /* 1 .. WRISTBAND_SERIAL_MAX, unique per station */
-	char room[WRISTBAND_ROOM_MAX + 1];        /* room number, NUL-terminated */
-	hk_day day;                               /* issue day, 0 .. WRISTBAND_DAY_MAX */
+	int64_t serial;                          /* 1 .. WRISTBAND_SERIAL_MAX, unique per station */
+	char room[WRISTBAND_ROOM_MAX + 1];       /* room number, NUL-terminated */
+	hk_day day;                              /* issue day, 0 .. WRISTBAND_DAY_MAX */
 };
 
 /* Outcome of wristband_verify; every value but WRISTBAND_OK means "do not trust". */

@@ -12,8 +12,13 @@
 static const struct {
 	const char *plain, *coded;
 } rfc4648[] = {
-    {"", ""},          {"f", "MY"},         {"fo", "MZXQ"},        {"foo", "MZXW6"},
-    {"foob", "MZXW6YQ"}, {"fooba", "MZXW6YTB"}, {"foobar", "MZXW6YTBOI"},
+    {"", ""},
+    {"f", "MY"},
+    {"fo", "MZXQ"},
+    {"foo", "MZXW6"},
+    {"foob", "MZXW6YQ"},
+    {"fooba", "MZXW6YTB"},
+    {"foobar", "MZXW6YTBOI"},
 };
 
 static void test_rfc4648_vectors(void **state)
@@ -38,14 +43,13 @@ static void test_strict_decode(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-	    "MZ",         /* low bits of the last character not zero */
-	    "MZXW7",      /* same, 4 spare bits */
-	    "mzxw6",      /* lower case */
-	    "MZXW6===",   /* padding */
-	    "M",          /* impossible lengths: 1, 3, 6 mod 8 */
-	    "MZX",        "MZXW6Y",
-	    "MZXW6YT1",   /* 0, 1, 8, 9 are not in the alphabet */
-	    "MZXW6YT8",   "MZXW 6",
+	    "MZ",                             /* low bits of the last character not zero */
+	    "MZXW7",                          /* same, 4 spare bits */
+	    "mzxw6",                          /* lower case */
+	    "MZXW6===",                       /* padding */
+	    "M",                              /* impossible lengths: 1, 3, 6 mod 8 */
+	    "MZX",      "MZXW6Y", "MZXW6YT1", /* 0, 1, 8, 9 are not in the alphabet */
+	    "MZXW6YT8", "MZXW 6",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		uint8_t out[16];
@@ -80,7 +84,8 @@ static void test_round_trip(void **state)
 			assert_int_equal(base32_encode(data, len, text, sizeof text), 0);
 			assert_int_equal(strlen(text), base32_encoded_len(len));
 			size_t n = 0;
-			assert_int_equal(base32_decode(text, strlen(text), back, sizeof back, &n), 0);
+			assert_int_equal(base32_decode(text, strlen(text), back, sizeof back, &n),
+			                 0);
 			assert_int_equal(n, len);
 			assert_memory_equal(back, data, len);
 			/* Change the last character to every other symbol: never the same bytes. */

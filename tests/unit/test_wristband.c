@@ -55,7 +55,11 @@ static void test_round_trip(void **state)
 {
 	(void)state;
 	const struct wristband bands[] = {
-	    band_typical, band_max, {"A", 1, "1", 0}, {"0", 2, "-", 1}, {"X7", 4294967296LL, "9A", 20000},
+	    band_typical,
+	    band_max,
+	    {"A", 1, "1", 0},
+	    {"0", 2, "-", 1},
+	    {"X7", 4294967296LL, "9A", 20000},
 	};
 	for (size_t i = 0; i < sizeof bands / sizeof bands[0]; i++) {
 		char tok[WRISTBAND_TOKEN_SIZE], again[WRISTBAND_TOKEN_SIZE];
@@ -75,12 +79,14 @@ static void test_known_token(void **state)
 {
 	(void)state;
 	static const uint8_t seed[32] = {
-	    0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84, 0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4,
-	    0x44, 0x49, 0xc5, 0x69, 0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60,
+	    0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84, 0x4a,
+	    0xf4, 0x92, 0xec, 0x2c, 0xc4, 0x44, 0x49, 0xc5, 0x69, 0x7b, 0x32,
+	    0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60,
 	};
 	static const uint8_t pub_expected[32] = {
-	    0xd7, 0x5a, 0x98, 0x01, 0x82, 0xb1, 0x0a, 0xb7, 0xd5, 0x4b, 0xfe, 0xd3, 0xc9, 0x64, 0x07, 0x3a,
-	    0x0e, 0xe1, 0x72, 0xf3, 0xda, 0xa6, 0x23, 0x25, 0xaf, 0x02, 0x1a, 0x68, 0xf7, 0x07, 0x51, 0x1a,
+	    0xd7, 0x5a, 0x98, 0x01, 0x82, 0xb1, 0x0a, 0xb7, 0xd5, 0x4b, 0xfe,
+	    0xd3, 0xc9, 0x64, 0x07, 0x3a, 0x0e, 0xe1, 0x72, 0xf3, 0xda, 0xa6,
+	    0x23, 0x25, 0xaf, 0x02, 0x1a, 0x68, 0xf7, 0x07, 0x51, 0x1a,
 	};
 	struct keys k;
 	memcpy(k.priv.bytes, seed, 32);
@@ -89,9 +95,10 @@ static void test_known_token(void **state)
 	char tok[WRISTBAND_TOKEN_SIZE];
 	issue_ok(&band_typical, &k, tok);
 	/* Cross-checked with Python's cryptography package: docs/wristband.md. */
-	assert_string_equal(tok, "HKW1.SZ03.1042.1201.19478."
-	                         "YAGS7CJFSI7SHPIE2MXYZV6CZ72S57U5IXRLLPLXEM43Q7HKIR4TTEOKQJ65MDRWJTLHFK3MQ"
-	                         "5O45LBXXNEJ2ZPJW6DKN4JQ76LU6BY");
+	assert_string_equal(
+	    tok, "HKW1.SZ03.1042.1201.19478."
+	         "YAGS7CJFSI7SHPIE2MXYZV6CZ72S57U5IXRLLPLXEM43Q7HKIR4TTEOKQJ65MDRWJTLHFK3MQ"
+	         "5O45LBXXNEJ2ZPJW6DKN4JQ76LU6BY");
 	assert_int_equal(verify_with(tok, strlen(tok), "SZ03", &k, NULL), WRISTBAND_OK);
 	char id[WRISTBAND_KEY_ID_SIZE];
 	assert_int_equal(wristband_key_id(&k.pub, id), 0);
@@ -127,13 +134,15 @@ static void check_every_change(const struct wristband *band)
 			if (i < 3)
 				allowed = SET(WRISTBAND_NOT_WRISTBAND) | SET(WRISTBAND_MALFORMED);
 			else if (i == 3)
-				allowed = SET(WRISTBAND_UNSUPPORTED_VERSION) | SET(WRISTBAND_MALFORMED);
+				allowed =
+				    SET(WRISTBAND_UNSUPPORTED_VERSION) | SET(WRISTBAND_MALFORMED);
 			else if (i >= 5 && i < station_end)
 				allowed = SET(WRISTBAND_WRONG_STATION) | SET(WRISTBAND_MALFORMED);
 			else
 				allowed = SET(WRISTBAND_BAD_SIGNATURE) | SET(WRISTBAND_MALFORMED);
 			if (!in_set(r, allowed))
-				fail_msg("position %zu byte %d: %s", i, b, wristband_result_name(r));
+				fail_msg("position %zu byte %d: %s", i, b,
+				         wristband_result_name(r));
 			assert_int_equal(got.serial, 0); /* nothing handed out when refused */
 			assert_int_equal(got.station[0], 0);
 			signature_refusals += r == WRISTBAND_BAD_SIGNATURE;
@@ -284,10 +293,10 @@ static void test_issue_refuses_bad_fields(void **state)
 {
 	(void)state;
 	struct wristband bad[] = {
-	    {"", 1, "1201", 1},         {"sz03", 1, "1201", 1},    {"SZ 3", 1, "1201", 1},
-	    {"SZ.3", 1, "1201", 1},     {"SZ03", 0, "1201", 1},    {"SZ03", -5, "1201", 1},
-	    {"SZ03", 1, "", 1},         {"SZ03", 1, "12.1", 1},    {"SZ03", 1, "12a1", 1},
-	    {"SZ03", 1, "1201", -1},    {"SZ03", 1, "1201", 100000},
+	    {"", 1, "1201", 1},      {"sz03", 1, "1201", 1},      {"SZ 3", 1, "1201", 1},
+	    {"SZ.3", 1, "1201", 1},  {"SZ03", 0, "1201", 1},      {"SZ03", -5, "1201", 1},
+	    {"SZ03", 1, "", 1},      {"SZ03", 1, "12.1", 1},      {"SZ03", 1, "12a1", 1},
+	    {"SZ03", 1, "1201", -1}, {"SZ03", 1, "1201", 100000},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char out[WRISTBAND_TOKEN_SIZE] = "x";
@@ -376,8 +385,8 @@ static void test_qr_fits_band(void **state)
 	memcpy(longer, tok, len);
 	memcpy(longer + len, "0123", 5);
 	in = QRinput_new2(0, QR_ECLEVEL_M);
-	assert_int_equal(QRinput_append(in, QR_MODE_AN, (int)len + 3, (const unsigned char *)longer),
-	                 0);
+	assert_int_equal(
+	    QRinput_append(in, QR_MODE_AN, (int)len + 3, (const unsigned char *)longer), 0);
 	qr = QRcode_encodeInput(in);
 	assert_non_null(qr);
 	assert_true(qr->version > 6);
@@ -409,9 +418,9 @@ static void test_classification(void **state)
 	    {"HKW1......", WRISTBAND_MALFORMED},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-		assert_int_equal(verify_with(cases[i].text, strlen(cases[i].text), "SZ03", &key_a,
-		                             NULL),
-		                 cases[i].want);
+		assert_int_equal(
+		    verify_with(cases[i].text, strlen(cases[i].text), "SZ03", &key_a, NULL),
+		    cases[i].want);
 	assert_int_equal(wristband_verify(NULL, 5, "SZ03", &key_a.pub, 1, NULL),
 	                 WRISTBAND_NOT_WRISTBAND);
 
@@ -447,7 +456,8 @@ static void test_hostile_input(void **state)
 		bool shaped = n % 2;
 		for (size_t i = 0; i < len; i++) {
 			seed = seed * 1103515245u + 12345u;
-			t[i] = shaped ? shape[(seed >> 16) % (sizeof shape - 1)] : (char)(seed >> 16);
+			t[i] =
+			    shaped ? shape[(seed >> 16) % (sizeof shape - 1)] : (char)(seed >> 16);
 		}
 		if (shaped && len >= 5)
 			memcpy(t, "HKW1.", 5);
