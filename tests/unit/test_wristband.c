@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <qrencode.h>
+#include <zbar.h>
 
 #include "app/core/wristband.h"
 
@@ -394,6 +395,52 @@ static void test_qr_fits_band(void **state)
 	QRinput_free(in);
 }
 
+/* The band as printed: the longest token at 4 dots per module with its quiet zone on the
+ * 199 dots of a 25 mm band, read back by zbar: the same text, and it verifies. */
+static void test_qr_reads_back(void **state)
+{
+	(void)state;
+	char tok[WRISTBAND_TOKEN_SIZE];
+	issue_ok(&band_max, &key_a, tok);
+	QRcode *qr = QRcode_encodeString(tok, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	assert_non_null(qr);
+	enum {
+		DOTS = 199,
+		SCALE = 4,
+		QUIET = 4
+	};
+	static unsigned char img[DOTS * DOTS];
+	memset(img, 0xff, sizeof img);
+	for (int y = 0; y < qr->width; y++)
+		for (int x = 0; x < qr->width; x++)
+			if (qr->data[y * qr->width + x] & 1)
+				for (int dy = 0; dy < SCALE; dy++)
+					memset(img + ((QUIET + y) * SCALE + dy) * DOTS +
+					           (QUIET + x) * SCALE,
+					       0, SCALE);
+	QRcode_free(qr);
+
+	zbar_image_scanner_t *sc = zbar_image_scanner_create();
+	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+	zbar_image_t *zi = zbar_image_create();
+	zbar_image_set_format(zi, zbar_fourcc('Y', '8', '0', '0'));
+	zbar_image_set_size(zi, DOTS, DOTS);
+	zbar_image_set_data(zi, img, sizeof img, NULL);
+	assert_int_equal(zbar_scan_image(sc, zi), 1);
+	const zbar_symbol_t *sym = zbar_image_first_symbol(zi);
+	assert_non_null(sym);
+	const char *text = zbar_symbol_get_data(sym);
+	unsigned int len = zbar_symbol_get_data_length(sym);
+	assert_int_equal(len, strlen(tok));
+	assert_memory_equal(text, tok, len);
+	struct wristband got;
+	assert_int_equal(verify_with(text, len, band_max.station, &key_a, &got), WRISTBAND_OK);
+	assert_band_equal(&got, &band_max);
+	zbar_image_destroy(zi);
+	zbar_image_scanner_destroy(sc);
+}
+
 static void test_classification(void **state)
 {
 	(void)state;
@@ -479,6 +526,7 @@ int main(void)
 	    cmocka_unit_test(test_issue_refuses_bad_fields),
 	    cmocka_unit_test(test_charset_and_length),
 	    cmocka_unit_test(test_qr_fits_band),
+	    cmocka_unit_test(test_qr_reads_back),
 	    cmocka_unit_test(test_classification),
 	    cmocka_unit_test(test_hostile_input),
 	};
