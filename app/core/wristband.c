@@ -21,6 +21,11 @@
 #define DAY_DIGITS    5
 #define FIELD_COUNT   6 /* tag+version, station, serial, room, day, signature */
 
+_Static_assert(TAG_LEN + 1 + 1 + WRISTBAND_STATION_MAX + 1 + SERIAL_DIGITS + 1 +
+                       WRISTBAND_ROOM_MAX + 1 + DAY_DIGITS + 1 + SIG_CHARS ==
+                   WRISTBAND_TOKEN_MAX,
+               "WRISTBAND_TOKEN_MAX is the longest token the grammar allows");
+
 static const char *const result_names[WRISTBAND_RESULT_COUNT] = {
     [WRISTBAND_OK] = "ok",
     [WRISTBAND_NOT_WRISTBAND] = "not_wristband",
