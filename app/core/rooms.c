@@ -100,6 +100,14 @@ static bool terminated(const char *s, size_t max)
 	return strnlen(s, max) < max;
 }
 
+static bool room_valid(const struct rooms_room *r)
+{
+	return terminated(r->number, ROOMS_NUMBER_MAX) && terminated(r->party, ROOMS_PARTY_MAX) &&
+	       (unsigned)r->state < ROOM_STATE_COUNT && r->capacity >= 0 &&
+	       r->capacity <= ROOMS_CAPACITY_MAX && r->occupants >= 0 &&
+	       r->occupants <= ROOMS_CAPACITY_MAX;
+}
+
 static bool config_valid(const struct rooms_config *cfg)
 {
 	return cfg->designated_count >= 0 && cfg->designated_count <= ROOMS_FLOORS_MAX;
@@ -169,9 +177,10 @@ static bool room_joins_party(const struct rooms_config *cfg, const struct rooms_
 	return r->capacity - r->occupants >= req->size;
 }
 
+/* An adult travelling alone: no family who might follow them into their room. */
 static bool lone_adult(const struct rooms_request *req)
 {
-	return req->size == 1 && req->minors == 0;
+	return req->size == 1 && req->minors == 0 && !has_group(req);
 }
 
 /* A shared room of singles of the same cohort with a free bed. */
@@ -199,6 +208,8 @@ static int floor_cohort_distance(const struct rooms_room *rooms, const int *ord,
 		int64_t d = (int64_t)r->release_day - release;
 		if (d < 0)
 			d = -d;
+		if (d >= NO_COHORT)
+			d = NO_COHORT - 1; /* absurd dates still count as lived in */
 		if (d < best)
 			best = (int)d;
 	}
@@ -377,8 +388,7 @@ int rooms_choose(const struct rooms_config *cfg, const struct rooms_room *rooms,
 	if (!config_valid(cfg) || !request_valid(req))
 		return -EINVAL;
 	for (int i = 0; i < count; i++) {
-		if (!terminated(rooms[i].number, ROOMS_NUMBER_MAX) ||
-		    !terminated(rooms[i].party, ROOMS_PARTY_MAX))
+		if (!room_valid(&rooms[i]))
 			return -EINVAL;
 		ord[i] = i;
 	}

@@ -8,12 +8,13 @@
 
 #include "app/core/types.h"
 
-#define ROOMS_MAX        4096 /* rooms one call may consider */
-#define ROOMS_SPLIT_MAX  6    /* most rooms one party is spread over */
-#define ROOMS_FLOORS_MAX 8    /* designated floors */
-#define ROOMS_NUMBER_MAX 16   /* room number and its NUL */
-#define ROOMS_PARTY_MAX  40   /* group id and its NUL */
-#define ROOMS_SIZE_MAX   999  /* people in one request */
+#define ROOMS_MAX          4096 /* rooms one call may consider */
+#define ROOMS_SPLIT_MAX    6    /* most rooms one party is spread over */
+#define ROOMS_FLOORS_MAX   8    /* designated floors */
+#define ROOMS_NUMBER_MAX   16   /* room number and its NUL */
+#define ROOMS_PARTY_MAX    40   /* group id and its NUL */
+#define ROOMS_SIZE_MAX     999  /* people in one request */
+#define ROOMS_CAPACITY_MAX 99   /* beds in one room */
 
 /* One room as the caller sees it now. Pass only rooms this device may assign (its lease).
  * A room is empty when its state is ROOM_FREE and occupants is 0; a ROOM_FREE room with
@@ -21,7 +22,7 @@
 struct rooms_room {
 	char number[ROOMS_NUMBER_MAX]; /* "1203"; unique on its floor */
 	int floor;
-	int capacity; /* beds */
+	int capacity; /* beds, 0..ROOMS_CAPACITY_MAX; 0: never used */
 	enum room_state state;
 	int occupants;               /* people in it now */
 	hk_day release_day;          /* latest planned release of its occupants, if any */
@@ -32,7 +33,8 @@ struct rooms_room {
 
 struct rooms_config {
 	/* Off (default): a room holds one party, a person or a family, and nobody else. On:
-	 * single adults of the same category and the same release day may share a room. */
+	 * adults travelling alone (no group id) of the same category and the same release day
+	 * may share a room. */
 	bool shared_rooms;
 	/* Floors reserved for red and orange residents. When set, red/orange go only there
 	 * and nobody else does (except to join their own family). None: no restriction. */
@@ -77,10 +79,12 @@ struct rooms_assignment {
 /* Choose rooms for req among rooms[0..count-1]. Same rooms and request (in any order of the
  * array) give the same rooms. Writes *out and returns 0 when a decision was made, including
  * "no room" (out->result says which); returns -EINVAL for a bad call: NULL pointers, count
- * not 0..ROOMS_MAX, size < 1, minors not 0..size, unknown risk or category, a bad config,
- * or two rooms with the same number on the same floor (*out is then zeroed). Choice order:
+ * not 0..ROOMS_MAX, size not 1..ROOMS_SIZE_MAX, minors not 0..size, unknown risk or
+ * category, a bad config, a room with an unterminated string, unknown state or capacity or
+ * occupants out of range, or two rooms with the same number on the same floor (*out is
+ * then zeroed). Choice order:
  *   1. the party's own room, if it has space for all of them;
- *   2. a shared room of the same category and release day (shared_rooms, single adults);
+ *   2. a shared room of the same category and release day (shared_rooms, lone adults);
  *   3. one empty room: the smallest that fits, then the floor whose residents' release
  *      day is nearest, then floor, then room number in natural order;
  *   4. split over the fewest empty rooms of one floor (at most one room per adult, each

@@ -356,6 +356,8 @@ static void test_cohorts_and_shared(void **state)
 	     {.size = 1, .risk = RISK_RED, .release_day = D}, ROOMS_OK, "1204:1+0"},
 	    {"shared: a lone person's own room is not a shared room", HOUSE(lone),
 	     {.shared_rooms = true}, {.size = 1, .release_day = D}, ROOMS_OK, "1202:1+0s"},
+	    {"shared: the first of a family does not share", HOUSE(shared), {.shared_rooms = true},
+	     {.size = 1, .release_day = D, .group = "F"}, ROOMS_OK, "1204:1+0"},
 	    {"shared: a couple never shares", HOUSE(shared), {.shared_rooms = true},
 	     {.size = 2, .release_day = D}, ROOMS_OK, "1204:2+0"},
 	};
@@ -425,6 +427,20 @@ static void test_bad_calls(void **state)
 	assert_int_equal(rooms_choose(&cfg, HOUSE(same_number_two_floors), &req, &a), 0);
 	assert_int_equal(a.count, 1);
 	assert_int_equal(rooms_choose(&cfg, unterminated, 1, &req, &a), -EINVAL);
+	struct rooms_room odd[1] = {FREE("1201", 12, 2)};
+	odd[0].state = ROOM_STATE_COUNT;
+	assert_int_equal(rooms_choose(&cfg, odd, 1, &req, &a), -EINVAL);
+	odd[0] = (struct rooms_room)FREE("1201", 12, ROOMS_CAPACITY_MAX + 1);
+	assert_int_equal(rooms_choose(&cfg, odd, 1, &req, &a), -EINVAL);
+	odd[0] = (struct rooms_room)FREE("1201", 12, -1);
+	assert_int_equal(rooms_choose(&cfg, odd, 1, &req, &a), -EINVAL);
+	odd[0] = (struct rooms_room)LIVED("1201", 12, 2, -1, D, "");
+	assert_int_equal(rooms_choose(&cfg, odd, 1, &req, &a), -EINVAL);
+	odd[0] = (struct rooms_room)LIVED("1201", 12, 2, 1, INT32_MIN, "");
+	assert_int_equal(rooms_choose(&cfg, odd, 1, &req, &a), 0); /* absurd day, no overflow */
+	odd[0] = (struct rooms_room)FREE("1201", 12, 0);
+	assert_int_equal(rooms_choose(&cfg, odd, 1, &req, &a), 0); /* no beds: never used */
+	assert_int_equal(a.result, ROOMS_NO_ROOM);
 	assert_int_equal(rooms_choose(NULL, HOUSE(twins), &req, &a), -EINVAL);
 	assert_int_equal(rooms_choose(&cfg, NULL, 3, &req, &a), -EINVAL);
 	assert_int_equal(rooms_choose(&cfg, HOUSE(twins), NULL, &a), -EINVAL);
@@ -523,6 +539,32 @@ static void test_order_does_not_matter(void **state)
 			assert_memory_equal(&got, &again, sizeof(got));
 		}
 	}
+}
+
+/* The largest house a call takes: 4096 rooms, all lived in but the last two. */
+static void test_large_house(void **state)
+{
+	(void)state;
+	static struct rooms_room house[ROOMS_MAX];
+	for (int i = 0; i < ROOMS_MAX; i++) {
+		struct rooms_room *r = &house[ROOMS_MAX - 1 - i]; /* given in reverse */
+		r->floor = 1 + i / 100;
+		snprintf(r->number, sizeof(r->number), "%d%02d", r->floor, i % 100);
+		r->capacity = 2;
+		r->state = i < ROOMS_MAX - 2 ? ROOM_OCCUPIED : ROOM_FREE;
+		r->occupants = i < ROOMS_MAX - 2 ? 1 : 0;
+		r->release_day = D;
+		snprintf(r->party, sizeof(r->party), "P%d", i);
+	}
+	struct rooms_config cfg = {0};
+	struct rooms_request req = {PEOPLE(4, 2), .group = "F"};
+	struct rooms_assignment a;
+	char got[200];
+	assert_int_equal(rooms_choose(&cfg, house, ROOMS_MAX, &req, &a), 0);
+	assert_string_equal(describe(house, &a, got, sizeof(got)), "4194:1+1 4195:1+1");
+	req.size = 5; /* three adults: still two rooms would hold 4 only */
+	assert_int_equal(rooms_choose(&cfg, house, ROOMS_MAX, &req, &a), 0);
+	assert_int_equal(a.result, ROOMS_NO_ROOM);
 }
 
 static void test_apply(void **state)
@@ -845,6 +887,7 @@ int main(void)
 	    cmocka_unit_test(test_natural_order),
 	    cmocka_unit_test(test_bad_calls),
 	    cmocka_unit_test(test_order_does_not_matter),
+	    cmocka_unit_test(test_large_house),
 	    cmocka_unit_test(test_apply),
 	    cmocka_unit_test(test_reasons),
 	    cmocka_unit_test(test_random_invariants),
