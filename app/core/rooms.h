@@ -65,7 +65,7 @@ enum rooms_result {
 /* One room of an assignment. */
 struct rooms_placement {
 	int room;   /* index into the caller's rooms array */
-	int adults; /* people of the party placed here */
+	int adults; /* people of the party placed here: adults and minors */
 	int minors;
 	bool shared; /* the room is (now) a shared room of singles: set rooms_room.shared */
 };
@@ -90,7 +90,9 @@ struct rooms_assignment {
  *   4. split over the fewest empty rooms of one floor (at most one room per adult, each
  *      room with a minor also gets an adult), neighbours preferred, then as in 3.
  * Never a room in cleaning or blocked, never more people than beds, never strangers
- * together unless shared_rooms allows it, never across floors. */
+ * together unless shared_rooms allows it, never across floors. Failing all, the result
+ * says why: GROUP_TOO_LARGE if the party would not fit even an empty house, else
+ * NO_DESIGNATED_ROOM (restricted) or NO_ROOM. No allocation; about 32 KB of stack. */
 int rooms_choose(const struct rooms_config *cfg, const struct rooms_room *rooms, int count,
                  const struct rooms_request *req, struct rooms_assignment *out);
 
