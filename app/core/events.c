@@ -4,35 +4,34 @@
 #include <string.h>
 
 static const char *const event_names[EV_KIND_COUNT] = {
-    "EV_NONE",        "EV_TICK",         "EV_SCAN",         "EV_VERIFIED",   "EV_TOUCH",
-    "EV_LANGUAGE",    "EV_BRIEFING_END", "EV_ACK",          "EV_ASSIGNED",   "EV_ASSIGN_FAILED",
-    "EV_PRINTED",     "EV_PRINT_FAILED", "EV_STAFF_BADGE",  "EV_STAFF_PIN",  "EV_STAFF_OK",
-    "EV_STAFF_BAD",
+    "EV_NONE",        "EV_TICK",          "EV_SCAN",         "EV_VERIFIED",
+    "EV_TOUCH",       "EV_LANGUAGE",      "EV_BRIEFING_END", "EV_ACK",
+    "EV_ASSIGNED",    "EV_ASSIGN_FAILED", "EV_PRINTED",      "EV_PRINT_FAILED",
+    "EV_STAFF_BADGE", "EV_STAFF_PIN",     "EV_STAFF_OK",     "EV_STAFF_BAD",
 };
 
 static const char *const effect_names[FX_KIND_COUNT] = {
-    "FX_NONE",  "FX_VERIFY", "FX_CHECKIN",   "FX_PRINT", "FX_REPRINT",
-    "FX_BEEP",  "FX_AUDIT",  "FX_CHECK_PIN", "FX_CLEAR", "FX_TIMINGS",
+    "FX_NONE", "FX_VERIFY", "FX_CHECKIN",   "FX_PRINT", "FX_REPRINT",
+    "FX_BEEP", "FX_AUDIT",  "FX_CHECK_PIN", "FX_CLEAR", "FX_TIMINGS",
 };
 
 static const char *const button_names[BTN_COUNT] = {
-    "BTN_NONE",          "BTN_THIS_IS_ME", "BTN_NOT_ME",       "BTN_ADD_DONE",
-    "BTN_REMOVE_MEMBER", "BTN_CANCEL",     "BTN_DISMISS",      "BTN_CALL_STAFF",
-    "BTN_CANCEL_CALL",   "BTN_PIN_DIGIT",  "BTN_PIN_BACK",     "BTN_PIN_ENTER",
+    "BTN_NONE",          "BTN_THIS_IS_ME",    "BTN_NOT_ME",     "BTN_ADD_DONE",
+    "BTN_REMOVE_MEMBER", "BTN_CANCEL",        "BTN_DISMISS",    "BTN_CALL_STAFF",
+    "BTN_CANCEL_CALL",   "BTN_PIN_DIGIT",     "BTN_PIN_BACK",   "BTN_PIN_ENTER",
     "BTN_PIN_CANCEL",    "BTN_STAFF_APPROVE", "BTN_STAFF_DENY", "BTN_STAFF_RESUME",
     "BTN_STAFF_END",
 };
 
 static const char *const audit_names[AUDIT_ACTION_COUNT] = {
-    "AUDIT_STAFF_LOGIN",     "AUDIT_STAFF_PIN_BAD",   "AUDIT_STAFF_LOCKED_OUT",
-    "AUDIT_APPROVE_ADMIT",   "AUDIT_DENY_ADMIT",      "AUDIT_APPROVE_REPRINT",
-    "AUDIT_DENY_REPRINT",    "AUDIT_RESUME",          "AUDIT_END_SESSION",
+    "AUDIT_STAFF_LOGIN",   "AUDIT_STAFF_PIN_BAD", "AUDIT_STAFF_LOCKED_OUT",
+    "AUDIT_APPROVE_ADMIT", "AUDIT_DENY_ADMIT",    "AUDIT_APPROVE_REPRINT",
+    "AUDIT_DENY_REPRINT",  "AUDIT_RESUME",        "AUDIT_END_SESSION",
 };
 
 static const char *const lang_codes[FLOW_LANG_COUNT] = {"zh", "en"};
 static const char *const code_names[FLOW_CODE_COUNT] = {"green", "yellow", "red"};
-static const char *const policy_names[FLOW_POLICY_COUNT] = {"default", "allow", "staff",
-                                                            "refuse"};
+static const char *const policy_names[FLOW_POLICY_COUNT] = {"default", "allow", "staff", "refuse"};
 
 static const char *name_of(const char *const *names, int count, int v)
 {

@@ -57,9 +57,9 @@ struct person {
 	char group_id[FLOW_GROUP_ID_MAX];     /* manifest family/group id; "" if none */
 	char key[FLOW_KEY_MAX];               /* same holder, same key: refuses duplicate scans */
 	enum category category;
-	enum flow_code code;     /* health-code colour */
-	bool minor;              /* under 18: placed with a guardian */
-	bool walk_in;            /* set by the flow: admitted by staff without a manifest entry */
+	enum flow_code code; /* health-code colour */
+	bool minor;          /* under 18: placed with a guardian */
+	bool walk_in;        /* set by the flow: admitted by staff without a manifest entry */
 	char approved_by[FLOW_BADGE_MAX]; /* set by the flow: badge of the staff who approved */
 };
 
@@ -95,21 +95,22 @@ enum button {
 
 enum event_kind {
 	EV_NONE,
-	EV_TICK,         /* time passed; nothing else */
-	EV_SCAN,         /* .scan: text from the scanner box or camera */
-	EV_VERIFIED,     /* .verified, ticket of FX_VERIFY */
-	EV_TOUCH,        /* .touch */
-	EV_LANGUAGE,     /* .language */
-	EV_BRIEFING_END, /* the briefing text was scrolled to its end */
-	EV_ACK,          /* .ack: "I have read and will comply" */
-	EV_ASSIGNED,     /* .assigned, ticket of FX_CHECKIN: committed */
+	EV_TICK,          /* time passed; nothing else */
+	EV_SCAN,          /* .scan: text from the scanner box or camera */
+	EV_VERIFIED,      /* .verified, ticket of FX_VERIFY */
+	EV_TOUCH,         /* .touch */
+	EV_LANGUAGE,      /* .language */
+	EV_BRIEFING_END,  /* the briefing text was scrolled to its end */
+	EV_ACK,           /* .ack: "I have read and will comply" */
+	EV_ASSIGNED,      /* .assigned, ticket of FX_CHECKIN: committed */
 	EV_ASSIGN_FAILED, /* .failed, ticket of FX_CHECKIN: nothing committed */
 	EV_PRINTED,       /* .print, ticket of FX_PRINT or FX_REPRINT */
 	EV_PRINT_FAILED,  /* .print */
 	EV_STAFF_BADGE,   /* .badge: a staff badge was scanned */
-	EV_STAFF_PIN,     /* .pin: a PIN typed on a hardware keypad (the screen keypad uses BTN_PIN_*) */
-	EV_STAFF_OK,      /* ticket of FX_CHECK_PIN: badge and PIN match */
-	EV_STAFF_BAD,     /* ticket of FX_CHECK_PIN: they do not */
+	EV_STAFF_PIN, /* .pin: a PIN typed on a hardware keypad (the screen keypad uses BTN_PIN_*)
+	               */
+	EV_STAFF_OK,  /* ticket of FX_CHECK_PIN: badge and PIN match */
+	EV_STAFF_BAD, /* ticket of FX_CHECK_PIN: they do not */
 	EV_KIND_COUNT
 };
 
@@ -121,11 +122,12 @@ struct event {
 			char text[FLOW_SCAN_MAX];
 		} scan;
 		struct {
-			enum reason reason;     /* REASON_OK, or why the code or person fails */
-			enum flow_policy policy; /* the verifier's rules; the stricter of this and the
-			                            config wins */
-			struct person person;   /* filled when the code was read (any reason but the
-			                           code errors); arrival_id "" when not on the manifest */
+			enum reason reason;      /* REASON_OK, or why the code or person fails */
+			enum flow_policy policy; /* the verifier's rules; the stricter of this and
+			                            the config wins */
+			struct person
+			    person; /* filled when the code was read (any reason but the
+			               code errors); arrival_id "" when not on the manifest */
 		} verified;
 		struct {
 			enum button button;
@@ -145,9 +147,10 @@ struct event {
 			enum reason reason; /* REASON_NO_ROOM, REASON_STORE_FAILED, ... */
 		} failed;
 		struct {
-			int index;                    /* the FX_PRINT index; 0 for a reprint */
-			enum reason reason;           /* EV_PRINT_FAILED: why */
-			struct assignment assignment; /* reprint: the room and new serial, if known */
+			int index;          /* the FX_PRINT index; 0 for a reprint */
+			enum reason reason; /* EV_PRINT_FAILED: why */
+			struct assignment
+			    assignment; /* reprint: the room and new serial, if known */
 		} print;
 		struct {
 			char id[FLOW_BADGE_MAX];
@@ -229,7 +232,7 @@ struct effect {
 		} print;
 		struct {
 			enum flow_lang lang;
-			struct person person;            /* arrival_id names the check-in */
+			struct person person;             /* arrival_id names the check-in */
 			char approved_by[FLOW_BADGE_MAX]; /* staff badge */
 		} reprint;
 		struct {
@@ -238,7 +241,8 @@ struct effect {
 		struct {
 			enum audit_action action;
 			char badge[FLOW_BADGE_MAX];
-			char arrival_id[FLOW_ARRIVAL_ID_MAX]; /* subject of the decision; "" if none */
+			char arrival_id[FLOW_ARRIVAL_ID_MAX]; /* subject of the decision; "" if none
+			                                       */
 			enum reason reason;                   /* the decision's reason */
 		} audit;
 		struct {

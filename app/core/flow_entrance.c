@@ -9,8 +9,9 @@
 #define COUNTDOWN_MS 10000 /* the countdown shows in the last 10 s */
 
 static const char *const state_names[FLOW_STATE_COUNT] = {
-    "ATTRACT", "VERIFYING", "IDENTITY", "FAMILY",  "MEMBER_VERIFYING", "BRIEFING",   "CHECKING_IN",
-    "PRINTING", "DONE",     "REFUSED",  "APPROVAL", "FAULT",           "REPRINTING",
+    "ATTRACT",  "VERIFYING",   "IDENTITY",   "FAMILY", "MEMBER_VERIFYING",
+    "BRIEFING", "CHECKING_IN", "PRINTING",   "DONE",   "REFUSED",
+    "APPROVAL", "FAULT",       "REPRINTING",
 };
 static const char *const overlay_names[FLOW_OVERLAY_COUNT] = {"NONE", "CALL", "PIN", "PIN_CHECK",
                                                               "STAFF"};
@@ -18,9 +19,9 @@ static const char *const pending_names[FLOW_PENDING_COUNT] = {"NONE", "ADMIT", "
 
 /* Step indicator per state; 0 keeps the step the person was at (refusal, approval, fault). */
 static const int step_of_state[FLOW_STATE_COUNT] = {
-    [FLOW_ATTRACT] = 1,     [FLOW_VERIFYING] = 1,   [FLOW_IDENTITY] = 2,
+    [FLOW_ATTRACT] = 1,     [FLOW_VERIFYING] = 1,        [FLOW_IDENTITY] = 2,
     [FLOW_FAMILY] = 2,      [FLOW_MEMBER_VERIFYING] = 2, [FLOW_BRIEFING] = 3,
-    [FLOW_CHECKING_IN] = 4, [FLOW_PRINTING] = 4,    [FLOW_DONE] = 4,
+    [FLOW_CHECKING_IN] = 4, [FLOW_PRINTING] = 4,         [FLOW_DONE] = 4,
     [FLOW_REPRINTING] = 4,
 };
 
@@ -92,8 +93,8 @@ static bool state_waits_for_answer(enum flow_state s)
 /* States a person can walk away from: the countdown shows there. */
 static bool state_abandonable(enum flow_state s)
 {
-	return s == FLOW_IDENTITY || s == FLOW_FAMILY || s == FLOW_BRIEFING ||
-	       s == FLOW_APPROVAL || s == FLOW_FAULT;
+	return s == FLOW_IDENTITY || s == FLOW_FAMILY || s == FLOW_BRIEFING || s == FLOW_APPROVAL ||
+	       s == FLOW_FAULT;
 }
 
 static int32_t state_timeout_ms(const struct flow_entrance *f, enum flow_state s)
@@ -167,7 +168,8 @@ static void activity(struct flow_entrance *f, int64_t now)
 static void enter(struct flow_entrance *f, enum flow_state s, int64_t now)
 {
 	f->state = s;
-	f->session.t_step = now;
+	if (s != FLOW_ATTRACT) /* no session there: its bytes stay zero */
+		f->session.t_step = now;
 	if (step_of_state[s])
 		f->step_no = step_of_state[s];
 	main_arm(f, now);
@@ -197,10 +199,15 @@ static bool person_take(struct person *dst, const struct person *src)
 	COPY_STR(dst->doc_masked, src->doc_masked);
 	COPY_STR(dst->group_id, src->group_id);
 	COPY_STR(dst->key, src->key);
-	dst->category = src->category;
-	dst->code = src->code;
-	dst->minor = src->minor;
-	return (unsigned)src->category < CATEGORY_COUNT && (unsigned)src->code < FLOW_CODE_COUNT;
+	unsigned char minor; /* read as a byte: a bool holding anything but 0/1 is no bool */
+	memcpy(&minor, &src->minor, 1);
+	dst->minor = minor != 0;
+	bool ok = (unsigned)src->category < CATEGORY_COUNT && (unsigned)src->code < FLOW_CODE_COUNT;
+	if (ok) {
+		dst->category = src->category;
+		dst->code = src->code;
+	}
+	return ok;
 }
 
 static void assignment_take(struct assignment *dst, const struct assignment *src)
@@ -323,6 +330,7 @@ static void admit(struct flow_entrance *f, const struct person *p, bool member, 
 	}
 	s->people[s->count++] = *p;
 	fx_beep(out, BEEP_OK);
+	f->reason = REASON_OK;
 	if (member)
 		family_show(f, REASON_OK, now);
 	else
@@ -417,7 +425,8 @@ static void on_verified(struct flow_entrance *f, const struct event *ev, int64_t
 	                                                         : REASON_RED_CODE;
 	p.walk_in = r == REASON_NOT_ON_MANIFEST || !p.arrival_id[0];
 	enum flow_policy by_walk_in = p.walk_in ? f->cfg.walk_in : FLOW_POLICY_ALLOW;
-	enum flow_policy by_verifier = r == REASON_STAFF_REQUIRED ? FLOW_POLICY_STAFF : FLOW_POLICY_ALLOW;
+	enum flow_policy by_verifier =
+	    r == REASON_STAFF_REQUIRED ? FLOW_POLICY_STAFF : FLOW_POLICY_ALLOW;
 	if ((unsigned)ev->verified.policy < FLOW_POLICY_COUNT)
 		by_verifier = policy_max(by_verifier, ev->verified.policy);
 	else
@@ -578,7 +587,8 @@ static void pin_close(struct flow_entrance *f, int64_t now)
 static void on_badge(struct flow_entrance *f, const struct event *ev, int64_t now)
 {
 	struct flow_session *s = &f->session;
-	if (!ev->badge.id[0] || f->overlay == FLOW_OVERLAY_PIN_CHECK ||
+	/* at the attract screen there is no visit to decide about */
+	if (!ev->badge.id[0] || f->state == FLOW_ATTRACT || f->overlay == FLOW_OVERLAY_PIN_CHECK ||
 	    f->overlay == FLOW_OVERLAY_STAFF)
 		return;
 	if (f->overlay != FLOW_OVERLAY_PIN) {
@@ -911,7 +921,8 @@ static void view_update(struct flow_entrance *f, int64_t now)
 {
 	f->now_ms = now;
 	f->ack_enabled = ack_allowed(f, now);
-	f->deadline_ms = f->overlay != FLOW_OVERLAY_NONE ? f->overlay_deadline_ms : f->main_deadline_ms;
+	f->deadline_ms =
+	    f->overlay != FLOW_OVERLAY_NONE ? f->overlay_deadline_ms : f->main_deadline_ms;
 	f->countdown_s = -1;
 	bool shows = f->overlay != FLOW_OVERLAY_NONE ? f->overlay != FLOW_OVERLAY_PIN_CHECK
 	                                             : state_abandonable(f->state);

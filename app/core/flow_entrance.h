@@ -72,25 +72,25 @@ struct flow_session {
 	unsigned char printed[FLOW_GROUP_MAX];      /* 0 waiting, 1 printed, 2 failed */
 	struct person candidate;                    /* subject of the pending decision */
 	enum flow_pending pending;
-	bool pending_member;    /* candidate would join the group, not start it */
-	bool checked_in;        /* EV_ASSIGNED received: the check-in is committed */
-	bool checkin_sent;      /* FX_CHECKIN sent (at most once per session) */
-	bool reprint;           /* DONE after a reprint, not a check-in */
-	bool scrolled_end;      /* EV_BRIEFING_END seen in the current language */
+	bool pending_member; /* candidate would join the group, not start it */
+	bool checked_in;     /* EV_ASSIGNED received: the check-in is committed */
+	bool checkin_sent;   /* FX_CHECKIN sent (at most once per session) */
+	bool reprint;        /* DONE after a reprint, not a check-in */
+	bool scrolled_end;   /* EV_BRIEFING_END seen in the current language */
 	char briefing_version[FLOW_VERSION_MAX];
-	uint32_t wait_ticket;     /* the answer FX_VERIFY/CHECKIN/PRINT/REPRINT awaits */
-	uint32_t checkin_ticket;  /* ticket of FX_CHECKIN */
-	uint32_t pin_ticket;      /* the answer FX_CHECK_PIN awaits */
+	uint32_t wait_ticket;       /* the answer FX_VERIFY/CHECKIN/PRINT/REPRINT awaits */
+	uint32_t checkin_ticket;    /* ticket of FX_CHECKIN */
+	uint32_t pin_ticket;        /* the answer FX_CHECK_PIN awaits */
 	char badge[FLOW_BADGE_MAX]; /* staff badge in the panel */
 	char pin[FLOW_PIN_MAX + 1]; /* digits typed so far (wiped once sent) */
 	int pin_len;
 	int pin_failures;
 	enum flow_overlay overlay_below; /* overlay to go back to when the PIN panel closes */
-	int64_t t_scan;  /* visit started (first scan) */
-	int64_t t_step;  /* current step started */
-	int64_t t_family; /* family list first shown */
-	int64_t t_read;   /* briefing text (in the current language) shown */
-	int64_t t_phase;  /* FX_CHECKIN / FX_PRINT sent */
+	int64_t t_scan;                  /* visit started (first scan) */
+	int64_t t_step;                  /* current step started */
+	int64_t t_family;                /* family list first shown */
+	int64_t t_read;                  /* briefing text (in the current language) shown */
+	int64_t t_phase;                 /* FX_CHECKIN / FX_PRINT sent */
 	struct flow_timings timings;
 };
 
@@ -98,17 +98,17 @@ struct flow_entrance {
 	struct flow_config cfg;
 	enum flow_state state;
 	enum flow_overlay overlay;
-	enum flow_lang lang;    /* shown and recorded; back to cfg.default_lang after a session */
-	enum reason reason;     /* what the current screen explains: refusal, fault, family
-	                           notice (REASON_OK none), print failure on DONE */
-	enum reason call_reason; /* code shown on the call-staff overlay */
-	int step_no;            /* 1 scan, 2 confirm, 3 rules, 4 wristband (step indicator) */
-	bool ack_enabled;       /* briefing: the ack button is live */
-	int64_t now_ms;         /* time of the last step */
-	int64_t deadline_ms;    /* the shown screen times out at this time; 0 never */
-	int countdown_s;        /* seconds left when <= 10 on a screen a person may abandon;
-	                           -1 otherwise */
-	int64_t main_deadline_ms;    /* deadline of the main state */
+	enum flow_lang lang;      /* shown and recorded; back to cfg.default_lang after a session */
+	enum reason reason;       /* what the current screen explains: refusal, fault, family
+	                             notice (REASON_OK none), print failure on DONE */
+	enum reason call_reason;  /* code shown on the call-staff overlay */
+	int step_no;              /* 1 scan, 2 confirm, 3 rules, 4 wristband (step indicator) */
+	bool ack_enabled;         /* briefing: the ack button is live */
+	int64_t now_ms;           /* time of the last step */
+	int64_t deadline_ms;      /* the shown screen times out at this time; 0 never */
+	int countdown_s;          /* seconds left when <= 10 on a screen a person may abandon;
+	                             -1 otherwise */
+	int64_t main_deadline_ms; /* deadline of the main state */
 	int64_t overlay_deadline_ms; /* deadline of the overlay */
 	uint32_t next_ticket;        /* survives sessions so late answers never match */
 	struct flow_session session; /* personal data lives here only */
