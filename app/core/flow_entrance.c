@@ -923,6 +923,8 @@ static void view_update(struct flow_entrance *f, int64_t now)
 	f->ack_enabled = ack_allowed(f, now);
 	f->deadline_ms =
 	    f->overlay != FLOW_OVERLAY_NONE ? f->overlay_deadline_ms : f->main_deadline_ms;
+	if (!flow_entrance_staff_called(f))
+		f->call_reason = REASON_OK;
 	f->countdown_s = -1;
 	bool shows = f->overlay != FLOW_OVERLAY_NONE ? f->overlay != FLOW_OVERLAY_PIN_CHECK
 	                                             : state_abandonable(f->state);

@@ -101,7 +101,7 @@ struct flow_entrance {
 	enum flow_lang lang;      /* shown and recorded; back to cfg.default_lang after a session */
 	enum reason reason;       /* what the current screen explains: refusal, fault, family
 	                             notice (REASON_OK none), print failure on DONE */
-	enum reason call_reason;  /* code shown on the call-staff overlay */
+	enum reason call_reason;  /* code on the "staff called" panel; REASON_OK when none shows */
 	int step_no;              /* 1 scan, 2 confirm, 3 rules, 4 wristband (step indicator) */
 	bool ack_enabled;         /* briefing: the ack button is live */
 	int64_t now_ms;           /* time of the last step */

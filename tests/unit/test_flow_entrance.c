@@ -1148,6 +1148,7 @@ static void test_already_checked_in_reprint(void **state)
 	};
 	RUN(r, rows);
 	assert_int_equal(r->f.overlay, FLOW_OVERLAY_NONE);
+	assert_int_equal(r->f.call_reason, REASON_OK);
 	assert_int_equal(r->checkins, 0);
 	assert_true(r->f.session.reprint);
 	assert_string_equal(r->f.session.assigned[0].room, "1777");
@@ -1470,6 +1471,7 @@ static void test_call_staff_everywhere(void **state)
 		};
 		RUN(r, cancel);
 		assert_false(flow_entrance_staff_called(&r->f));
+		assert_int_equal(r->f.call_reason, REASON_OK);
 		run_free(r);
 	}
 
