@@ -125,9 +125,9 @@ struct event {
 			enum reason reason;      /* REASON_OK, or why the code or person fails */
 			enum flow_policy policy; /* the verifier's rules; the stricter of this and
 			                            the config wins */
-			struct person
-			    person; /* filled when the code was read (any reason but the
-			               code errors); arrival_id "" when not on the manifest */
+			/* filled when the code was read (any reason but the code errors);
+			 * arrival_id "" when not on the manifest */
+			struct person person;
 		} verified;
 		struct {
 			enum button button;
@@ -149,8 +149,8 @@ struct event {
 		struct {
 			int index;          /* the FX_PRINT index; 0 for a reprint */
 			enum reason reason; /* EV_PRINT_FAILED: why */
-			struct assignment
-			    assignment; /* reprint: the room and new serial, if known */
+			/* reprint: the room and new serial, if known */
+			struct assignment assignment;
 		} print;
 		struct {
 			char id[FLOW_BADGE_MAX];
