@@ -241,8 +241,7 @@ struct effect {
 		struct {
 			enum audit_action action;
 			char badge[FLOW_BADGE_MAX];
-			char arrival_id[FLOW_ARRIVAL_ID_MAX]; /* subject of the decision; "" if none
-			                                       */
+			char arrival_id[FLOW_ARRIVAL_ID_MAX]; /* subject; "" if none */
 			enum reason reason;                   /* the decision's reason */
 		} audit;
 		struct {
