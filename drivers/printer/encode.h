@@ -26,11 +26,11 @@ enum media_tracking {
 };
 
 struct encode_opts {
-	bool native_qr;         /* replace the drawn QR codes by the language's QR command */
-	int copies;             /* 1 when 0 */
+	bool native_qr; /* replace the drawn QR codes by the language's QR command */
+	int copies;     /* 1 when 0 */
 	enum media_tracking media;
-	double gap_mm;          /* TSPL: gap or black-mark height (default 3 mm when 0) */
-	uint64_t job_id;        /* written as a comment where the language has one (ZPL ^FX) */
+	double gap_mm;   /* TSPL: gap or black-mark height (default 3 mm when 0) */
+	uint64_t job_id; /* written as a comment where the language has one (ZPL ^FX) */
 };
 
 /* Each encoder appends one complete job for `l` to `out` and returns 0, or -ENOMEM. The

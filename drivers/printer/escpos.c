@@ -31,8 +31,14 @@ static int put_raster(const struct label *l, int y0, int y1, struct bytes *out)
 	bool fail = false;
 	for (int y = y0; y < y1; y += BAND_ROWS) {
 		int n = y1 - y < BAND_ROWS ? y1 - y : BAND_ROWS;
-		uint8_t head[8] = {0x1D, 0x76, 0x30, 0x00, (uint8_t)(l->stride & 0xFF),
-		                   (uint8_t)(l->stride >> 8), (uint8_t)(n & 0xFF), (uint8_t)(n >> 8)};
+		uint8_t head[8] = {0x1D,
+		                   0x76,
+		                   0x30,
+		                   0x00,
+		                   (uint8_t)(l->stride & 0xFF),
+		                   (uint8_t)(l->stride >> 8),
+		                   (uint8_t)(n & 0xFF),
+		                   (uint8_t)(n >> 8)};
 		fail |= bytes_put(out, head, sizeof(head)) != 0;
 		fail |= bytes_put(out, l->bits + (size_t)y * (size_t)l->stride,
 		                  (size_t)n * (size_t)l->stride) != 0;
@@ -49,7 +55,8 @@ static int put_qr(const struct label_qr *q, struct bytes *out)
 	uint8_t model[9] = {0x1D, 0x28, 0x6B, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00};
 	uint8_t size[8] = {0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x43, (uint8_t)module};
 	uint8_t ecc[8] = {0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x45, (uint8_t)(48 + (q->ecc & 3))};
-	uint8_t store[8] = {0x1D, 0x28, 0x6B, (uint8_t)(n & 0xFF), (uint8_t)(n >> 8), 0x31, 0x50, 0x30};
+	uint8_t store[8] = {0x1D, 0x28, 0x6B, (uint8_t)(n & 0xFF), (uint8_t)(n >> 8),
+	                    0x31, 0x50, 0x30};
 	uint8_t print[8] = {0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x51, 0x30};
 	uint8_t reset[4] = {0x1D, 0x4C, 0x00, 0x00};
 	fail |= bytes_put(out, margin, sizeof(margin)) != 0;

@@ -116,8 +116,8 @@ struct label *label_rotate(const struct label *l, int degrees)
 	bool quarter = degrees == 90 || degrees == 270;
 	if (degrees != 0 && degrees != 90 && degrees != 180 && degrees != 270)
 		return NULL;
-	struct label *r = label_new(quarter ? l->height : l->width,
-	                            quarter ? l->width : l->height, l->dpi);
+	struct label *r =
+	    label_new(quarter ? l->height : l->width, quarter ? l->width : l->height, l->dpi);
 	if (!r)
 		return NULL;
 	for (int y = 0; y < l->height; y++) {
@@ -125,10 +125,18 @@ struct label *label_rotate(const struct label *l, int degrees)
 			if (!label_get(l, x, y))
 				continue;
 			switch (degrees) {
-			case 0: label_set(r, x, y, true); break;
-			case 90: label_set(r, l->height - 1 - y, x, true); break;
-			case 180: label_set(r, l->width - 1 - x, l->height - 1 - y, true); break;
-			default: label_set(r, y, l->width - 1 - x, true); break;
+			case 0:
+				label_set(r, x, y, true);
+				break;
+			case 90:
+				label_set(r, l->height - 1 - y, x, true);
+				break;
+			case 180:
+				label_set(r, l->width - 1 - x, l->height - 1 - y, true);
+				break;
+			default:
+				label_set(r, y, l->width - 1 - x, true);
+				break;
 			}
 		}
 	}
@@ -140,10 +148,17 @@ struct label *label_rotate(const struct label *l, int degrees)
 		int s = q.module * q.modules;
 		int x = q.x, y = q.y;
 		switch (degrees) {
-		case 90: q.x = l->height - y - s, q.y = x; break;
-		case 180: q.x = l->width - x - s, q.y = l->height - y - s; break;
-		case 270: q.x = y, q.y = l->width - x - s; break;
-		default: break;
+		case 90:
+			q.x = l->height - y - s, q.y = x;
+			break;
+		case 180:
+			q.x = l->width - x - s, q.y = l->height - y - s;
+			break;
+		case 270:
+			q.x = y, q.y = l->width - x - s;
+			break;
+		default:
+			break;
 		}
 		r->qr[i] = q;
 	}
@@ -198,8 +213,8 @@ static int draw_qr(struct label *l, struct box b, const char *text)
 		for (int y = 0; y < qr->width; y++)
 			for (int x = 0; x < qr->width; x++)
 				if (qr->data[y * qr->width + x] & 1)
-					label_fill(l, x0 + x * module, y0 + y * module, module, module,
-					           true);
+					label_fill(l, x0 + x * module, y0 + y * module, module,
+					           module, true);
 		struct label_qr *q = &l->qr[l->n_qr++];
 		q->x = x0;
 		q->y = y0;
@@ -238,7 +253,8 @@ static bool ink_render(TTF_Font *font, int size, const char *text, struct ink *k
 		return false;
 	int minx = k->s->w, miny = k->s->h, maxx = -1, maxy = -1;
 	for (int y = 0; y < k->s->h; y++) {
-		const uint8_t *row = (const uint8_t *)k->s->pixels + (size_t)y * (size_t)k->s->pitch;
+		const uint8_t *row =
+		    (const uint8_t *)k->s->pixels + (size_t)y * (size_t)k->s->pitch;
 		for (int x = 0; x < k->s->w; x++) {
 			if (!row[x])
 				continue;
@@ -356,7 +372,8 @@ struct label_kit *label_kit_open(const char *font_config, const char *strings_pa
 	kit->strings = label_strings_load(strings_path, &reason);
 	if (!kit->strings)
 		goto out_free;
-	if (!fonts_find(font_config, FONT_REGULAR, &reg) || !fonts_find(font_config, FONT_BOLD, &bold)) {
+	if (!fonts_find(font_config, FONT_REGULAR, &reg) ||
+	    !fonts_find(font_config, FONT_BOLD, &bold)) {
 		reason = "no CJK font installed (fonts-noto-cjk)";
 		goto out_strings;
 	}
@@ -429,7 +446,8 @@ static const char *caption(struct ctx *c, const char *key)
 
 static void text(struct ctx *c, struct box b, const char *t, bool bold, enum align a)
 {
-	draw_text(c->kit, c->l, b, t, bold, a, false, label_strings_get(c->kit->strings, "ellipsis", "en"));
+	draw_text(c->kit, c->l, b, t, bold, a, false,
+	          label_strings_get(c->kit->strings, "ellipsis", "en"));
 }
 
 static bool has(const char *s)
@@ -647,7 +665,8 @@ struct label_spec label_spec_default(enum label_kind kind)
 	struct label_spec s = {.kind = kind, .lang = LABEL_LANG_ZH, .dpi = 203};
 	switch (kind) {
 	case LABEL_WRISTBAND:
-		s.width_mm = 25, s.length_mm = 280, s.rotation = 90, s.qr_mm = 22, s.margin_mm = 1.5;
+		s.width_mm = 25, s.length_mm = 280, s.rotation = 90, s.qr_mm = 22,
+		s.margin_mm = 1.5;
 		break;
 	case LABEL_DOOR:
 		s.width_mm = 100, s.length_mm = 60, s.qr_mm = 32, s.margin_mm = 2;
@@ -671,7 +690,8 @@ int label_layout(struct label_kit *kit, const struct label_spec *spec,
 	struct label_spec d = label_spec_default(spec->kind < LABEL_KIND_COUNT ? spec->kind : 0);
 	int rc = -EINVAL;
 	*out = NULL;
-	if (s.kind >= LABEL_KIND_COUNT || s.lang >= LABEL_LANG_COUNT || (s.rotation != 0 && s.rotation != 90))
+	if (s.kind >= LABEL_KIND_COUNT || s.lang >= LABEL_LANG_COUNT ||
+	    (s.rotation != 0 && s.rotation != 90))
 		return -EINVAL;
 	if (s.qr_mm <= 0)
 		s.qr_mm = d.qr_mm;

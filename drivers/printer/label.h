@@ -15,23 +15,24 @@
 /* Where a QR code sits in the final (media-oriented) bitmap, so an encoder can replace
  * the drawn code by the printer's own QR command. */
 struct label_qr {
-	int x, y;      /* top-left of the symbol without quiet zone, dots */
-	int module;    /* module size, dots */
-	int modules;   /* symbol width in modules (version 1: 21) */
-	int ecc;       /* QR_ECLEVEL_* of libqrencode: 0 L, 1 M, 2 Q, 3 H */
+	int x, y;       /* top-left of the symbol without quiet zone, dots */
+	int module;     /* module size, dots */
+	int modules;    /* symbol width in modules (version 1: 21) */
+	int ecc;        /* QR_ECLEVEL_* of libqrencode: 0 L, 1 M, 2 Q, 3 H */
 	char text[512]; /* the encoded text */
 };
 
 /* A 1-bit bitmap: row-major, MSB first, bit set = black (dot burned). */
 struct label {
-	int width, height;  /* dots; width runs across the print head */
-	int dpi;            /* 203 or 300 (any value from 100 to 600 works) */
-	int stride;         /* bytes per row: (width + 7) / 8 */
-	uint8_t *bits;      /* stride * height bytes */
+	int width, height; /* dots; width runs across the print head */
+	int dpi;           /* 203 or 300 (any value from 100 to 600 works) */
+	int stride;        /* bytes per row: (width + 7) / 8 */
+	uint8_t *bits;     /* stride * height bytes */
 	int n_qr;
 	struct label_qr qr[LABEL_MAX_QR];
 	int text_shrunk;     /* texts drawn smaller than their wanted size to fit */
-	int text_ellipsized; /* texts cut with an ellipsis because even the smallest size did not fit */
+	int text_ellipsized; /* texts cut with an ellipsis because even the smallest size did not
+	                        fit */
 };
 
 /* A blank (white) label; NULL on a bad size or no memory. Free with label_free(). */
@@ -98,17 +99,17 @@ struct label_spec label_spec_default(enum label_kind kind);
 /* Display-ready fields: the caller masks names and formats dates; raw ID numbers never
  * reach the printer driver. Strings are UTF-8, borrowed; NULL or "" leaves a field out. */
 struct label_fields {
-	const char *room;        /* "1208" */
-	const char *name;        /* masked: "张*明", "L** Wei" */
-	const char *release;     /* planned release date, "2022-05-15" */
-	enum risk risk;          /* wristband and door label marker */
-	const char *token;       /* QR content: wristband token, room token or sample code */
+	const char *room;         /* "1208" */
+	const char *name;         /* masked: "张*明", "L** Wei" */
+	const char *release;      /* planned release date, "2022-05-15" */
+	enum risk risk;           /* wristband and door label marker */
+	const char *token;        /* QR content: wristband token, room token or sample code */
 	const char *occupants[4]; /* door label: masked names */
-	bool care;               /* door label: psychological care marker (the station's red heart) */
-	unsigned diet;           /* meal label: LABEL_DIET_* flags */
-	const char *diet_note;   /* meal label: free text, e.g. allergies */
-	const char *sample_id;   /* sample tube: printed code under the QR */
-	const char *date;        /* sample tube: collection date */
+	bool care;             /* door label: psychological care marker (the station's red heart) */
+	unsigned diet;         /* meal label: LABEL_DIET_* flags */
+	const char *diet_note; /* meal label: free text, e.g. allergies */
+	const char *sample_id; /* sample tube: printed code under the QR */
+	const char *date;      /* sample tube: collection date */
 };
 
 struct label_kit;

@@ -14,10 +14,9 @@ struct label_strings {
 
 /* Every key label.c asks for. */
 static const char *const required[] = {
-    "room",         "name",        "release",    "occupants",   "care",
-    "meal",         "sample",      "date",       "risk.green",  "risk.yellow",
-    "risk.orange",  "risk.red",    "diet.elderly", "diet.child", "diet.halal",
-    "diet.vegetarian", "diet.soft", "ellipsis",
+    "room",         "name",       "release",    "occupants",       "care",        "meal",
+    "sample",       "date",       "risk.green", "risk.yellow",     "risk.orange", "risk.red",
+    "diet.elderly", "diet.child", "diet.halal", "diet.vegetarian", "diet.soft",   "ellipsis",
 };
 
 static bool entry_complete(const json_t *root, const char *key)
@@ -40,8 +39,8 @@ struct label_strings *label_strings_load(const char *path, const char **why)
 	const char *reason = "no memory";
 	if (!path) {
 		const char *dir = getenv("HK_DATA_DIR");
-		snprintf(buf, sizeof(buf), "%s%s%s", dir && *dir ? dir : "",
-		         dir && *dir ? "/" : "", LABEL_STRINGS_DEFAULT);
+		snprintf(buf, sizeof(buf), "%s%s%s", dir && *dir ? dir : "", dir && *dir ? "/" : "",
+		         LABEL_STRINGS_DEFAULT);
 		path = buf;
 	}
 	struct label_strings *s = calloc(1, sizeof(*s));

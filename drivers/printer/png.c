@@ -30,8 +30,9 @@ int png_encode(const struct label *l, struct bytes *out)
 	if (setjmp(png_jmpbuf(png)))
 		goto out_png;
 	png_set_write_fn(png, out, write_bytes, flush_nothing);
-	png_set_IHDR(png, info, (png_uint_32)l->width, (png_uint_32)l->height, 1, PNG_COLOR_TYPE_GRAY,
-	             PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_set_IHDR(png, info, (png_uint_32)l->width, (png_uint_32)l->height, 1,
+	             PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+	             PNG_FILTER_TYPE_DEFAULT);
 	png_uint_32 ppm = (png_uint_32)(l->dpi / 0.0254 + 0.5);
 	png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
 	png_write_info(png, info);

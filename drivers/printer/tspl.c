@@ -55,7 +55,8 @@ int tspl_encode(const struct label *l, const struct encode_opts *o, struct bytes
 		fail |= bytes_printf(out, "QRCODE %d,%d,%c,%d,A,0,M2,\"", q->x, q->y,
 		                     ecc_letter[q->ecc & 3], q->module > 10 ? 10 : q->module) != 0;
 		for (const char *p = q->text; *p; p++) /* a quote inside data is \["] */
-			fail |= (*p == '"' ? bytes_printf(out, "\\[\"]") : bytes_put(out, p, 1)) != 0;
+			fail |=
+			    (*p == '"' ? bytes_printf(out, "\\[\"]") : bytes_put(out, p, 1)) != 0;
 		fail |= bytes_printf(out, "\"\r\n") != 0;
 	}
 	fail |= bytes_printf(out, "PRINT 1,%d\r\n", o->copies > 0 ? o->copies : 1) != 0;

@@ -39,7 +39,8 @@ int zpl_encode(const struct label *l, const struct encode_opts *o, struct bytes 
 		src = blanked;
 	}
 	size_t total = (size_t)l->stride * (size_t)l->height;
-	fail |= bytes_printf(out, "^XA\n^FXhealthkiosk job %llu^FS\n", (unsigned long long)o->job_id) != 0;
+	fail |= bytes_printf(out, "^XA\n^FXhealthkiosk job %llu^FS\n",
+	                     (unsigned long long)o->job_id) != 0;
 	fail |= bytes_printf(out, "^PW%d\n^LL%d\n^MN%s\n^LH0,0\n", l->width, l->height,
 	                     tracking(o->media)) != 0;
 	fail |= bytes_printf(out, "^FO0,0^GFA,%zu,%zu,%d,", total, total, l->stride) != 0;

@@ -20,7 +20,7 @@
 #include "drivers/printer/label.h"
 
 #define TOKEN                                                                                      \
-	"HKW1.eyJyIjoiMTIwOCIsImQiOiIyMDIyLTA1LTE1IiwiayI6InN0YXRpb24tMDEifQ.MEUCIQDx3v7Qm0"        \
+	"HKW1.eyJyIjoiMTIwOCIsImQiOiIyMDIyLTA1LTE1IiwiayI6InN0YXRpb24tMDEifQ.MEUCIQDx3v7Qm0"       \
 	"p1Zk9sYl3uT8aRkq2vXw5c8b0Yq1N7s4WgIgV2JmZ3d0"
 #define SAMPLE_CODE "S20220501-0042-1208"
 
@@ -62,7 +62,8 @@ static const char *artifact_dir(void)
 	if (env && *env)
 		snprintf(dir, sizeof(dir), "%s", env);
 	else
-		snprintf(dir, sizeof(dir), "%s/test-artifacts/labels", build && *build ? build : "build");
+		snprintf(dir, sizeof(dir), "%s/test-artifacts/labels",
+		         build && *build ? build : "build");
 	char part[512];
 	for (char *p = dir + 1; *p; p++) {
 		if (*p != '/')
@@ -360,10 +361,12 @@ static struct label *escpos_decode(const struct bytes *b, int width)
 	assert_true(b->len >= 2 && b->data[0] == 0x1B && b->data[1] == 0x40);
 	i = 2;
 	while (i + 8 <= b->len && b->data[i] == 0x1D && b->data[i + 1] == 0x76) {
-		int xb = b->data[i + 4] | b->data[i + 5] << 8, n = b->data[i + 6] | b->data[i + 7] << 8;
+		int xb = b->data[i + 4] | b->data[i + 5] << 8,
+		    n = b->data[i + 6] | b->data[i + 7] << 8;
 		assert_int_equal(xb, stride);
 		bits = realloc(bits, (size_t)(rows + n) * (size_t)stride);
-		memcpy(bits + (size_t)rows * (size_t)stride, b->data + i + 8, (size_t)n * (size_t)stride);
+		memcpy(bits + (size_t)rows * (size_t)stride, b->data + i + 8,
+		       (size_t)n * (size_t)stride);
 		rows += n;
 		i += 8 + (size_t)n * (size_t)stride;
 	}
@@ -406,8 +409,8 @@ static void test_streams_decode_to_token(void **state)
 		struct label *decoded[3] = {dz, dt, de};
 		for (int i = 0; i < 3; i++) {
 			int good, bad;
-			zbar_count(decoded[i], 0, 0, decoded[i]->width, decoded[i]->height, tok, &good,
-			           &bad);
+			zbar_count(decoded[i], 0, 0, decoded[i]->width, decoded[i]->height, tok,
+			           &good, &bad);
 			assert_int_equal(bad, 0);
 			assert_true(good >= 1);
 			label_free(decoded[i]);
