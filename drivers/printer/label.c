@@ -690,8 +690,8 @@ int label_layout(struct label_kit *kit, const struct label_spec *spec,
 	struct label_spec d = label_spec_default(spec->kind < LABEL_KIND_COUNT ? spec->kind : 0);
 	int rc = -EINVAL;
 	*out = NULL;
-	if (s.kind >= LABEL_KIND_COUNT || s.lang >= LABEL_LANG_COUNT ||
-	    (s.rotation != 0 && s.rotation != 90))
+	if (!kit || s.kind >= LABEL_KIND_COUNT || s.lang >= LABEL_LANG_COUNT ||
+	    (s.rotation != 0 && s.rotation != 90 && s.rotation != 180 && s.rotation != 270))
 		return -EINVAL;
 	if (s.qr_mm <= 0)
 		s.qr_mm = d.qr_mm;
@@ -701,7 +701,8 @@ int label_layout(struct label_kit *kit, const struct label_spec *spec,
 	if ((need_token && !has(fields->token)) || (s.kind != LABEL_SAMPLE && !has(fields->room)))
 		return -EINVAL;
 	int w = label_dots(s.dpi, s.width_mm), h = label_dots(s.dpi, s.length_mm);
-	struct label *design = s.rotation ? label_new(h, w, s.dpi) : label_new(w, h, s.dpi);
+	bool quarter = s.rotation == 90 || s.rotation == 270;
+	struct label *design = quarter ? label_new(h, w, s.dpi) : label_new(w, h, s.dpi);
 	if (!design)
 		return s.dpi < 100 || s.dpi > 600 || w <= 0 || h <= 0 ? -EINVAL : -ENOMEM;
 	struct ctx c = {.kit = kit, .l = design, .spec = &s, .f = fields};

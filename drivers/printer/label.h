@@ -85,8 +85,9 @@ struct label_spec {
 	int dpi;          /* 203 or 300 */
 	double width_mm;  /* across the print head (media width) */
 	double length_mm; /* along the feed */
-	int rotation;     /* degrees clockwise the design is turned on the media: 0 or 90
-	                   * (a wristband is designed along its length and printed at 90) */
+	int rotation;     /* degrees clockwise the design is turned on the media: 0, 90, 180
+	                   * or 270 (a wristband is designed along its length and printed at
+	                   * 90; 270 when the band feeds the other way round) */
 	double qr_mm;     /* wanted QR size including quiet zone; 0: the kind's default */
 	double margin_mm; /* unprinted border; 0: the kind's default */
 };

@@ -13,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zbar.h>
 
 #include "drivers/fonts/fonts.h"
 #include "drivers/printer/encode.h"
 #include "drivers/printer/label.h"
+#include "drivers/printer/label_strings.h"
 
 #define TOKEN                                                                                      \
 	"HKW1.eyJyIjoiMTIwOCIsImQiOiIyMDIyLTA1LTE1IiwiayI6InN0YXRpb24tMDEifQ.MEUCIQDx3v7Qm0"       \
@@ -224,6 +226,14 @@ static void test_wristband_geometry(void **state)
 	assert_int_equal(label_layout(kit, &spec, &f, &l), 0);
 	assert_int_equal(l->width, label_dots(300, 25));
 	assert_label_reads(l, TOKEN, 4);
+	label_free(l);
+	/* a shorter band fed the other way round */
+	spec = label_spec_default(LABEL_WRISTBAND);
+	spec.length_mm = 200;
+	spec.rotation = 270;
+	assert_int_equal(label_layout(kit, &spec, &f, &l), 0);
+	assert_int_equal(l->height, label_dots(203, 200));
+	assert_label_reads(l, TOKEN, 3);
 	label_free(l);
 }
 
@@ -465,6 +475,40 @@ static void test_native_qr_commands(void **state)
 	bytes_free(&t);
 	bytes_free(&e);
 	label_free(l);
+	/* the door label's QR shares its rows with text: ESC/POS keeps it in the raster */
+	l = layout(LABEL_DOOR, LABEL_LANG_ZH);
+	o.copies = 1;
+	assert_int_equal(escpos_encode(l, &o, &e), 0);
+	assert_null(find(&e, "\x1d\x28\x6b", 0));
+	struct label *de = escpos_decode(&e, l->width);
+	assert_same_bits(l, de);
+	label_free(de);
+	bytes_free(&e);
+	label_free(l);
+}
+
+static void test_captions_file(void **state)
+{
+	(void)state;
+	const char *why = NULL;
+	char path[] = "/tmp/hk-labels-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	/* "risk.red" lacks its English word: the file is refused, nothing prints a hole */
+	static const char json[] = "{\"room\": {\"zh\": \"房间\", \"en\": \"Room\"}, "
+	                           "\"risk.red\": {\"zh\": \"特别关注\"}}";
+	assert_int_equal(write(fd, json, sizeof(json) - 1), (ssize_t)(sizeof(json) - 1));
+	close(fd);
+	assert_null(label_strings_load(path, &why));
+	assert_non_null(why);
+	unlink(path);
+	assert_null(label_strings_load("/nonexistent/labels.json", &why));
+	struct label_strings *s = label_strings_load("assets/strings/labels.json", &why);
+	assert_non_null(s);
+	assert_string_equal(label_strings_get(s, "risk.red", "zh"), "特别关注");
+	assert_string_equal(label_strings_get(s, "risk.red", "en"), "RED");
+	assert_string_equal(label_strings_get(s, "no.such.key", "en"), "");
+	label_strings_free(s);
 }
 
 /* ---- golden files ---- */
@@ -494,6 +538,29 @@ static void test_golden_files(void **state)
 	(void)state;
 	NEED_KIT();
 	const char *update = getenv("HK_UPDATE_GOLDEN");
+	bool updating = update && strcmp(update, "1") == 0;
+	/* goldens hold rendered text: they are only comparable with the font they were made
+	 * with (font.txt: path, face, file size) */
+	struct font_file ff;
+	struct stat fst;
+	char font_id[700] = "", recorded[700] = "";
+	assert_true(fonts_find(NULL, FONT_REGULAR, &ff) && stat(ff.path, &fst) == 0);
+	snprintf(font_id, sizeof(font_id), "%s#%d %lld\n", ff.path, ff.face,
+	         (long long)fst.st_size);
+	if (updating)
+		write_file("tests/fixtures/printer/font.txt", font_id, strlen(font_id));
+	FILE *ft = fopen("tests/fixtures/printer/font.txt", "r");
+	if (ft) {
+		if (!fgets(recorded, sizeof(recorded), ft))
+			recorded[0] = '\0';
+		fclose(ft);
+	}
+	if (strcmp(recorded, font_id) != 0) {
+		fprintf(stderr,
+		        "# SKIP: golden files were made with the font %s; this machine has %s",
+		        recorded, font_id);
+		skip();
+	}
 	for (size_t i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++) {
 		const struct golden *g = &goldens[i];
 		struct label *l = layout(g->kind, g->lang);
@@ -502,7 +569,7 @@ static void test_golden_files(void **state)
 		assert_int_equal(g->encode(l, &o, &b), 0);
 		char path[256];
 		snprintf(path, sizeof(path), "tests/fixtures/printer/%s", g->file);
-		if (update && strcmp(update, "1") == 0) {
+		if (updating) {
 			write_file(path, b.data, b.len);
 			fprintf(stderr, "# rewrote %s\n", path);
 		}
@@ -533,6 +600,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_input),
 	    cmocka_unit_test(test_streams_decode_to_token),
 	    cmocka_unit_test(test_native_qr_commands),
+	    cmocka_unit_test(test_captions_file),
 	    cmocka_unit_test(test_golden_files),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
