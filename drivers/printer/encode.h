@@ -29,16 +29,19 @@ struct encode_opts {
 	bool native_qr; /* replace the drawn QR codes by the language's QR command */
 	int copies;     /* 1 when 0 */
 	enum media_tracking media;
-	double gap_mm;   /* TSPL: gap or black-mark height (default 3 mm when 0) */
-	uint64_t job_id; /* written as a comment where the language has one (ZPL ^FX) */
+	double gap_mm;     /* TSPL: gap or black-mark height (default 3 mm when 0) */
+	uint64_t job_id;   /* written as a comment where the language has one (ZPL ^FX) */
+	bool zpl_compress; /* ZPL: ^GF data in ASCII compression (repeat counts G-Y, g-z;
+	                    * "," rest of row white, "!" rest black, ":" row repeated) */
 };
 
 /* Each encoder appends one complete job for `l` to `out` and returns 0, or -ENOMEM. The
  * output depends only on the label and the options (deterministic, for golden files).
  *
  * ZPL II: ^XA, ^FX job id, ^PW width, ^LL length, ^MN tracking, ^LH0,0, the bitmap as one
- * ^GFA field (uncompressed ASCII hex, 1 = black), ^PQ copies, ^XZ. native_qr: the QR areas
- * are blanked from the bitmap and each code is sent as ^FO^BQN,2,module^FD<ecc>A,text^FS. */
+ * ^GFA field (ASCII hex, 1 = black; compressed with zpl_compress), ^PQ copies, ^XZ. native_qr: the
+ * QR areas are blanked from the bitmap and each code is sent as ^FO^BQN,2,module^FD<ecc>A,text^FS.
+ */
 int zpl_encode(const struct label *l, const struct encode_opts *o, struct bytes *out);
 
 /* TSPL: SIZE w mm,h mm; GAP (or BLINE) every job; DIRECTION 0; CLS; BITMAP 0,0,stride,h,0,

@@ -135,13 +135,18 @@ static int query(struct printer_impl *p, struct printer_status *st)
 	size_t n = 0, sent;
 	if (!p->lang->query || p->status_mode == STATUS_OFF)
 		return 0;
-	int rc = p->t->ops->read(p->t, reply, 0, 0);
+	int rc = p->t->ops->read(p->t, reply, 0, 0); /* n == 0: can this link answer at all? */
 	if (rc == -ENOTSUP)
 		return 0;
 	rc = p->t->ops->write(p->t, p->lang->query, p->lang->query_len, &sent);
 	if (rc)
 		return rc;
-	int64_t deadline = now_ms() + p->t->timeout_ms;
+	/* a printer that answers does so within milliseconds; when silence is allowed, do not
+	 * hold every job for the whole timeout */
+	int wait = p->t->timeout_ms;
+	if (p->status_mode != STATUS_REQUIRE && wait > 1000)
+		wait = 1000;
+	int64_t deadline = now_ms() + wait;
 	while (n < sizeof(reply)) {
 		int left = (int)(deadline - now_ms());
 		if (left <= 0)
@@ -275,6 +280,8 @@ static bool parse_options(char *s, struct printer_impl *p, int *timeout_ms)
 			*timeout_ms = atoi(v);
 		else if (strcmp(kv, "native_qr") == 0)
 			p->opts.native_qr = strcmp(v, "1") == 0;
+		else if (strcmp(kv, "compress") == 0)
+			p->opts.zpl_compress = strcmp(v, "1") == 0;
 		else if (strcmp(kv, "gap_mm") == 0)
 			p->opts.gap_mm = atof(v);
 		else if (strcmp(kv, "media") == 0 && strcmp(v, "gap") == 0)

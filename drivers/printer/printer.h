@@ -60,7 +60,8 @@ struct printer {
  * LANG is zpl, tspl, escpos or png. Without +TRANSPORT the target says it: "//" host is
  * tcp, a path is the device file (png: a directory). tcp port defaults to 9100; cups uses
  * the server of CUPS_SERVER / client.conf. OPTIONS, "&"-separated: timeout_ms=3000 (every
- * connect, read and write), native_qr=1, media=gap|mark|continuous, gap_mm=3,
+ * connect, read and write), native_qr=1, compress=1 (ZPL ^GF compression),
+ * media=gap|mark|continuous, gap_mm=3,
  * status=require|ask|off (default: require for zpl over tcp, ask otherwise: a silent printer
  * is then printed to anyway). Nothing is connected here: the transport is opened for each
  * job, so a printer that went away and came back is found on the next job. NULL on a bad

@@ -25,7 +25,8 @@ struct transport_ops {
 	 * with *sent telling how many bytes went out. */
 	int (*write)(struct transport *t, const void *data, size_t n, size_t *sent);
 	/* Read what the printer answers within timeout_ms: bytes read (0 on silence), or
-	 * -ENOTSUP when this transport cannot read, or -errno. */
+	 * -ENOTSUP when this transport cannot read, or -errno. With n == 0 it only tells
+	 * (-ENOTSUP or 0) whether the open link can answer. */
 	int (*read)(struct transport *t, void *buf, size_t n, int timeout_ms);
 	/* Finish the job (close, hand the document to CUPS, rename the file). 0 or -errno. */
 	int (*end)(struct transport *t);

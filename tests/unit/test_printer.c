@@ -201,10 +201,15 @@ static void test_specs(void **state)
 {
 	(void)state;
 	static const char *const good[] = {
-	    "zpl+tcp://127.0.0.1:9100", "tspl:/dev/usb/lp0",
-	    "escpos+cups://QUEUE",      "png:var/prints",
-	    "zpl://printer.local",      "zpl+dir:var/jobs",
-	    "tspl+tcp://[::1]:9100",    "zpl+tcp://10.0.0.9?timeout_ms=500&native_qr=1&media=mark",
+	    "zpl+tcp://127.0.0.1:9100",
+	    "tspl:/dev/usb/lp0",
+	    "escpos+cups://QUEUE",
+	    "png:var/prints",
+	    "zpl://printer.local",
+	    "zpl+dir:var/jobs",
+	    "tspl+tcp://[::1]:9100",
+	    "zpl+tcp://10.0.0.9?timeout_ms=500&native_qr=1&media=mark",
+	    "zpl:/dev/usb/lp0?compress=1",
 	};
 	static const char *const bad[] = {
 	    "",
