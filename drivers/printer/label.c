@@ -299,9 +299,9 @@ static bool text_fit(TTF_Font *font, const char *text, struct box b, int min_siz
 			return false;
 	}
 	while (!ink_fits(k, b)) {
+		*shrunk |= k->w > b.w; /* the width, not the height, wants it smaller */
 		ink_free(k);
 		size--;
-		*shrunk = true;
 		if (size < min_size || !ink_render(font, size, text, k))
 			return false;
 	}
