@@ -3,7 +3,7 @@
 # configuration: a raw queue whose device is socket://127.0.0.1:PORT (tests/tools/print_sink
 # listening); the job bytes must arrive unchanged, and a stopped queue must get nothing.
 # Skips (TAP "# SKIP") only when cupsd is not installed.
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/tap.sh
 TOOLS="$BUILD/san/tools"
 CUPSD=$(command -v cupsd || echo /usr/sbin/cupsd)
