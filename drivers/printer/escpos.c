@@ -8,21 +8,15 @@
 
 #define BAND_ROWS 256
 
-static bool row_blank(const struct label *l, int y)
+/* A QR code can be sent natively only when its rows hold nothing else (no text, no other
+ * code beside it): receipt printers print band by band, top to bottom. */
+static bool qr_alone(const struct label *l, const struct label_qr *q)
 {
-	const uint8_t *r = l->bits + (size_t)y * (size_t)l->stride;
-	for (int i = 0; i < l->stride; i++)
-		if (r[i])
-			return false;
-	return true;
-}
-
-/* A QR code can be sent natively only when its rows hold nothing else. */
-static bool qr_alone(const struct label *blanked, const struct label_qr *q)
-{
-	for (int y = q->y; y < q->y + q->module * q->modules; y++)
-		if (!row_blank(blanked, y))
-			return false;
+	int s = q->module * q->modules;
+	for (int y = q->y; y < q->y + s; y++)
+		for (int x = 0; x < l->width; x++)
+			if ((x < q->x || x >= q->x + s) && label_get(l, x, y))
+				return false;
 	return true;
 }
 
@@ -85,14 +79,13 @@ int escpos_encode(const struct label *l, const struct encode_opts *o, struct byt
 	struct label_qr native[LABEL_MAX_QR];
 	int n_native = 0;
 	if (o->native_qr && l->n_qr) {
-		blanked = label_clone(l, true);
+		blanked = label_clone(l, false);
 		if (!blanked)
 			return -ENOMEM;
-		for (int i = 0; i < l->n_qr; i++)
-			if (qr_alone(blanked, &l->qr[i]))
-				native[n_native++] = l->qr[i];
 		/* codes that share rows with other ink stay in the raster */
-		memcpy(blanked->bits, l->bits, (size_t)l->stride * (size_t)l->height);
+		for (int i = 0; i < l->n_qr; i++)
+			if (qr_alone(l, &l->qr[i]))
+				native[n_native++] = l->qr[i];
 		for (int i = 0; i < n_native; i++) {
 			int s = native[i].module * native[i].modules;
 			label_fill(blanked, native[i].x, native[i].y, s, s, false);
