@@ -37,15 +37,23 @@ struct fake {
 	int paper_out_after; /* report paper out once this many jobs are in; -1 never */
 	bool paper_out, head_open, paused, silent;
 	uint8_t tspl_status;
+	uint8_t escpos_status[2]; /* answers to DLE EOT 2 and DLE EOT 4 */
 	/* record, under mu */
 	struct bytes jobs[MAX_JOBS];
 	int n_jobs;
 	int queries;
 };
 
-static void fake_reply(struct fake *f, int fd, bool zpl)
+enum query {
+	QUERY_ZPL,
+	QUERY_TSPL,
+	QUERY_ESCPOS,
+};
+
+static void fake_reply(struct fake *f, int fd, enum query q)
 {
 	char msg[160];
+	bool zpl = q == QUERY_ZPL;
 	pthread_mutex_lock(&f->mu);
 	f->queries++;
 	bool silent = f->silent;
@@ -56,7 +64,9 @@ static void fake_reply(struct fake *f, int fd, bool zpl)
 	                       "001,0,%d,0,1,2,4,0,00000000,1,000\x03\r\n\x02"
 	                       "1234,0\x03\r\n",
 	                       paper, f->paused, f->head_open)
-	            : (msg[0] = (char)f->tspl_status, 1);
+	        : q == QUERY_TSPL
+	            ? (msg[0] = (char)f->tspl_status, 1)
+	            : (msg[0] = (char)f->escpos_status[0], msg[1] = (char)f->escpos_status[1], 2);
 	pthread_mutex_unlock(&f->mu);
 	if (!silent)
 		assert_int_equal(send(fd, msg, (size_t)n, MSG_NOSIGNAL), n);
@@ -68,16 +78,18 @@ static void fake_answer(struct fake *f, int fd, struct bytes *in)
 	static const struct {
 		const char *q;
 		size_t n;
-		bool zpl;
-	} queries[] = {{"~HS", 3, true}, {"\x1b!?", 3, false}};
-	for (size_t k = 0; k < 2; k++) {
+		enum query kind;
+	} queries[] = {{"~HS", 3, QUERY_ZPL},
+	               {"\x1b!?", 3, QUERY_TSPL},
+	               {"\x10\x04\x02\x10\x04\x04", 6, QUERY_ESCPOS}};
+	for (size_t k = 0; k < 3; k++) {
 		for (size_t i = 0; in->len >= queries[k].n && i + queries[k].n <= in->len; i++) {
 			if (memcmp(in->data + i, queries[k].q, queries[k].n) != 0)
 				continue;
 			memmove(in->data + i, in->data + i + queries[k].n,
 			        in->len - i - queries[k].n);
 			in->len -= queries[k].n;
-			fake_reply(f, fd, queries[k].zpl);
+			fake_reply(f, fd, queries[k].kind);
 			i--;
 		}
 	}
@@ -421,6 +433,56 @@ static void test_tspl_status_byte(void **state)
 	free(f);
 }
 
+static void test_escpos_status_bytes(void **state)
+{
+	(void)state;
+	struct fake *f = fake_new();
+	char spec[128];
+	snprintf(spec, sizeof(spec), "escpos+tcp://127.0.0.1:%u?timeout_ms=1000", f->port);
+	struct printer *p = printer_open(spec);
+	struct label *l = sample_label();
+	static const struct {
+		uint8_t cause, paper;
+		int want;
+	} cases[] = {{0x12, 0x12, 0},
+	             {0x12, 0x12 | 0x60, PRINTER_E_PAPER_OUT}, /* paper end sensor */
+	             {0x12 | 0x20, 0x12, PRINTER_E_PAPER_OUT}, /* stopped by paper end */
+	             {0x12 | 0x04, 0x12, PRINTER_E_HEAD_OPEN}, /* cover open */
+	             {0x12 | 0x40, 0x12, PRINTER_E_FAULT},
+	             {0x12, 0x12 | 0x0C, 0}}; /* near end: still prints */
+	int printed = 0;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pthread_mutex_lock(&f->mu);
+		f->escpos_status[0] = cases[i].cause;
+		f->escpos_status[1] = cases[i].paper;
+		pthread_mutex_unlock(&f->mu);
+		assert_int_equal(printer_print(p, l), cases[i].want);
+		printed += cases[i].want == 0;
+		fake_wait_jobs(f, printed);
+		assert_int_equal(fake_jobs(f), printed);
+	}
+	struct printer_status st;
+	assert_int_equal(printer_status(p, &st), 0);
+	assert_true(st.known && st.paper_low && !st.paper_out);
+	printer_close(p);
+	/* a silent TSPL printer is printed to after a short wait (status=ask) */
+	pthread_mutex_lock(&f->mu);
+	f->silent = true;
+	pthread_mutex_unlock(&f->mu);
+	snprintf(spec, sizeof(spec), "tspl+tcp://127.0.0.1:%u?timeout_ms=200", f->port);
+	p = printer_open(spec);
+	assert_int_equal(printer_print(p, l), 0);
+	fake_wait_jobs(f, printed + 1);
+	assert_int_equal(fake_jobs(f), printed + 1);
+	assert_int_equal(printer_status(p, &st), 0);
+	assert_false(st.known || st.offline);
+	printer_close(p);
+	label_free(l);
+	fake_stop(f);
+	fake_free(f);
+	free(f);
+}
+
 struct fifo_reader {
 	char path[256];
 	struct bytes got;
@@ -549,6 +611,7 @@ int main(void)
 	    cmocka_unit_test(test_silent_zpl_printer_gets_nothing),
 	    cmocka_unit_test(test_printer_away_and_back),
 	    cmocka_unit_test(test_tspl_status_byte),
+	    cmocka_unit_test(test_escpos_status_bytes),
 	    cmocka_unit_test(test_device_file),
 	    cmocka_unit_test(test_png_directory),
 	};
