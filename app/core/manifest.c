@@ -114,8 +114,8 @@ const char *manifest_column_name(enum manifest_column c)
 	return (unsigned)c < MANIFEST_COL_COUNT ? columns[c].name : "?";
 }
 
-int manifest_columns_map(const struct csv_row *header, struct manifest_columns *cols,
-                         char *reason, size_t size)
+int manifest_columns_map(const struct csv_row *header, struct manifest_columns *cols, char *reason,
+                         size_t size)
 {
 	for (int c = 0; c < MANIFEST_COL_COUNT; c++)
 		cols->index[c] = -1;
@@ -130,12 +130,13 @@ int manifest_columns_map(const struct csv_row *header, struct manifest_columns *
 				found = c;
 		if (found < 0) {
 			bool ignored = false;
-			for (size_t k = 0; k < sizeof(ignored_columns) / sizeof(*ignored_columns); k++)
+			for (size_t k = 0; k < sizeof(ignored_columns) / sizeof(*ignored_columns);
+			     k++)
 				ignored |= equal_fold(b, n, ignored_columns[k]);
 			if (ignored)
 				continue;
-			say(reason, size, "unknown column '%.*s' (column %zu)", (int)(n > 60 ? 60 : n),
-			    b, i + 1);
+			say(reason, size, "unknown column '%.*s' (column %zu)",
+			    (int)(n > 60 ? 60 : n), b, i + 1);
 			return -1;
 		}
 		if (cols->index[found] >= 0) {
@@ -191,7 +192,8 @@ bool manifest_term_parse(const char *s, int *onsite_days, int *home_days)
 	const char *plus = memchr(b, '+', n);
 	int on, home = 0;
 	if (!plus)
-		return parse_int_range(b, n, 1, 99, &on) && (*onsite_days = on, *home_days = 0, true);
+		return parse_int_range(b, n, 1, 99, &on) &&
+		       (*onsite_days = on, *home_days = 0, true);
 	if (!parse_int_range(b, (size_t)(plus - b), 1, 99, &on) ||
 	    !parse_int_range(plus + 1, n - (size_t)(plus - b) - 1, 0, 99, &home))
 		return false;
@@ -236,10 +238,9 @@ bool manifest_day_parse(const char *s, hk_day *out)
 	const char *s1 = memchr(buf, '/', n);
 	const char *s2 = s1 ? memchr(s1 + 1, '/', (size_t)(buf + n - s1 - 1)) : NULL;
 	int y, m, d;
-	if (!s2 || !parse_int_range(buf, (size_t)(s1 - buf), 1900, 9999, &y) ||
-	    (s1 - buf) != 4 || !parse_int_range(s1 + 1, (size_t)(s2 - s1 - 1), 1, 12, &m) ||
-	    s2 - s1 - 1 > 2 || !parse_int_range(s2 + 1, (size_t)(buf + n - s2 - 1), 1, 31, &d) ||
-	    buf + n - s2 - 1 > 2)
+	if (!s2 || !parse_int_range(buf, (size_t)(s1 - buf), 1900, 9999, &y) || (s1 - buf) != 4 ||
+	    !parse_int_range(s1 + 1, (size_t)(s2 - s1 - 1), 1, 12, &m) || s2 - s1 - 1 > 2 ||
+	    !parse_int_range(s2 + 1, (size_t)(buf + n - s2 - 1), 1, 31, &d) || buf + n - s2 - 1 > 2)
 		return false;
 	hk_day day = day_from_ymd(y, m, d);
 	int y2, m2, d2;
@@ -279,8 +280,7 @@ static void field_of(const struct manifest_columns *cols, const struct csv_row *
 }
 
 static int copy_text(const struct manifest_columns *cols, const struct csv_row *row,
-                     enum manifest_column c, char *dst, size_t dst_size, char *reason,
-                     size_t size)
+                     enum manifest_column c, char *dst, size_t dst_size, char *reason, size_t size)
 {
 	const char *b;
 	size_t n;
@@ -413,8 +413,8 @@ int manifest_row_parse(const struct manifest_columns *cols, const struct csv_row
 		buf[n] = '\0';
 	}
 	if (!manifest_term_parse(buf, &out->onsite_days, &out->home_days)) {
-		say(reason, size, "term '%.*s' is not like 14, 14+7 or 21+7", (int)(n > 20 ? 20 : n),
-		    b);
+		say(reason, size, "term '%.*s' is not like 14, 14+7 or 21+7",
+		    (int)(n > 20 ? 20 : n), b);
 		return -1;
 	}
 

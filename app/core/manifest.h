@@ -24,24 +24,24 @@
 
 /* A person expected at the station, as the manifest lists them. */
 struct arrival_record {
-	int64_t id;                              /* store row id; 0 before it is stored */
-	char batch[ARRIVAL_BATCH_MAX];           /* bus, flight or transfer batch */
-	char name[ARRIVAL_NAME_MAX];             /* as on the document */
-	char doc_type[ARRIVAL_DOCTYPE_MAX];      /* "id_card", "passport", ... */
-	char doc_number[ARRIVAL_DOCNUM_MAX];     /* trimmed, ASCII letters upper-cased */
-	char nationality[ARRIVAL_NATION_MAX];    /* free text, may be empty */
-	char phone[ARRIVAL_PHONE_MAX];           /* may be empty */
+	int64_t id;                           /* store row id; 0 before it is stored */
+	char batch[ARRIVAL_BATCH_MAX];        /* bus, flight or transfer batch */
+	char name[ARRIVAL_NAME_MAX];          /* as on the document */
+	char doc_type[ARRIVAL_DOCTYPE_MAX];   /* "id_card", "passport", ... */
+	char doc_number[ARRIVAL_DOCNUM_MAX];  /* trimmed, ASCII letters upper-cased */
+	char nationality[ARRIVAL_NATION_MAX]; /* free text, may be empty */
+	char phone[ARRIVAL_PHONE_MAX];        /* may be empty */
 	enum category category;
-	int onsite_days;                         /* term "21+7": 21 */
-	int home_days;                           /* term "21+7": 7; "14": 0 */
-	char group_id[ARRIVAL_GROUP_MAX];        /* family or group; "" for a single person */
+	int onsite_days;                  /* term "21+7": 21 */
+	int home_days;                    /* term "21+7": 7; "14": 0 */
+	char group_id[ARRIVAL_GROUP_MAX]; /* family or group; "" for a single person */
 	bool elderly;
 	bool child;
 	bool pregnant;
-	char dietary[ARRIVAL_DIET_MAX];          /* may be empty */
-	char notes[ARRIVAL_NOTES_MAX];           /* may be empty */
-	hk_day expected_day;                     /* expected arrival day */
-	char subject_id[ARRIVAL_SUBJECT_MAX];    /* health-code subject; "" until set */
+	char dietary[ARRIVAL_DIET_MAX];       /* may be empty */
+	char notes[ARRIVAL_NOTES_MAX];        /* may be empty */
+	hk_day expected_day;                  /* expected arrival day */
+	char subject_id[ARRIVAL_SUBJECT_MAX]; /* health-code subject; "" until set */
 };
 
 enum manifest_column {
@@ -76,8 +76,8 @@ const char *manifest_column_name(enum manifest_column c);
  * English name or Chinese alias; a "no"/"序号" column is allowed and ignored. An unknown or
  * repeated column, or a missing required one, returns -1 with an English reason in
  * reason[size]; 0 on success. */
-int manifest_columns_map(const struct csv_row *header, struct manifest_columns *cols,
-                         char *reason, size_t size);
+int manifest_columns_map(const struct csv_row *header, struct manifest_columns *cols, char *reason,
+                         size_t size);
 
 /* True when every field of the row is empty or blank (spreadsheets leave such rows). */
 bool manifest_row_blank(const struct csv_row *row);

@@ -54,11 +54,31 @@ static void china_time(int64_t unix_s, char buf[32])
 }
 
 static const char *const header[] = {
-    "checkin_id",  "checked_in_at", "state",        "batch",          "name",
-    "doc_type",    "doc_number",    "category",     "term",           "group_id",
-    "room",        "risk",          "risk_set_by",  "planned_release", "code_result",
-    "code_reason", "briefing_lang", "briefing_hash", "wristband_serial", "device_id",
-    "device_seq",  "verify_ms",     "confirm_ms",   "briefing_ms",    "total_ms",
+    "checkin_id",
+    "checked_in_at",
+    "state",
+    "batch",
+    "name",
+    "doc_type",
+    "doc_number",
+    "category",
+    "term",
+    "group_id",
+    "room",
+    "risk",
+    "risk_set_by",
+    "planned_release",
+    "code_result",
+    "code_reason",
+    "briefing_lang",
+    "briefing_hash",
+    "wristband_serial",
+    "device_id",
+    "device_seq",
+    "verify_ms",
+    "confirm_ms",
+    "briefing_ms",
+    "total_ms",
 };
 #define N_HEADER (sizeof(header) / sizeof(*header))
 

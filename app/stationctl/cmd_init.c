@@ -42,8 +42,9 @@ static int run_init(struct ctl *ctl, int argc, char **argv)
 	struct store_identity id;
 	int rc = store_identity_get(st, &id);
 	if (rc == 0 && (station || device || !*id.device_id)) {
-		rc = store_identity_set(st, station ? station : (*id.station_id ? id.station_id : "station"),
-		                        device ? device : (*id.device_id ? id.device_id : "stationd"));
+		rc = store_identity_set(
+		    st, station ? station : (*id.station_id ? id.station_id : "station"),
+		    device ? device : (*id.device_id ? id.device_id : "stationd"));
 		if (rc == 0)
 			rc = store_identity_get(st, &id);
 	}

@@ -58,9 +58,8 @@ static int expand_spec(const char *spec, char ***list, size_t *n)
 		a = b = 0;
 		pa = pb = 0;
 		da = db = 0;
-	} else if (split_number(from, &pa, &a, &da) || split_number(to, &pb, &b, &db) ||
-	           pa != pb || strncmp(from, to, pa) != 0 || da != db || a > b ||
-	           b - a >= RANGE_MAX) {
+	} else if (split_number(from, &pa, &a, &da) || split_number(to, &pb, &b, &db) || pa != pb ||
+	           strncmp(from, to, pa) != 0 || da != db || a > b || b - a >= RANGE_MAX) {
 		fprintf(stderr,
 		        "rooms add: '%s' is not a range like 1201-1240 (same prefix and digit "
 		        "count, first <= last, at most %d rooms)\n",
@@ -125,14 +124,16 @@ static int rooms_add(struct ctl *ctl, int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if (parse_int(optarg, -9, 999, &floor)) {
-				fprintf(stderr, "rooms add: --floor '%s' is not a floor number\n", optarg);
+				fprintf(stderr, "rooms add: --floor '%s' is not a floor number\n",
+				        optarg);
 				goto out_usage;
 			}
 			have_floor = 1;
 			break;
 		case 'c':
 			if (parse_int(optarg, 1, 16, &capacity)) {
-				fprintf(stderr, "rooms add: --capacity '%s' is not 1..16\n", optarg);
+				fprintf(stderr, "rooms add: --capacity '%s' is not 1..16\n",
+				        optarg);
 				goto out_usage;
 			}
 			break;
@@ -144,14 +145,16 @@ static int rooms_add(struct ctl *ctl, int argc, char **argv)
 		}
 	}
 	if (optind >= argc || !capacity) {
-		fprintf(stderr, "rooms add: %s\n", optind >= argc ? "no rooms given" : "--capacity is required");
+		fprintf(stderr, "rooms add: %s\n",
+		        optind >= argc ? "no rooms given" : "--capacity is required");
 		goto out_usage;
 	}
 	for (int i = optind; i < argc; i++) {
 		char *save = NULL, *copy = strdup(argv[i]);
 		if (!copy)
 			goto out_free;
-		for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (char *tok = strtok_r(copy, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
 			if (expand_spec(tok, &rooms, &n)) {
 				free(copy);
 				goto out_usage;
@@ -163,7 +166,8 @@ static int rooms_add(struct ctl *ctl, int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			int f;
 			if (floor_of(rooms[i], &f) || (i > 0 && f != floor)) {
-				fprintf(stderr, "rooms add: give --floor (cannot tell the floor of %s%s)\n",
+				fprintf(stderr,
+				        "rooms add: give --floor (cannot tell the floor of %s%s)\n",
 				        rooms[i], i > 0 ? " and the others" : "");
 				goto out_usage;
 			}
@@ -233,8 +237,8 @@ static int rooms_list(struct ctl *ctl, int argc, char **argv)
 		beds += r->capacity;
 		taken += r->occupants;
 	}
-	printf("%zu rooms: %d free, %d occupied, %d cleaning, %d blocked; %d of %d beds taken\n",
-	       n, by_state[ROOM_FREE], by_state[ROOM_OCCUPIED], by_state[ROOM_CLEANING],
+	printf("%zu rooms: %d free, %d occupied, %d cleaning, %d blocked; %d of %d beds taken\n", n,
+	       by_state[ROOM_FREE], by_state[ROOM_OCCUPIED], by_state[ROOM_CLEANING],
 	       by_state[ROOM_BLOCKED], taken, beds);
 	free(rooms);
 	store_close(st);

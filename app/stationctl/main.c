@@ -111,7 +111,8 @@ int main(int argc, char **argv)
 			ctl.db_path = argv[i] + 5;
 			i++;
 		} else {
-			fprintf(stderr, "%s: unknown or incomplete option '%s'\n\n", ctl.prog, argv[i]);
+			fprintf(stderr, "%s: unknown or incomplete option '%s'\n\n", ctl.prog,
+			        argv[i]);
 			main_usage(stderr);
 			return CTL_USAGE;
 		}

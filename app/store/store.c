@@ -15,10 +15,23 @@
 #define STORE_BUSY_MS        5000
 
 static const char *const status_names[] = {
-    "OK",           "E_IO",      "E_CORRUPT", "E_TOO_NEW",         "E_SQL",
-    "E_NOT_FOUND",  "E_EXISTS",  "E_ALREADY_CHECKED_IN", "E_ROOM_FULL",
-    "E_ROOM_UNAVAILABLE", "E_ROOM_OCCUPIED", "E_INVALID", "E_SEQ", "E_NO_IDENTITY",
-    "E_BUSY",       "E_NOMEM",   "E_BAD_INPUT",
+    "OK",
+    "E_IO",
+    "E_CORRUPT",
+    "E_TOO_NEW",
+    "E_SQL",
+    "E_NOT_FOUND",
+    "E_EXISTS",
+    "E_ALREADY_CHECKED_IN",
+    "E_ROOM_FULL",
+    "E_ROOM_UNAVAILABLE",
+    "E_ROOM_OCCUPIED",
+    "E_INVALID",
+    "E_SEQ",
+    "E_NO_IDENTITY",
+    "E_BUSY",
+    "E_NOMEM",
+    "E_BAD_INPUT",
 };
 
 const char *store_status_name(int status)
@@ -316,15 +329,17 @@ struct store *store_open(const char *path, struct store_error *err)
 		st->db = NULL;
 		int mv = move_aside(path, aside, sizeof(aside));
 		if (mv) {
-			fprintf(stderr, "store: %s is corrupt (%s) and could not be moved aside: %s\n",
+			fprintf(stderr,
+			        "store: %s is corrupt (%s) and could not be moved aside: %s\n",
 			        path, why, strerror(-mv));
-			error_set(err, STORE_E_CORRUPT, "%s is corrupt (%s); moving it aside failed: %s",
-			          path, why, strerror(-mv));
+			error_set(err, STORE_E_CORRUPT,
+			          "%s is corrupt (%s); moving it aside failed: %s", path, why,
+			          strerror(-mv));
 		} else {
 			fprintf(stderr, "store: %s is corrupt (%s); moved aside to %s\n", path, why,
 			        aside);
-			error_set(err, STORE_E_CORRUPT, "%s is corrupt (%s); moved aside to %s", path,
-			          why, aside);
+			error_set(err, STORE_E_CORRUPT, "%s is corrupt (%s); moved aside to %s",
+			          path, why, aside);
 		}
 		goto out_free;
 	}
@@ -441,8 +456,8 @@ int store_seq_take(struct store *st, const char *device_id, int64_t device_seq,
 	if (device_seq != 0 && device_seq != id.next_device_seq)
 		return store_failf(st, STORE_E_SEQ, "sequence %lld is not the next (%lld)",
 		                   (long long)device_seq, (long long)id.next_device_seq);
-	sqlite3_stmt *s = store_prepare(
-	    st, "UPDATE meta SET next_device_seq = next_device_seq + 1 WHERE id = 1");
+	sqlite3_stmt *s =
+	    store_prepare(st, "UPDATE meta SET next_device_seq = next_device_seq + 1 WHERE id = 1");
 	if (!s)
 		return STORE_E_SQL;
 	int rc = sqlite3_step(s);

@@ -19,33 +19,33 @@
 
 #define STORE_SCHEMA_VERSION 2 /* PRAGMA user_version this build writes */
 
-#define STORE_ID_MAX     64  /* device ids, station ids, badge ids, kids */
-#define STORE_ROOM_MAX   16  /* room number "1201" */
-#define STORE_SERIAL_MAX 32  /* wristband serial */
-#define STORE_TOKEN_MAX  256 /* wristband token text */
-#define STORE_HASH_MAX   72  /* briefing version hash, hex */
-#define STORE_LANG_MAX   16  /* "zh-CN" */
-#define STORE_TEXT_MAX   256 /* reasons, notes, details */
+#define STORE_ID_MAX     64   /* device ids, station ids, badge ids, kids */
+#define STORE_ROOM_MAX   16   /* room number "1201" */
+#define STORE_SERIAL_MAX 32   /* wristband serial */
+#define STORE_TOKEN_MAX  256  /* wristband token text */
+#define STORE_HASH_MAX   72   /* briefing version hash, hex */
+#define STORE_LANG_MAX   16   /* "zh-CN" */
+#define STORE_TEXT_MAX   256  /* reasons, notes, details */
 #define STORE_KEY_MAX    1024 /* public key text (PEM or base64) */
 
 enum store_status {
 	STORE_OK = 0,
-	STORE_E_IO = -1,                /* cannot open, create, read or rename a file */
-	STORE_E_CORRUPT = -2,           /* failed the integrity check; file moved aside */
-	STORE_E_TOO_NEW = -3,           /* schema newer than this build; file untouched */
-	STORE_E_SQL = -4,               /* unexpected SQLite failure; see store_errmsg() */
-	STORE_E_NOT_FOUND = -5,         /* no such arrival, room, key, ... */
-	STORE_E_EXISTS = -6,            /* a unique value (room number, serial, ...) is taken */
+	STORE_E_IO = -1,                 /* cannot open, create, read or rename a file */
+	STORE_E_CORRUPT = -2,            /* failed the integrity check; file moved aside */
+	STORE_E_TOO_NEW = -3,            /* schema newer than this build; file untouched */
+	STORE_E_SQL = -4,                /* unexpected SQLite failure; see store_errmsg() */
+	STORE_E_NOT_FOUND = -5,          /* no such arrival, room, key, ... */
+	STORE_E_EXISTS = -6,             /* a unique value (room number, serial, ...) is taken */
 	STORE_E_ALREADY_CHECKED_IN = -7, /* the arrival has an active check-in */
-	STORE_E_ROOM_FULL = -8,         /* occupants would exceed capacity */
-	STORE_E_ROOM_UNAVAILABLE = -9,  /* room is cleaning or blocked */
-	STORE_E_ROOM_OCCUPIED = -10,    /* state change refused while people live there */
-	STORE_E_INVALID = -11,          /* argument breaks the contract (too long, bad enum) */
-	STORE_E_SEQ = -12,              /* device_seq is not this device's next sequence */
-	STORE_E_NO_IDENTITY = -13,      /* the store has no device id yet (store_identity_set) */
-	STORE_E_BUSY = -14,             /* locked by another process past the busy timeout */
+	STORE_E_ROOM_FULL = -8,          /* occupants would exceed capacity */
+	STORE_E_ROOM_UNAVAILABLE = -9,   /* room is cleaning or blocked */
+	STORE_E_ROOM_OCCUPIED = -10,     /* state change refused while people live there */
+	STORE_E_INVALID = -11,           /* argument breaks the contract (too long, bad enum) */
+	STORE_E_SEQ = -12,               /* device_seq is not this device's next sequence */
+	STORE_E_NO_IDENTITY = -13,       /* the store has no device id yet (store_identity_set) */
+	STORE_E_BUSY = -14,              /* locked by another process past the busy timeout */
 	STORE_E_NOMEM = -15,
-	STORE_E_BAD_INPUT = -16,        /* a manifest with bad rows; nothing written */
+	STORE_E_BAD_INPUT = -16, /* a manifest with bad rows; nothing written */
 };
 
 /* Stable English name of a status for logs, e.g. "E_ROOM_FULL"; never NULL. */
@@ -138,16 +138,16 @@ struct room_info {
 	int floor;
 	int capacity;
 	enum room_state state;
-	int occupants;                           /* current occupancy rows */
-	int n_releases;                          /* entries in releases[] */
+	int occupants;                            /* current occupancy rows */
+	int n_releases;                           /* entries in releases[] */
 	hk_day releases[STORE_ROOM_RELEASES_MAX]; /* occupants' planned release days, ascending */
 };
 
 /* Add n rooms with one floor and capacity, all or nothing. STORE_E_EXISTS when one is
  * already there (*dup set to its index; dup may be NULL); STORE_E_INVALID for an empty or
  * too long number, capacity outside 1..16. */
-int store_rooms_add(struct store *st, const char *const *numbers, size_t n, int floor,
-                    int capacity, size_t *dup);
+int store_rooms_add(struct store *st, const char *const *numbers, size_t n, int floor, int capacity,
+                    size_t *dup);
 int store_room_get(struct store *st, const char *number, struct room_info *out);
 /* Every room by floor, then number. *out is malloc'd; the caller frees it. */
 int store_rooms_list(struct store *st, struct room_info **out, size_t *n);
@@ -157,7 +157,7 @@ int store_room_set_state(struct store *st, const char *number, enum room_state s
 
 /* ---- check-in ---- */
 
-struct checkin_timings { /* milliseconds; -1 when not measured (schema v2) */
+struct checkin_timings {     /* milliseconds; -1 when not measured (schema v2) */
 	int32_t verify_ms;   /* code scanned -> verdict shown */
 	int32_t confirm_ms;  /* verdict -> identity confirmed */
 	int32_t briefing_ms; /* briefing shown -> acknowledged */
@@ -166,16 +166,16 @@ struct checkin_timings { /* milliseconds; -1 when not measured (schema v2) */
 
 struct checkin_record {
 	int64_t arrival_id;
-	int64_t at;                          /* unix seconds */
-	char device_id[STORE_ID_MAX];        /* "" : this store's own device */
-	int64_t device_seq;                  /* 0 : this device's next (own records only) */
-	char code_result[16];                /* health-code colour verified: green/yellow/red */
-	enum reason code_reason;             /* REASON_OK, or why staff approved anyway */
-	char briefing_hash[STORE_HASH_MAX];  /* version hash of the text acknowledged */
-	char briefing_lang[STORE_LANG_MAX];  /* "zh-CN", "en", ... */
+	int64_t at;                         /* unix seconds */
+	char device_id[STORE_ID_MAX];       /* "" : this store's own device */
+	int64_t device_seq;                 /* 0 : this device's next (own records only) */
+	char code_result[16];               /* health-code colour verified: green/yellow/red */
+	enum reason code_reason;            /* REASON_OK, or why staff approved anyway */
+	char briefing_hash[STORE_HASH_MAX]; /* version hash of the text acknowledged */
+	char briefing_lang[STORE_LANG_MAX]; /* "zh-CN", "en", ... */
 	char room[STORE_ROOM_MAX];
-	enum risk risk;                      /* initial risk colour */
-	char risk_set_by[STORE_ID_MAX];      /* staff badge id, or "kiosk" */
+	enum risk risk;                 /* initial risk colour */
+	char risk_set_by[STORE_ID_MAX]; /* staff badge id, or "kiosk" */
 	hk_day planned_release;
 	char wristband_serial[STORE_SERIAL_MAX];
 	char wristband_token[STORE_TOKEN_MAX];
@@ -184,8 +184,8 @@ struct checkin_record {
 
 struct checkin_result {
 	int64_t checkin_id;
-	int64_t device_seq;  /* the sequence number the record carries */
-	bool already_had;    /* a replicated record this store already held: nothing written */
+	int64_t device_seq; /* the sequence number the record carries */
+	bool already_had;   /* a replicated record this store already held: nothing written */
 };
 
 /* Check a person in, in ONE durable transaction: the check-in row, the occupancy row, the
@@ -222,8 +222,8 @@ struct outbox_item {
 	int64_t id; /* outbox order */
 	char device_id[STORE_ID_MAX];
 	int64_t device_seq;
-	char kind[24];   /* "checkin", "risk_change", "scan", "audit" */
-	char *payload;   /* JSON object text; owned by the list */
+	char kind[24]; /* "checkin", "risk_change", "scan", "audit" */
+	char *payload; /* JSON object text; owned by the list */
 	int64_t created_at;
 };
 /* Up to max pending items, oldest first. Free with store_outbox_free(). */
@@ -249,7 +249,7 @@ struct risk_change {
 	char device_id[STORE_ID_MAX]; /* "" : own */
 	int64_t device_seq;           /* 0 : next own */
 	enum risk risk;
-	char set_by[STORE_ID_MAX];    /* staff badge id */
+	char set_by[STORE_ID_MAX]; /* staff badge id */
 	char why[STORE_TEXT_MAX];
 };
 int store_risk_change_add(struct store *st, const struct risk_change *rc,
@@ -271,16 +271,20 @@ struct audit_record {
 	int64_t at;
 	char device_id[STORE_ID_MAX];
 	int64_t device_seq;
-	char actor[STORE_ID_MAX];   /* badge id of the staff member */
-	char action[32];            /* "approve_checkin", "void_wristband", ... */
-	char target[STORE_ID_MAX];  /* what it acted on: arrival id, serial, room */
+	char actor[STORE_ID_MAX];  /* badge id of the staff member */
+	char action[32];           /* "approve_checkin", "void_wristband", ... */
+	char target[STORE_ID_MAX]; /* what it acted on: arrival id, serial, room */
 	char detail[STORE_TEXT_MAX];
 };
 int store_audit_add(struct store *st, const struct audit_record *a, struct store_written *out);
 
 /* ---- wristbands ---- */
 
-enum wristband_state { WRISTBAND_ACTIVE, WRISTBAND_VOID, WRISTBAND_REPLACED };
+enum wristband_state {
+	WRISTBAND_ACTIVE,
+	WRISTBAND_VOID,
+	WRISTBAND_REPLACED
+};
 struct wristband_info {
 	char serial[STORE_SERIAL_MAX];
 	int64_t arrival_id;
@@ -297,14 +301,19 @@ int store_wristband_set_state(struct store *st, const char *serial, enum wristba
 
 /* ---- print jobs (device-local queue, schema v2) ---- */
 
-enum print_job_state { PRINT_QUEUED, PRINT_PRINTING, PRINT_DONE, PRINT_FAILED };
+enum print_job_state {
+	PRINT_QUEUED,
+	PRINT_PRINTING,
+	PRINT_DONE,
+	PRINT_FAILED
+};
 struct print_job {
 	int64_t id;
 	char kind[24];          /* "wristband", "label" */
 	char ref[STORE_ID_MAX]; /* what it prints: a wristband serial, a room */
 	char *payload;          /* job data (JSON); owned by the job, free with free() */
 	enum print_job_state state;
-	int attempts;           /* times it went to PRINTING */
+	int attempts; /* times it went to PRINTING */
 	char printer[STORE_ID_MAX];
 	char error[STORE_TEXT_MAX];
 	int64_t created_at;
@@ -323,11 +332,11 @@ int store_print_job_set_state(struct store *st, int64_t id, enum print_job_state
 struct issuer_key {
 	char kid[STORE_ID_MAX];
 	char issuer[STORE_ID_MAX];
-	char alg[16];                /* "ES256", "Ed25519", "SM2" */
+	char alg[16]; /* "ES256", "Ed25519", "SM2" */
 	char public_key[STORE_KEY_MAX];
-	bool demo;                   /* a demo key: refused unless the device is in demo mode */
+	bool demo; /* a demo key: refused unless the device is in demo mode */
 	int64_t added_at;
-	int64_t revoked_at;          /* 0 when in force */
+	int64_t revoked_at; /* 0 when in force */
 };
 int store_issuer_key_add(struct store *st, const struct issuer_key *k);
 int store_issuer_key_get(struct store *st, const char *kid, struct issuer_key *out);
@@ -343,10 +352,10 @@ int store_revocation_has(struct store *st, const char *issuer, const char *crede
 struct device_record {
 	char id[STORE_ID_MAX];
 	char name[STORE_ID_MAX];
-	char role[16];               /* "entrance", "security", "frontdesk", "station" */
+	char role[16]; /* "entrance", "security", "frontdesk", "station" */
 	char credential_hash[STORE_HASH_MAX];
 	int64_t added_at;
-	int64_t revoked_at;          /* 0 when in force */
+	int64_t revoked_at; /* 0 when in force */
 };
 int store_device_add(struct store *st, const struct device_record *d);
 int store_device_get(struct store *st, const char *id, struct device_record *out);
@@ -355,7 +364,7 @@ int store_devices_list(struct store *st, struct device_record **out, size_t *n);
 
 struct badge_record {
 	char badge_id[STORE_ID_MAX];
-	char role[16];               /* "staff", "doctor", "security", "admin" */
+	char role[16]; /* "staff", "doctor", "security", "admin" */
 	char pin_hash[STORE_HASH_MAX + 64];
 	int64_t added_at;
 	int64_t revoked_at;

@@ -39,14 +39,16 @@ int store_arrival_add(struct store *st, struct arrival_record *a)
 	    !store_fits(a->doc_type, sizeof(a->doc_type)) ||
 	    !store_fits(a->doc_number, sizeof(a->doc_number)) ||
 	    !store_fits(a->nationality, sizeof(a->nationality)) ||
-	    !store_fits(a->phone, sizeof(a->phone)) || !store_fits(a->group_id, sizeof(a->group_id)) ||
-	    !store_fits(a->dietary, sizeof(a->dietary)) || !store_fits(a->notes, sizeof(a->notes)) ||
+	    !store_fits(a->phone, sizeof(a->phone)) ||
+	    !store_fits(a->group_id, sizeof(a->group_id)) ||
+	    !store_fits(a->dietary, sizeof(a->dietary)) ||
+	    !store_fits(a->notes, sizeof(a->notes)) ||
 	    !store_fits(a->subject_id, sizeof(a->subject_id)) ||
 	    (unsigned)a->category >= CATEGORY_COUNT)
 		return store_failf(st, STORE_E_INVALID, "arrival field too long or out of range");
-	sqlite3_stmt *s = store_prepare(
-	    st, "INSERT INTO arrivals (" STORE_ARRIVAL_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-	        "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO arrivals (" STORE_ARRIVAL_COLUMNS
+	                                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	                                    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
 	if (!s)
 		return STORE_E_SQL;
 	char day[11];
@@ -98,15 +100,15 @@ static int arrival_query_one(struct store *st, sqlite3_stmt *s, struct arrival_r
 
 int store_arrival_get(struct store *st, int64_t id, struct arrival_record *out)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT " STORE_ARRIVAL_COLUMNS " FROM arrivals WHERE id = ?1");
+	sqlite3_stmt *s =
+	    store_prepare(st, "SELECT " STORE_ARRIVAL_COLUMNS " FROM arrivals WHERE id = ?1");
 	if (!s)
 		return STORE_E_SQL;
 	sqlite3_bind_int64(s, 1, id);
 	return arrival_query_one(st, s, out);
 }
 
-int store_arrival_find_subject(struct store *st, const char *subject_id,
-                               struct arrival_record *out)
+int store_arrival_find_subject(struct store *st, const char *subject_id, struct arrival_record *out)
 {
 	if (!subject_id || !*subject_id)
 		return store_failf(st, STORE_E_INVALID, "empty subject id");
@@ -145,8 +147,8 @@ int store_arrivals_in_group(struct store *st, const char *group_id, struct arriv
 	*n = 0;
 	if (!group_id || !*group_id)
 		return 0;
-	sqlite3_stmt *s = store_prepare(
-	    st, "SELECT " STORE_ARRIVAL_COLUMNS " FROM arrivals WHERE group_id = ?1 ORDER BY id");
+	sqlite3_stmt *s = store_prepare(st, "SELECT " STORE_ARRIVAL_COLUMNS
+	                                    " FROM arrivals WHERE group_id = ?1 ORDER BY id");
 	if (!s)
 		return STORE_E_SQL;
 	store_bind_text(s, 1, group_id, false);
@@ -198,7 +200,8 @@ int store_arrivals_count(struct store *st, size_t *n)
 int store_arrivals_each(struct store *st, int (*fn)(const struct arrival_record *a, void *ctx),
                         void *ctx)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT " STORE_ARRIVAL_COLUMNS " FROM arrivals ORDER BY id");
+	sqlite3_stmt *s =
+	    store_prepare(st, "SELECT " STORE_ARRIVAL_COLUMNS " FROM arrivals ORDER BY id");
 	if (!s)
 		return STORE_E_SQL;
 	struct arrival_record a;

@@ -74,11 +74,11 @@ static char *checkin_payload(const struct checkin_record *c, const char *dev, in
 	    (json_int_t)c->arrival_id, "at", (json_int_t)c->at, "code_result", c->code_result,
 	    "code_reason", reason_code(c->code_reason), "briefing_hash", c->briefing_hash,
 	    "briefing_lang", c->briefing_lang, "room", c->room, "risk", risk_name(c->risk),
-	    "risk_set_by", c->risk_set_by, "planned_release", day_format(c->planned_release, release),
-	    "wristband_serial", c->wristband_serial, "wristband_token", c->wristband_token,
-	    "timings", "verify_ms", (int)c->timings.verify_ms, "confirm_ms",
-	    (int)c->timings.confirm_ms, "briefing_ms", (int)c->timings.briefing_ms, "total_ms",
-	    (int)c->timings.total_ms);
+	    "risk_set_by", c->risk_set_by, "planned_release",
+	    day_format(c->planned_release, release), "wristband_serial", c->wristband_serial,
+	    "wristband_token", c->wristband_token, "timings", "verify_ms",
+	    (int)c->timings.verify_ms, "confirm_ms", (int)c->timings.confirm_ms, "briefing_ms",
+	    (int)c->timings.briefing_ms, "total_ms", (int)c->timings.total_ms);
 	if (!o)
 		return NULL;
 	char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
@@ -141,9 +141,8 @@ static int occupancy_insert(struct store *st, const struct checkin_record *c, in
 	sqlite3_bind_int64(s, 2, c->arrival_id);
 	sqlite3_bind_int64(s, 3, checkin_id);
 	sqlite3_bind_int64(s, 4, c->at);
-	int status = sqlite3_step(s) == SQLITE_DONE
-	                 ? 0
-	                 : store_fail(st, sqlite3_extended_errcode(st->db));
+	int status =
+	    sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, sqlite3_extended_errcode(st->db));
 	sqlite3_finalize(s);
 	if (status)
 		return status;
@@ -151,8 +150,8 @@ static int occupancy_insert(struct store *st, const struct checkin_record *c, in
 	if (!s)
 		return STORE_E_SQL;
 	store_bind_text(s, 1, c->room, false);
-	status = sqlite3_step(s) == SQLITE_DONE ? 0
-	                                        : store_fail(st, sqlite3_extended_errcode(st->db));
+	status =
+	    sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, sqlite3_extended_errcode(st->db));
 	sqlite3_finalize(s);
 	return status;
 }
@@ -172,9 +171,8 @@ static int wristband_insert(struct store *st, const struct checkin_record *c, co
 	store_bind_text(s, 5, c->room, false);
 	sqlite3_bind_int64(s, 6, c->at);
 	store_bind_text(s, 7, c->wristband_token, false);
-	int status = sqlite3_step(s) == SQLITE_DONE
-	                 ? 0
-	                 : store_fail(st, sqlite3_extended_errcode(st->db));
+	int status =
+	    sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, sqlite3_extended_errcode(st->db));
 	sqlite3_finalize(s);
 	return status;
 }
@@ -196,8 +194,7 @@ static int room_admits(struct store *st, const char *number)
 }
 
 /* One check-in inside the caller's transaction. */
-static int checkin_one(struct store *st, const struct checkin_record *c,
-                       struct checkin_result *res)
+static int checkin_one(struct store *st, const struct checkin_record *c, struct checkin_result *res)
 {
 	char dev[STORE_ID_MAX];
 	int64_t seq, id = 0;
@@ -234,9 +231,9 @@ static int checkin_one(struct store *st, const struct checkin_record *c,
 	if (!found)
 		return store_failf(st, STORE_E_NOT_FOUND, "no arrival %lld",
 		                   (long long)c->arrival_id);
-	status = exists_query(st,
-	                      "SELECT id FROM checkins WHERE arrival_id = ?1 AND state = 'active'",
-	                      c->arrival_id, NULL, &found, NULL);
+	status =
+	    exists_query(st, "SELECT id FROM checkins WHERE arrival_id = ?1 AND state = 'active'",
+	                 c->arrival_id, NULL, &found, NULL);
 	if (status)
 		return status;
 	if (found)
@@ -295,12 +292,12 @@ int store_checkin_commit(struct store *st, const struct checkin_record *rec,
 	return store_checkin_commit_group(st, rec, 1, res);
 }
 
-#define CHECKIN_SELECT                                                                     \
-	"SELECT c.id, c.state, c.arrival_id, c.at, c.device_id, c.device_seq, c.code_result, " \
-	"c.code_reason, c.briefing_hash, c.briefing_lang, c.room, c.risk, c.risk_set_by, "   \
-	"c.planned_release, w.serial, w.token, c.verify_ms, c.confirm_ms, c.briefing_ms, "   \
-	"c.total_ms, " STORE_ARRIVAL_COLUMNS_A " FROM checkins c "                           \
-	"JOIN arrivals a ON a.id = c.arrival_id "                                            \
+#define CHECKIN_SELECT                                                                             \
+	"SELECT c.id, c.state, c.arrival_id, c.at, c.device_id, c.device_seq, c.code_result, "     \
+	"c.code_reason, c.briefing_hash, c.briefing_lang, c.room, c.risk, c.risk_set_by, "         \
+	"c.planned_release, w.serial, w.token, c.verify_ms, c.confirm_ms, c.briefing_ms, "         \
+	"c.total_ms, " STORE_ARRIVAL_COLUMNS_A " FROM checkins c "                                 \
+	"JOIN arrivals a ON a.id = c.arrival_id "                                                  \
 	"LEFT JOIN wristbands w ON w.device_id = c.device_id AND w.device_seq = c.device_seq "
 
 #define CHECKIN_NCOLUMNS 20

@@ -50,16 +50,16 @@ int store_seq_take(struct store *st, const char *device_id, int64_t device_seq,
                    char dev[STORE_ID_MAX], int64_t *seq, bool *own);
 
 /* Append an outbox row (payload: JSON text) inside the caller's transaction. */
-int store_outbox_add(struct store *st, const char *device_id, int64_t device_seq,
-                     const char *kind, const char *payload, int64_t created_at);
+int store_outbox_add(struct store *st, const char *device_id, int64_t device_seq, const char *kind,
+                     const char *payload, int64_t created_at);
 
-#define STORE_ARRIVAL_COLUMNS                                                               \
-	"id, batch, name, doc_type, doc_number, nationality, phone, category, onsite_days, " \
-	"home_days, group_id, elderly, child, pregnant, dietary, notes, expected_day, "      \
+#define STORE_ARRIVAL_COLUMNS                                                                      \
+	"id, batch, name, doc_type, doc_number, nationality, phone, category, onsite_days, "       \
+	"home_days, group_id, elderly, child, pregnant, dietary, notes, expected_day, "            \
 	"subject_id"
-#define STORE_ARRIVAL_COLUMNS_A                                                             \
-	"a.id, a.batch, a.name, a.doc_type, a.doc_number, a.nationality, a.phone, "         \
-	"a.category, a.onsite_days, a.home_days, a.group_id, a.elderly, a.child, "          \
+#define STORE_ARRIVAL_COLUMNS_A                                                                    \
+	"a.id, a.batch, a.name, a.doc_type, a.doc_number, a.nationality, a.phone, "                \
+	"a.category, a.onsite_days, a.home_days, a.group_id, a.elderly, a.child, "                 \
 	"a.pregnant, a.dietary, a.notes, a.expected_day, a.subject_id"
 #define STORE_ARRIVAL_NCOLUMNS 18
 

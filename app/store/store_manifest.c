@@ -14,9 +14,9 @@ struct import {
 	struct manifest_report *rep;
 	struct manifest_columns cols;
 	bool have_header;
-	int fatal;      /* a store failure that stops the import */
-	int64_t *ids;   /* arrivals written by this import, ascending */
-	size_t *lines;  /* and the line each came from */
+	int fatal;     /* a store failure that stops the import */
+	int64_t *ids;  /* arrivals written by this import, ascending */
+	size_t *lines; /* and the line each came from */
 	size_t n_ids;
 	size_t cap_ids;
 	size_t last_line;
@@ -179,7 +179,8 @@ int store_manifest_import(struct store *st, const char *text, size_t len,
 		if (rep->had_bom ||
 		    gb18030_to_utf8(text, len, &converted, &conv_len, &bad) == STORE_E_BAD_INPUT) {
 			report(&im, line_at(text, bad), "text is neither UTF-8 nor GB18030");
-			return store_failf(st, STORE_E_BAD_INPUT, "manifest encoding not recognised");
+			return store_failf(st, STORE_E_BAD_INPUT,
+			                   "manifest encoding not recognised");
 		}
 		if (!converted)
 			return store_failf(st, STORE_E_NOMEM, "cannot convert from GB18030");
@@ -236,7 +237,8 @@ int store_manifest_import_file(struct store *st, const char *path, struct manife
 			cap = cap ? cap * 2 : 65536;
 			char *grown = realloc(text, cap);
 			if (!grown) {
-				status = store_failf(st, STORE_E_NOMEM, "out of memory reading %s", path);
+				status = store_failf(st, STORE_E_NOMEM, "out of memory reading %s",
+				                     path);
 				goto out_close;
 			}
 			text = grown;

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int store_outbox_add(struct store *st, const char *device_id, int64_t device_seq,
-                     const char *kind, const char *payload, int64_t created_at)
+int store_outbox_add(struct store *st, const char *device_id, int64_t device_seq, const char *kind,
+                     const char *payload, int64_t created_at)
 {
 	sqlite3_stmt *s = store_prepare(
 	    st, "INSERT INTO outbox (device_id, device_seq, kind, payload, created_at) "
@@ -18,9 +18,8 @@ int store_outbox_add(struct store *st, const char *device_id, int64_t device_seq
 	store_bind_text(s, 3, kind, false);
 	store_bind_text(s, 4, payload, false);
 	sqlite3_bind_int64(s, 5, created_at);
-	int status = sqlite3_step(s) == SQLITE_DONE
-	                 ? 0
-	                 : store_fail(st, sqlite3_extended_errcode(st->db));
+	int status =
+	    sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, sqlite3_extended_errcode(st->db));
 	sqlite3_finalize(s);
 	return status;
 }
@@ -108,9 +107,8 @@ int store_outbox_mark_sent(struct store *st, const char *device_id, int64_t thro
 	store_bind_text(s, 1, device_id, false);
 	sqlite3_bind_int64(s, 2, through_seq);
 	sqlite3_bind_int64(s, 3, now);
-	int status = sqlite3_step(s) == SQLITE_DONE
-	                 ? 0
-	                 : store_fail(st, sqlite3_extended_errcode(st->db));
+	int status =
+	    sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, sqlite3_extended_errcode(st->db));
 	sqlite3_finalize(s);
 	return status;
 }

@@ -34,9 +34,10 @@ int store_print_job_add(struct store *st, const char *kind, const char *ref, con
 
 int store_print_job_next(struct store *st, struct print_job *out)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT id, kind, ref, payload, state, attempts, "
-	                                    "printer, error, created_at, updated_at FROM "
-	                                    "print_jobs WHERE state = 'queued' ORDER BY id LIMIT 1");
+	sqlite3_stmt *s =
+	    store_prepare(st, "SELECT id, kind, ref, payload, state, attempts, "
+	                      "printer, error, created_at, updated_at FROM "
+	                      "print_jobs WHERE state = 'queued' ORDER BY id LIMIT 1");
 	if (!s)
 		return STORE_E_SQL;
 	int rc = sqlite3_step(s), status = 0;
@@ -72,9 +73,9 @@ int store_print_job_set_state(struct store *st, int64_t id, enum print_job_state
 {
 	if ((unsigned)state > PRINT_FAILED || (error && !store_fits(error, STORE_TEXT_MAX)))
 		return store_failf(st, STORE_E_INVALID, "print job state or error out of range");
-	sqlite3_stmt *s = store_prepare(
-	    st, "UPDATE print_jobs SET state = ?2, error = ?3, updated_at = ?4, "
-	        "attempts = attempts + (?2 = 'printing') WHERE id = ?1");
+	sqlite3_stmt *s =
+	    store_prepare(st, "UPDATE print_jobs SET state = ?2, error = ?3, updated_at = ?4, "
+	                      "attempts = attempts + (?2 = 'printing') WHERE id = ?1");
 	if (!s)
 		return STORE_E_SQL;
 	sqlite3_bind_int64(s, 1, id);

@@ -53,7 +53,8 @@ static int record_finish(struct store *st, sqlite3_stmt *s, const char *kind, co
 	int status = 0;
 	char *text = NULL;
 	if (!s || !payload) {
-		status = s ? store_failf(st, STORE_E_NOMEM, "cannot build the payload") : STORE_E_SQL;
+		status =
+		    s ? store_failf(st, STORE_E_NOMEM, "cannot build the payload") : STORE_E_SQL;
 		goto out_rollback;
 	}
 	if (sqlite3_step(s) != SQLITE_DONE) {
@@ -90,8 +91,7 @@ out_rollback:
 /* The caller gave no result struct: use a scratch one. */
 #define WRITTEN(out, scratch) ((out) ? (out) : &(scratch))
 
-int store_risk_change_add(struct store *st, const struct risk_change *rc,
-                          struct store_written *out)
+int store_risk_change_add(struct store *st, const struct risk_change *rc, struct store_written *out)
 {
 	struct store_written scratch, *w = WRITTEN(out, scratch);
 	char dev[STORE_ID_MAX];
@@ -99,9 +99,9 @@ int store_risk_change_add(struct store *st, const struct risk_change *rc,
 	    !*rc->set_by || !store_fits(rc->why, sizeof(rc->why)) ||
 	    !store_fits(rc->device_id, sizeof(rc->device_id)))
 		return store_failf(st, STORE_E_INVALID, "risk change field out of range");
-	int status = record_begin(
-	    st, "SELECT id FROM risk_changes WHERE device_id = ?1 AND device_seq = ?2",
-	    rc->device_id, rc->device_seq, dev, w);
+	int status =
+	    record_begin(st, "SELECT id FROM risk_changes WHERE device_id = ?1 AND device_seq = ?2",
+	                 rc->device_id, rc->device_seq, dev, w);
 	if (status || w->already_had)
 		return status ? status : store_commit(st);
 	sqlite3_stmt *s = store_prepare(
@@ -171,9 +171,9 @@ int store_scan_add(struct store *st, const struct scan_record *sc, struct store_
 		store_bind_text(s, 5, sc->serial, false);
 		store_bind_text(s, 6, reason_code(sc->result), false);
 	}
-	json_t *p = json_pack("{s:I, s:s, s:s, s:s}", "at", (json_int_t)sc->at, "checkpoint",
-	                      sc->checkpoint, "serial", sc->serial, "result",
-	                      reason_code(sc->result));
+	json_t *p =
+	    json_pack("{s:I, s:s, s:s, s:s}", "at", (json_int_t)sc->at, "checkpoint",
+	              sc->checkpoint, "serial", sc->serial, "result", reason_code(sc->result));
 	return record_finish(st, s, "scan", dev, sc->at, p, w);
 }
 
@@ -183,7 +183,8 @@ int store_audit_add(struct store *st, const struct audit_record *a, struct store
 	char dev[STORE_ID_MAX];
 	if (!store_fits(a->actor, sizeof(a->actor)) || !*a->actor ||
 	    !store_fits(a->action, sizeof(a->action)) || !*a->action ||
-	    !store_fits(a->target, sizeof(a->target)) || !store_fits(a->detail, sizeof(a->detail)) ||
+	    !store_fits(a->target, sizeof(a->target)) ||
+	    !store_fits(a->detail, sizeof(a->detail)) ||
 	    !store_fits(a->device_id, sizeof(a->device_id)))
 		return store_failf(st, STORE_E_INVALID, "audit field out of range");
 	int status =
@@ -203,9 +204,9 @@ int store_audit_add(struct store *st, const struct audit_record *a, struct store
 		store_bind_text(s, 6, a->target, false);
 		store_bind_text(s, 7, a->detail, false);
 	}
-	json_t *p = json_pack("{s:I, s:s, s:s, s:s, s:s}", "at", (json_int_t)a->at, "actor",
-	                      a->actor, "action", a->action, "target", a->target, "detail",
-	                      a->detail);
+	json_t *p =
+	    json_pack("{s:I, s:s, s:s, s:s, s:s}", "at", (json_int_t)a->at, "actor", a->actor,
+	              "action", a->action, "target", a->target, "detail", a->detail);
 	return record_finish(st, s, "audit", dev, a->at, p, w);
 }
 

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROOM_SELECT                                                                        \
-	"SELECT r.number, r.floor, r.capacity, r.state, "                                  \
-	"(SELECT count(*) FROM occupancy o WHERE o.room = r.number AND o.until IS NULL) " \
+#define ROOM_SELECT                                                                                \
+	"SELECT r.number, r.floor, r.capacity, r.state, "                                          \
+	"(SELECT count(*) FROM occupancy o WHERE o.room = r.number AND o.until IS NULL) "          \
 	"FROM rooms r "
 
 static int room_from_row(sqlite3_stmt *s, struct room_info *r)
@@ -50,8 +50,8 @@ static sqlite3_stmt *releases_prepare(struct store *st)
 	                         "ORDER BY c.planned_release");
 }
 
-int store_rooms_add(struct store *st, const char *const *numbers, size_t n, int floor,
-                    int capacity, size_t *dup)
+int store_rooms_add(struct store *st, const char *const *numbers, size_t n, int floor, int capacity,
+                    size_t *dup)
 {
 	if (capacity < 1 || capacity > 16)
 		return store_failf(st, STORE_E_INVALID, "capacity %d outside 1..16", capacity);

@@ -9,9 +9,8 @@ static int step_done(struct store *st, sqlite3_stmt *s)
 {
 	if (!s)
 		return STORE_E_SQL;
-	int status = sqlite3_step(s) == SQLITE_DONE
-	                 ? 0
-	                 : store_fail(st, sqlite3_extended_errcode(st->db));
+	int status =
+	    sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, sqlite3_extended_errcode(st->db));
 	sqlite3_finalize(s);
 	return status;
 }
@@ -75,7 +74,8 @@ static int key_from_row(sqlite3_stmt *s, struct issuer_key *k)
 	return bad ? STORE_E_INVALID : 0;
 }
 
-#define KEY_SELECT "SELECT kid, issuer, alg, public_key, demo, added_at, revoked_at FROM issuer_keys "
+#define KEY_SELECT                                                                                 \
+	"SELECT kid, issuer, alg, public_key, demo, added_at, revoked_at FROM issuer_keys "
 
 int store_issuer_key_get(struct store *st, const char *kid, struct issuer_key *out)
 {
@@ -96,8 +96,9 @@ int store_issuer_key_get(struct store *st, const char *kid, struct issuer_key *o
 
 int store_issuer_key_revoke(struct store *st, const char *kid, int64_t at)
 {
-	return revoke(st, "UPDATE issuer_keys SET revoked_at = ?2 WHERE kid = ?1 AND "
-	                  "revoked_at IS NULL",
+	return revoke(st,
+	              "UPDATE issuer_keys SET revoked_at = ?2 WHERE kid = ?1 AND "
+	              "revoked_at IS NULL",
 	              kid, at);
 }
 
@@ -160,8 +161,8 @@ int store_revocation_add(struct store *st, const char *issuer, const char *crede
 int store_revocation_has(struct store *st, const char *issuer, const char *credential_id,
                          bool *revoked)
 {
-	sqlite3_stmt *s = store_prepare(
-	    st, "SELECT 1 FROM revocations WHERE issuer = ?1 AND credential_id = ?2");
+	sqlite3_stmt *s =
+	    store_prepare(st, "SELECT 1 FROM revocations WHERE issuer = ?1 AND credential_id = ?2");
 	if (!s)
 		return STORE_E_SQL;
 	store_bind_text(s, 1, issuer, false);
@@ -271,8 +272,8 @@ out_free:
 int store_badge_add(struct store *st, const struct badge_record *b)
 {
 	if (!store_fits(b->badge_id, sizeof(b->badge_id)) || !*b->badge_id ||
-	    !store_fits(b->role, sizeof(b->role)) || !store_fits(b->pin_hash, sizeof(b->pin_hash)) ||
-	    !*b->pin_hash)
+	    !store_fits(b->role, sizeof(b->role)) ||
+	    !store_fits(b->pin_hash, sizeof(b->pin_hash)) || !*b->pin_hash)
 		return store_failf(st, STORE_E_INVALID, "badge field missing or too long");
 	sqlite3_stmt *s = store_prepare(st, "INSERT INTO badges (badge_id, role, pin_hash, "
 	                                    "added_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5)");
