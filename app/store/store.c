@@ -221,6 +221,9 @@ static int integrity_check(struct store *st)
 	if (!first || strcmp(first, "ok") != 0) {
 		snprintf(st->errmsg, sizeof(st->errmsg), "integrity_check: %s",
 		         first ? first : "(null)");
+		for (char *p = st->errmsg; *p; p++)
+			if (*p == '\n')
+				*p = ' '; /* one log line */
 		status = STORE_E_CORRUPT;
 	}
 out:
