@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,8 +37,23 @@ static int split_number(const char *s, size_t *prefix_len, long *num, int *digit
 	return 0;
 }
 
-/* Append the rooms one SPEC names ("1201", "1201-1240") to list; -1 with a message. */
-static int expand_spec(const char *spec, char ***list, size_t *n)
+/* The floor of an all-digit number of 3+ digits (1201 -> 12, 901 -> 9). */
+static int floor_of(const char *room, int *floor)
+{
+	size_t n = strlen(room);
+	if (n < 3)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)room[i]))
+			return -1;
+	*floor = atoi(room) / 100;
+	return 0;
+}
+
+/* Append the rooms one SPEC names ("1201", "1201-1240") to *list; -1 with a message. A
+ * floor of INT_MIN means: derive it from each number. */
+static int expand_spec(const char *spec, int floor, int capacity, struct room_spec **list,
+                       size_t *n)
 {
 	char buf[64];
 	if (strlen(spec) >= sizeof(buf) || !*spec) {
@@ -51,15 +67,12 @@ static int expand_spec(const char *spec, char ***list, size_t *n)
 		*dash = '\0';
 		to = dash + 1;
 	}
-	size_t pa, pb;
-	long a, b;
-	int da, db;
-	if (!dash) {
-		a = b = 0;
-		pa = pb = 0;
-		da = db = 0;
-	} else if (split_number(from, &pa, &a, &da) || split_number(to, &pb, &b, &db) || pa != pb ||
-	           strncmp(from, to, pa) != 0 || da != db || a > b || b - a >= RANGE_MAX) {
+	size_t pa = 0, pb = 0;
+	long a = 0, b = 0;
+	int da = 0, db = 0;
+	if (dash &&
+	    (split_number(from, &pa, &a, &da) || split_number(to, &pb, &b, &db) || pa != pb ||
+	     strncmp(from, to, pa) != 0 || da != db || a > b || b - a >= RANGE_MAX)) {
 		fprintf(stderr,
 		        "rooms add: '%s' is not a range like 1201-1240 (same prefix and digit "
 		        "count, first <= last, at most %d rooms)\n",
@@ -67,11 +80,12 @@ static int expand_spec(const char *spec, char ***list, size_t *n)
 		return -1;
 	}
 	long count = dash ? b - a + 1 : 1;
-	char **grown = realloc(*list, (*n + (size_t)count) * sizeof(**list));
+	struct room_spec *grown = realloc(*list, (*n + (size_t)count) * sizeof(**list));
 	if (!grown)
 		return -1;
 	*list = grown;
 	for (long k = 0; k < count; k++) {
+		struct room_spec *r = &(*list)[*n];
 		char room[80];
 		int len = dash ? snprintf(room, sizeof(room), "%.*s%0*ld", (int)pa, from, da, a + k)
 		               : snprintf(room, sizeof(room), "%s", from);
@@ -80,22 +94,16 @@ static int expand_spec(const char *spec, char ***list, size_t *n)
 			        STORE_ROOM_MAX - 1);
 			return -1;
 		}
-		(*list)[(*n)++] = strdup(room);
-		if (!(*list)[*n - 1])
+		memcpy(r->number, room, (size_t)len + 1);
+		r->capacity = capacity;
+		r->floor = floor;
+		if (floor == INT_MIN && floor_of(room, &r->floor)) {
+			fprintf(stderr, "rooms add: give --floor (cannot tell the floor of %s)\n",
+			        room);
 			return -1;
+		}
+		(*n)++;
 	}
-	return 0;
-}
-
-static int floor_of(const char *room, int *floor)
-{
-	size_t n = strlen(room);
-	if (n < 3)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (!isdigit((unsigned char)room[i]))
-			return -1;
-	*floor = atoi(room) / 100;
 	return 0;
 }
 
@@ -117,8 +125,8 @@ static int rooms_add(struct ctl *ctl, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {0, 0, 0, 0},
 	};
-	int floor = 0, capacity = 0, have_floor = 0, c, status = CTL_USAGE;
-	char **rooms = NULL;
+	int floor = INT_MIN, capacity = 0, c, status = CTL_USAGE;
+	struct room_spec *rooms = NULL;
 	size_t n = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -128,7 +136,6 @@ static int rooms_add(struct ctl *ctl, int argc, char **argv)
 				        optarg);
 				goto out_usage;
 			}
-			have_floor = 1;
 			break;
 		case 'c':
 			if (parse_int(optarg, 1, 16, &capacity)) {
@@ -155,39 +162,28 @@ static int rooms_add(struct ctl *ctl, int argc, char **argv)
 			goto out_free;
 		for (char *tok = strtok_r(copy, ",", &save); tok;
 		     tok = strtok_r(NULL, ",", &save)) {
-			if (expand_spec(tok, &rooms, &n)) {
+			if (expand_spec(tok, floor, capacity, &rooms, &n)) {
 				free(copy);
 				goto out_usage;
 			}
 		}
 		free(copy);
 	}
-	if (!have_floor) {
-		for (size_t i = 0; i < n; i++) {
-			int f;
-			if (floor_of(rooms[i], &f) || (i > 0 && f != floor)) {
-				fprintf(stderr,
-				        "rooms add: give --floor (cannot tell the floor of %s%s)\n",
-				        rooms[i], i > 0 ? " and the others" : "");
-				goto out_usage;
-			}
-			floor = f;
-		}
-	}
 	struct store *st = ctl_store_open(ctl, 1);
 	status = CTL_FAILED;
 	if (!st)
 		goto out_free;
 	size_t dup = 0;
-	int rc = store_rooms_add(st, (const char *const *)rooms, n, floor, capacity, &dup);
+	int rc = store_rooms_add(st, rooms, n, &dup);
 	if (rc == STORE_E_EXISTS)
-		fprintf(stderr, "rooms add: room %s already exists; no rooms added\n", rooms[dup]);
+		fprintf(stderr, "rooms add: room %s already exists; no rooms added\n",
+		        rooms[dup].number);
 	else if (rc)
 		fprintf(stderr, "rooms add: %s [%s]; no rooms added\n", store_errmsg(st),
 		        store_status_name(rc));
 	else
-		printf("added %zu room%s on floor %d, %d bed%s each\n", n, n == 1 ? "" : "s", floor,
-		       capacity, capacity == 1 ? "" : "s");
+		printf("added %zu room%s, %d bed%s each\n", n, n == 1 ? "" : "s", capacity,
+		       capacity == 1 ? "" : "s");
 	store_close(st);
 	status = rc ? CTL_FAILED : CTL_OK;
 	goto out_free;
@@ -195,8 +191,6 @@ out_usage:
 	fputs(usage_add, stderr);
 	status = CTL_USAGE;
 out_free:
-	for (size_t i = 0; i < n; i++)
-		free(rooms[i]);
 	free(rooms);
 	return status;
 }

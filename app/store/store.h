@@ -143,11 +143,16 @@ struct room_info {
 	hk_day releases[STORE_ROOM_RELEASES_MAX]; /* occupants' planned release days, ascending */
 };
 
-/* Add n rooms with one floor and capacity, all or nothing. STORE_E_EXISTS when one is
- * already there (*dup set to its index; dup may be NULL); STORE_E_INVALID for an empty or
- * too long number, capacity outside 1..16. */
-int store_rooms_add(struct store *st, const char *const *numbers, size_t n, int floor, int capacity,
-                    size_t *dup);
+struct room_spec {
+	char number[STORE_ROOM_MAX]; /* "1201" */
+	int floor;
+	int capacity; /* beds, 1..16 */
+};
+
+/* Add n rooms, all or nothing, each free. STORE_E_EXISTS when one is already there (or
+ * named twice; *dup set to its index, dup may be NULL); STORE_E_INVALID for an empty
+ * number or a capacity outside 1..16. */
+int store_rooms_add(struct store *st, const struct room_spec *rooms, size_t n, size_t *dup);
 int store_room_get(struct store *st, const char *number, struct room_info *out);
 /* Every room by floor, then number. *out is malloc'd; the caller frees it. */
 int store_rooms_list(struct store *st, struct room_info **out, size_t *n);

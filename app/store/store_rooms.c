@@ -50,14 +50,15 @@ static sqlite3_stmt *releases_prepare(struct store *st)
 	                         "ORDER BY c.planned_release");
 }
 
-int store_rooms_add(struct store *st, const char *const *numbers, size_t n, int floor, int capacity,
-                    size_t *dup)
+int store_rooms_add(struct store *st, const struct room_spec *rooms, size_t n, size_t *dup)
 {
-	if (capacity < 1 || capacity > 16)
-		return store_failf(st, STORE_E_INVALID, "capacity %d outside 1..16", capacity);
-	for (size_t i = 0; i < n; i++)
-		if (!numbers[i] || !*numbers[i] || !store_fits(numbers[i], STORE_ROOM_MAX))
+	for (size_t i = 0; i < n; i++) {
+		if (!*rooms[i].number || !store_fits(rooms[i].number, STORE_ROOM_MAX))
 			return store_failf(st, STORE_E_INVALID, "room number empty or too long");
+		if (rooms[i].capacity < 1 || rooms[i].capacity > 16)
+			return store_failf(st, STORE_E_INVALID, "capacity %d outside 1..16",
+			                   rooms[i].capacity);
+	}
 	int status = store_begin(st);
 	if (status)
 		return status;
@@ -69,13 +70,13 @@ int store_rooms_add(struct store *st, const char *const *numbers, size_t n, int 
 	}
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_reset(s);
-		store_bind_text(s, 1, numbers[i], false);
-		sqlite3_bind_int(s, 2, floor);
-		sqlite3_bind_int(s, 3, capacity);
+		store_bind_text(s, 1, rooms[i].number, false);
+		sqlite3_bind_int(s, 2, rooms[i].floor);
+		sqlite3_bind_int(s, 3, rooms[i].capacity);
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			status = store_fail(st, sqlite3_extended_errcode(st->db));
 			if (status == STORE_E_EXISTS) {
-				store_failf(st, status, "room %s already exists", numbers[i]);
+				store_failf(st, status, "room %s already exists", rooms[i].number);
 				if (dup)
 					*dup = i;
 			}

@@ -19,7 +19,7 @@
 #include "app/store/store.h"
 #include "app/store/store_internal.h"
 
-#define T0 1796000000 /* 2026-11-29 around noon UTC: check-in times */
+#define T0 1796000000 /* 2026-11-30 00:53 UTC: check-in times */
 
 struct fx {
 	char dir[64];
@@ -112,9 +112,22 @@ static int64_t add_arrival(struct store *st, const char *name, int n, const char
 	return a.id;
 }
 
+static int rooms_add(struct store *st, const char *const *numbers, size_t n, int floor, int cap,
+                     size_t *dup)
+{
+	struct room_spec specs[8];
+	assert_true(n <= 8);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(specs[i].number, sizeof(specs[i].number), "%s", numbers[i]);
+		specs[i].floor = floor;
+		specs[i].capacity = cap;
+	}
+	return store_rooms_add(st, specs, n, dup);
+}
+
 static void add_rooms(struct store *st, const char *const *rooms, size_t n, int cap)
 {
-	assert_int_equal(store_rooms_add(st, rooms, n, 12, cap, NULL), 0);
+	assert_int_equal(rooms_add(st, rooms, n, 12, cap, NULL), 0);
 }
 
 static struct checkin_record rec_for(int64_t arrival, const char *room, const char *serial,
@@ -603,13 +616,13 @@ static void test_rooms_list_and_arrival_queries(void **state)
 	static const char *const rooms[] = {"1201", "1202", "901"};
 	struct store *st = make_store(f->path);
 	size_t dup = 99;
-	assert_int_equal(store_rooms_add(st, rooms, 2, 12, 3, NULL), 0);
-	assert_int_equal(store_rooms_add(st, rooms + 2, 1, 9, 1, NULL), 0);
+	assert_int_equal(rooms_add(st, rooms, 2, 12, 3, NULL), 0);
+	assert_int_equal(rooms_add(st, rooms + 2, 1, 9, 1, NULL), 0);
 	static const char *const again[] = {"1203", "1202"};
-	assert_int_equal(store_rooms_add(st, again, 2, 12, 2, &dup), STORE_E_EXISTS);
+	assert_int_equal(rooms_add(st, again, 2, 12, 2, &dup), STORE_E_EXISTS);
 	assert_int_equal(dup, 1);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM rooms"), 3); /* 1203 not added */
-	assert_int_equal(store_rooms_add(st, again, 1, 12, 17, NULL), STORE_E_INVALID);
+	assert_int_equal(rooms_add(st, again, 1, 12, 17, NULL), STORE_E_INVALID);
 
 	int64_t a = add_arrival(st, "Dad", 1, "F1"), b = add_arrival(st, "Kid", 2, "F1");
 	add_arrival(st, "Alone", 3, "");
