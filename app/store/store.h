@@ -85,6 +85,13 @@ int store_identity_get(struct store *st, struct store_identity *out);
 /* Sets station and device id; next_device_seq is kept. */
 int store_identity_set(struct store *st, const char *station_id, const char *device_id);
 
+/* What a device record (see the outbox section) was written as. */
+struct store_written {
+	int64_t id;         /* row id in its table */
+	int64_t device_seq; /* the sequence number the record carries */
+	bool already_had;   /* another device's record this store already held: nothing written */
+};
+
 /* ---- arrivals (the manifest) ---- */
 
 /* Insert a; sets a->id. a->id != 0 inserts with that id (replicas copy the station's ids).
@@ -207,6 +214,14 @@ int store_checkin_commit(struct store *st, const struct checkin_record *rec,
 int store_checkin_commit_group(struct store *st, const struct checkin_record *recs, size_t n,
                                struct checkin_result *res);
 
+/* End the active check-in of an arrival at `at` (unix seconds), in one transaction: the
+ * check-in becomes "released", its occupancy row is closed, the person's active wristbands
+ * become void (reason "released"), the room goes to cleaning once nobody is left in it, and
+ * an own audit record (action "release", by actor: a staff badge id) with its outbox row
+ * says who did it. STORE_E_NOT_FOUND when the arrival is not checked in. w may be NULL. */
+int store_checkin_release(struct store *st, int64_t arrival_id, int64_t at, const char *actor,
+                          struct store_written *w);
+
 /* A check-in as stored, with its arrival. */
 struct checkin_row {
 	int64_t id;
@@ -241,12 +256,6 @@ int store_outbox_count(struct store *st, size_t *pending);
 
 /* ---- other device records: each carries (device_id, device_seq) like a check-in; the
  * written result tells the sequence used and whether it was already held ---- */
-
-struct store_written {
-	int64_t id;
-	int64_t device_seq;
-	bool already_had;
-};
 
 struct risk_change {
 	int64_t arrival_id;

@@ -388,3 +388,75 @@ out:
 	sqlite3_finalize(s);
 	return status;
 }
+
+/* Run a bound statement that returns no rows; finalizes it. */
+static int step_finalize(struct store *st, sqlite3_stmt *s)
+{
+	if (!s)
+		return STORE_E_SQL;
+	int status =
+	    sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, sqlite3_extended_errcode(st->db));
+	sqlite3_finalize(s);
+	return status;
+}
+
+int store_checkin_release(struct store *st, int64_t arrival_id, int64_t at, const char *actor,
+                          struct store_written *w)
+{
+	struct store_written scratch;
+	struct checkin_row *row = malloc(sizeof(*row));
+	sqlite3_stmt *s;
+	char target[STORE_ID_MAX];
+	int status;
+	if (!row)
+		return STORE_E_NOMEM;
+	if (!actor || !*actor || !store_fits(actor, STORE_ID_MAX)) {
+		status = store_failf(st, STORE_E_INVALID, "release needs an actor");
+		goto out_free;
+	}
+	status = store_begin(st);
+	if (status)
+		goto out_free;
+	status = store_checkin_active(st, arrival_id, row);
+	if (status)
+		goto out_rollback;
+	s = store_prepare(st, "UPDATE checkins SET state = 'released' WHERE id = ?1");
+	if (s)
+		sqlite3_bind_int64(s, 1, row->id);
+	if ((status = step_finalize(st, s)))
+		goto out_rollback;
+	s = store_prepare(st, "UPDATE occupancy SET until = ?2 WHERE checkin_id = ?1 AND until IS "
+	                      "NULL");
+	if (s) {
+		sqlite3_bind_int64(s, 1, row->id);
+		sqlite3_bind_int64(s, 2, at);
+	}
+	if ((status = step_finalize(st, s)))
+		goto out_rollback;
+	s = store_prepare(st, "UPDATE wristbands SET state = 'void', reason = 'released' WHERE "
+	                      "arrival_id = ?1 AND state = 'active'");
+	if (s)
+		sqlite3_bind_int64(s, 1, arrival_id);
+	if ((status = step_finalize(st, s)))
+		goto out_rollback;
+	s = store_prepare(st, "UPDATE rooms SET state = 'cleaning' WHERE number = ?1 AND NOT "
+	                      "EXISTS (SELECT 1 FROM occupancy WHERE room = ?1 AND until IS NULL)");
+	if (s)
+		store_bind_text(s, 1, row->c.room, false);
+	if ((status = step_finalize(st, s)))
+		goto out_rollback;
+	snprintf(target, sizeof(target), "arrival:%lld", (long long)arrival_id);
+	status =
+	    store_audit_append_own(st, actor, "release", target, row->c.room, at, w ? w : &scratch);
+	if (status)
+		goto out_rollback;
+	status = store_commit(st);
+	if (status)
+		goto out_rollback;
+	goto out_free;
+out_rollback:
+	store_rollback(st);
+out_free:
+	free(row);
+	return status;
+}

@@ -53,6 +53,12 @@ int store_seq_take(struct store *st, const char *device_id, int64_t device_seq,
 int store_outbox_add(struct store *st, const char *device_id, int64_t device_seq, const char *kind,
                      const char *payload, int64_t created_at);
 
+/* Append an own audit record (with its sequence number and outbox row) inside the caller's
+ * transaction. */
+int store_audit_append_own(struct store *st, const char *actor, const char *action,
+                           const char *target, const char *detail, int64_t at,
+                           struct store_written *w);
+
 #define STORE_ARRIVAL_COLUMNS                                                                      \
 	"id, batch, name, doc_type, doc_number, nationality, phone, category, onsite_days, "       \
 	"home_days, group_id, elderly, child, pregnant, dietary, notes, expected_day, "            \

@@ -174,6 +174,12 @@ int store_manifest_import(struct store *st, const char *text, size_t len,
 	memset(rep->by_category, 0, sizeof(rep->by_category));
 	rep->had_bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0;
 	rep->from_gb18030 = false;
+	if (len >= 2 && ((unsigned char)text[0] == 0xFF || (unsigned char)text[0] == 0xFE) &&
+	    ((unsigned char)text[1] ^ (unsigned char)text[0]) == 0x01) {
+		/* Excel's "Unicode text": neither UTF-8 nor GB18030, and tab separated */
+		report(&im, 1, "UTF-16 text; save the sheet as CSV (UTF-8 or the default CSV)");
+		return store_failf(st, STORE_E_BAD_INPUT, "manifest is UTF-16");
+	}
 	if (!csv_utf8_valid(text, len, &bad)) {
 		size_t conv_len;
 		if (rep->had_bom ||

@@ -210,6 +210,47 @@ int store_audit_add(struct store *st, const struct audit_record *a, struct store
 	return record_finish(st, s, "audit", dev, a->at, p, w);
 }
 
+int store_audit_append_own(struct store *st, const char *actor, const char *action,
+                           const char *target, const char *detail, int64_t at,
+                           struct store_written *w)
+{
+	char dev[STORE_ID_MAX];
+	bool own;
+	memset(w, 0, sizeof(*w));
+	int status = store_seq_take(st, "", 0, dev, &w->device_seq, &own);
+	if (status)
+		return status;
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO audit_log (device_id, device_seq, at, "
+	                                    "actor, action, target, detail) VALUES (?1, ?2, ?3, "
+	                                    "?4, ?5, ?6, ?7)");
+	if (!s)
+		return STORE_E_SQL;
+	store_bind_text(s, 1, dev, false);
+	sqlite3_bind_int64(s, 2, w->device_seq);
+	sqlite3_bind_int64(s, 3, at);
+	store_bind_text(s, 4, actor, false);
+	store_bind_text(s, 5, action, false);
+	store_bind_text(s, 6, target, false);
+	store_bind_text(s, 7, detail, false);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		status = store_fail(st, sqlite3_extended_errcode(st->db));
+	else
+		w->id = sqlite3_last_insert_rowid(st->db);
+	sqlite3_finalize(s);
+	if (status)
+		return status;
+	json_t *p = json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:s}", "device_id", dev, "device_seq",
+	                      (json_int_t)w->device_seq, "at", (json_int_t)at, "actor", actor,
+	                      "action", action, "target", target, "detail", detail);
+	char *text = p ? json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(p);
+	if (!text)
+		return store_failf(st, STORE_E_NOMEM, "cannot build the payload");
+	status = store_outbox_add(st, dev, w->device_seq, "audit", text, at);
+	free(text);
+	return status;
+}
+
 static const char *const wristband_state_names[] = {"active", "void", "replaced"};
 
 int store_wristband_get(struct store *st, const char *serial, struct wristband_info *out)

@@ -758,6 +758,49 @@ static void test_side_tables(void **state)
 	store_close(st);
 }
 
+static void test_release_frees_room(void **state)
+{
+	struct fx *f = *state;
+	static const char *const rooms[] = {"1201"};
+	struct store *st = make_store(f->path);
+	add_rooms(st, rooms, 1, 2);
+	int64_t a = add_arrival(st, "A", 1, ""), b = add_arrival(st, "B", 2, "");
+	struct checkin_record ci[2] = {rec_for(a, "1201", "S1", 0), rec_for(b, "1201", "S2", 0)};
+	assert_int_equal(store_checkin_commit_group(st, ci, 2, NULL), 0);
+	assert_int_equal(store_checkin_release(st, a, T0 + 86400, "", NULL), STORE_E_INVALID);
+	struct store_written w;
+	assert_int_equal(store_checkin_release(st, a, T0 + 86400, "B-0042", &w), 0);
+	assert_int_equal(w.device_seq, 3);
+	struct room_info r;
+	assert_int_equal(store_room_get(st, "1201", &r), 0);
+	assert_int_equal(r.occupants, 1);
+	assert_int_equal(r.state, ROOM_OCCUPIED); /* B still lives there */
+	struct wristband_info band;
+	assert_int_equal(store_wristband_get(st, "S1", &band), 0);
+	assert_int_equal(band.state, WRISTBAND_VOID);
+	assert_string_equal(band.reason, "released");
+	assert_int_equal(store_wristband_get(st, "S2", &band), 0);
+	assert_int_equal(band.state, WRISTBAND_ACTIVE);
+	struct checkin_row row;
+	assert_int_equal(store_checkin_active(st, a, &row), STORE_E_NOT_FOUND);
+	assert_int_equal(store_checkin_release(st, a, T0 + 86401, "B-0042", NULL),
+	                 STORE_E_NOT_FOUND);
+
+	assert_int_equal(store_checkin_release(st, b, T0 + 86400, "B-0042", NULL), 0);
+	assert_int_equal(store_room_get(st, "1201", &r), 0);
+	assert_int_equal(r.occupants, 0);
+	assert_int_equal(r.state, ROOM_CLEANING);
+	struct checkin_record again = rec_for(a, "1201", "S3", 0);
+	assert_int_equal(store_checkin_commit(st, &again, NULL), STORE_E_ROOM_UNAVAILABLE);
+	assert_int_equal(store_room_set_state(st, "1201", ROOM_FREE), 0);
+	assert_int_equal(store_checkin_commit(st, &again, NULL), 0); /* back for a new stay */
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM audit_log WHERE action = "
+	                                  "'release' AND target = 'arrival:1'"),
+	                 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM outbox WHERE kind = 'audit'"), 2);
+	store_close(st);
+}
+
 /* ---- manifest import ---- */
 
 struct bad_rows {
@@ -877,6 +920,13 @@ static void test_manifest_bad_rows_refuse_all(void **state)
 	                 STORE_E_BAD_INPUT);
 	assert_int_equal(bad.lines[0], 3);
 	assert_string_equal(bad.reasons[0], "text is neither UTF-8 nor GB18030");
+	static const char utf16[] = "\xFF\xFE"
+	                            "b\0a\0t\0";
+	memset(&bad, 0, sizeof(bad));
+	assert_int_equal(store_manifest_import(st, utf16, sizeof(utf16) - 1, &rep),
+	                 STORE_E_BAD_INPUT);
+	assert_int_equal(bad.lines[0], 1);
+	assert_non_null(strstr(bad.reasons[0], "UTF-16"));
 	assert_int_equal(store_arrivals_count(st, &total), 0);
 	assert_int_equal(total, 0);
 	store_close(st);
@@ -929,6 +979,7 @@ int main(void)
 	    T(test_values_are_bound_not_spliced),
 	    T(test_rooms_list_and_arrival_queries),
 	    T(test_side_tables),
+	    T(test_release_frees_room),
 	    T(test_manifest_import_utf8_and_gb18030),
 	    T(test_manifest_bad_rows_refuse_all),
 	    T(test_checkins_each_in_time_order),
