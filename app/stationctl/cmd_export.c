@@ -176,7 +176,7 @@ static int run_export(struct ctl *ctl, int argc, char **argv)
 		        rc == STORE_E_IO ? "cannot write the output" : store_errmsg(st),
 		        store_status_name(rc));
 	else
-		fprintf(stderr, "exported %zu check-ins\n", x.rows);
+		fprintf(stderr, "exported %zu check-in%s\n", x.rows, x.rows == 1 ? "" : "s");
 	status = rc ? CTL_FAILED : CTL_OK;
 	if (output && fclose(x.out) != 0) {
 		perror(output);

@@ -223,9 +223,9 @@ static int rooms_list(struct ctl *ctl, int argc, char **argv)
 		const struct room_info *r = &rooms[i];
 		char occ[16], day[11];
 		snprintf(occ, sizeof(occ), "%d/%d", r->occupants, r->capacity);
-		printf("%-8s %5d  %-9s %5s ", r->number, r->floor, room_state_name(r->state), occ);
+		printf("%-8s %5d  %-9s %5s", r->number, r->floor, room_state_name(r->state), occ);
 		for (int k = 0; k < r->n_releases; k++)
-			printf(" %s", day_format(r->releases[k], day));
+			printf("%s%s", k ? " " : "  ", day_format(r->releases[k], day));
 		printf("\n");
 		by_state[r->state]++;
 		beds += r->capacity;

@@ -23,7 +23,7 @@
 #define STORE_ROOM_MAX   16   /* room number "1201" */
 #define STORE_SERIAL_MAX 32   /* wristband serial */
 #define STORE_TOKEN_MAX  256  /* wristband token text */
-#define STORE_HASH_MAX   72   /* briefing version hash, hex */
+#define STORE_HASH_MAX   72   /* briefing version hash, e.g. "sha256:" + hex */
 #define STORE_LANG_MAX   16   /* "zh-CN" */
 #define STORE_TEXT_MAX   256  /* reasons, notes, details */
 #define STORE_KEY_MAX    1024 /* public key text (PEM or base64) */
@@ -44,8 +44,8 @@ enum store_status {
 	STORE_E_SEQ = -12,               /* device_seq is not this device's next sequence */
 	STORE_E_NO_IDENTITY = -13,       /* the store has no device id yet (store_identity_set) */
 	STORE_E_BUSY = -14,              /* locked by another process past the busy timeout */
-	STORE_E_NOMEM = -15,
-	STORE_E_BAD_INPUT = -16, /* a manifest with bad rows; nothing written */
+	STORE_E_NOMEM = -15,             /* out of memory */
+	STORE_E_BAD_INPUT = -16,         /* a manifest with bad rows; nothing written */
 };
 
 /* Stable English name of a status for logs, e.g. "E_ROOM_FULL"; never NULL. */

@@ -801,6 +801,19 @@ static void test_release_frees_room(void **state)
 	store_close(st);
 }
 
+static void test_status_names_distinct(void **state)
+{
+	(void)state;
+	for (int a = STORE_OK; a >= STORE_E_BAD_INPUT; a--) {
+		assert_string_not_equal(store_status_name(a), "E_UNKNOWN");
+		for (int b = a - 1; b >= STORE_E_BAD_INPUT; b--)
+			assert_string_not_equal(store_status_name(a), store_status_name(b));
+	}
+	assert_string_equal(store_status_name(STORE_E_ROOM_FULL), "E_ROOM_FULL");
+	assert_string_equal(store_status_name(STORE_E_BAD_INPUT - 1), "E_UNKNOWN");
+	assert_string_equal(store_status_name(1), "E_UNKNOWN");
+}
+
 /* ---- manifest import ---- */
 
 struct bad_rows {
@@ -980,6 +993,7 @@ int main(void)
 	    T(test_rooms_list_and_arrival_queries),
 	    T(test_side_tables),
 	    T(test_release_frees_room),
+	    cmocka_unit_test(test_status_names_distinct),
 	    T(test_manifest_import_utf8_and_gb18030),
 	    T(test_manifest_bad_rows_refuse_all),
 	    T(test_checkins_each_in_time_order),
