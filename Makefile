@@ -39,7 +39,7 @@ LDLIBS_ALL   = $(pkg_libs) -lcups -lm -lpthread
 
 # Sources: every .c under these folders goes into one static library; each program is
 # the .c files of its own folder linked against it.
-LIB_DIRS    := app/core app/sys app/store app/sync app/ui drivers/camera drivers/scanner drivers/fonts \
+LIB_DIRS    := app/core app/sys app/store app/sync app/service app/ui drivers/camera drivers/scanner drivers/fonts \
                drivers/printer drivers/board
 LIB_SRC     := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 PROGRAMS    := $(notdir $(patsubst %/,%,$(dir $(wildcard app/kiosk/*.c app/stationd/*.c app/stationctl/*.c))))
