@@ -25,6 +25,39 @@ static const struct healthcode_format *const formats[] = {
     &healthcode_format_szhc1,
 };
 
+/* What the staff should know or do, per reason (English; no personal data). */
+static const char *const staff_hints[REASON_COUNT] = {
+    [REASON_OK] = "valid health code",
+    [REASON_NOT_HEALTH_CODE] = "scanned text is not a health code; ask for the health-code page",
+    [REASON_UNSUPPORTED_VERSION] =
+        "health-code version not supported by this firmware; verify at the desk",
+    [REASON_MALFORMED] = "health code incomplete or damaged; rescan, then verify at the desk",
+    [REASON_UNKNOWN_ISSUER] = "issuer key not on the trust list; check `stationctl keys list`",
+    [REASON_BAD_SIGNATURE] =
+        "signature invalid: possibly altered; verify with `stationctl verify-code`",
+    [REASON_EXPIRED] = "health code expired; the person must refresh it",
+    [REASON_NOT_YET_VALID] = "health code not yet valid; check the device clock if this repeats",
+    [REASON_REVOKED] = "health code or its key revoked by the issuer; do not admit without a check",
+    [REASON_DEMO_KEY] = "demo-key code on a production device; refused",
+    [REASON_RED_CODE] = "valid red code: keep the person here, call the medic",
+    [REASON_YELLOW_CODE] = "valid yellow code: follow the station's yellow-code policy",
+    [REASON_NOT_ON_MANIFEST] = "not on today's manifest: walk-in, needs a staff decision",
+    [REASON_ALREADY_CHECKED_IN] =
+        "already checked in: no second room; reprint the wristband if needed",
+    [REASON_NO_ROOM] = "no free room matches: assign one at the desk",
+    [REASON_GROUP_TOO_LARGE] = "group too large for automatic assignment: assign at the desk",
+    [REASON_PRINTER_FAILED] = "checked in but the wristband did not print: reprint at the desk",
+    [REASON_STORE_FAILED] = "check-in not recorded (store failure): check in at the desk",
+    [REASON_TIMEOUT] = "session abandoned; nothing recorded",
+    [REASON_NOT_ME] = "person says the identity shown is not theirs: check documents",
+    [REASON_STAFF_REQUIRED] = "waiting for a staff decision at the kiosk",
+};
+
+const char *healthcode_staff_hint(enum reason r)
+{
+	return (unsigned)r < REASON_COUNT && staff_hints[r] ? staff_hints[r] : "unknown reason";
+}
+
 static const char *const colour_names[HEALTHCODE_COLOUR_COUNT] = {"green", "yellow", "red"};
 static const char *const nat_names[HEALTHCODE_NAT_COUNT] = {"neg", "pos"};
 
@@ -54,9 +87,8 @@ void healthcode_set_detail(struct healthcode_result *out, const char *fmt, ...)
 
 /* Revocation, demo keys, validity period and colour: the same for every format. */
 static enum reason check_claims(const struct healthcode_claims *c, const struct trust_key *key,
-                                const struct trust_list *trust,
-                                const struct healthcode_config *cfg, int64_t now,
-                                struct healthcode_result *out)
+                                const struct trust_list *trust, const struct healthcode_config *cfg,
+                                int64_t now, struct healthcode_result *out)
 {
 	int64_t skew = cfg->skew_s > 0 ? cfg->skew_s : 0;
 	if (key->revoked) {
@@ -77,13 +109,15 @@ static enum reason check_claims(const struct healthcode_claims *c, const struct 
 	}
 	if (c->nbf > now + skew || c->iat > now + skew) {
 		int64_t start = c->nbf > c->iat ? c->nbf : c->iat;
-		healthcode_set_detail(out, "valid from %" PRId64 ", %" PRId64 " s after now (skew %" PRId64 " s)",
-		                      start, start - now, skew);
+		healthcode_set_detail(
+		    out, "valid from %" PRId64 ", %" PRId64 " s after now (skew %" PRId64 " s)",
+		    start, start - now, skew);
 		return REASON_NOT_YET_VALID;
 	}
 	if (now >= c->exp + skew) {
-		healthcode_set_detail(out, "expired at %" PRId64 ", %" PRId64 " s before now (skew %" PRId64 " s)",
-		                      c->exp, now - c->exp, skew);
+		healthcode_set_detail(
+		    out, "expired at %" PRId64 ", %" PRId64 " s before now (skew %" PRId64 " s)",
+		    c->exp, now - c->exp, skew);
 		return REASON_EXPIRED;
 	}
 	if (c->colour == HEALTHCODE_RED) {
@@ -102,8 +136,8 @@ enum reason healthcode_verify(const char *text, size_t len, const struct trust_l
                               struct healthcode_result *out)
 {
 	memset(out, 0, sizeof *out);
-	while (len > 0 && (text[len - 1] == '\r' || text[len - 1] == '\n' ||
-	                   text[len - 1] == ' ' || text[len - 1] == '\t'))
+	while (len > 0 && (text[len - 1] == '\r' || text[len - 1] == '\n' || text[len - 1] == ' ' ||
+	                   text[len - 1] == '\t'))
 		len--;
 	out->reason = REASON_NOT_HEALTH_CODE;
 	const struct healthcode_format *fmt = NULL;
@@ -118,7 +152,8 @@ enum reason healthcode_verify(const char *text, size_t len, const struct trust_l
 	if (!fmt) {
 		if (seen == HEALTHCODE_DETECT_OTHER_VERSION) {
 			out->reason = REASON_UNSUPPORTED_VERSION;
-			healthcode_set_detail(out, "a health-code format version this device does not read");
+			healthcode_set_detail(
+			    out, "a health-code format version this device does not read");
 		} else {
 			healthcode_set_detail(out, "no known health-code format");
 		}
@@ -144,7 +179,7 @@ int healthcode_issue(const struct healthcode_claims *claims, const char *key_pem
 {
 	int rc = -EINVAL;
 	char payload[HEALTHCODE_TEXT_MAX];
-	char header[128];
+	char header[160];
 	char thumb[JWS_THUMBPRINT_LEN + 1];
 	struct healthcode_claims c = *claims;
 	EVP_PKEY *key = jws_p256_private_from_pem(key_pem, pem_len);
@@ -162,8 +197,7 @@ int healthcode_issue(const struct healthcode_claims *claims, const char *key_pem
 			goto out_free_key;
 		b64url_encode(id, sizeof id, c.jti, sizeof c.jti);
 	}
-	/* Only what a verifier would accept is signed. */
-	if (!*kid || strlen(kid) >= TRUST_KID_MAX || strchr(kid, '"') || strchr(kid, '\\'))
+	if (!*kid || strlen(kid) >= TRUST_KID_MAX)
 		goto out_free_key;
 	int n = healthcode_szhc1_claims_to_json(&c, payload, sizeof payload);
 	if (n < 0) {
@@ -173,7 +207,13 @@ int healthcode_issue(const struct healthcode_claims *claims, const char *key_pem
 	struct healthcode_claims check;
 	if (healthcode_claims_parse(payload, (size_t)n, &check, NULL, 0) != REASON_OK)
 		goto out_free_key;
-	snprintf(header, sizeof header, "{\"alg\":\"ES256\",\"kid\":\"%s\"}", kid);
+	json_t *h = json_pack("{s:s, s:s}", "alg", "ES256", "kid", kid);
+	size_t hn =
+	    h ? json_dumpb(h, header, sizeof header - 1, JSON_COMPACT | JSON_PRESERVE_ORDER) : 0;
+	json_decref(h);
+	if (hn == 0 || hn >= sizeof header)
+		goto out_free_key; /* kid not UTF-8 */
+	header[hn] = '\0';
 	size_t pl = strlen(SZHC1_PREFIX);
 	if (out_size < pl + 1) {
 		rc = -ENOSPC;
@@ -273,8 +313,8 @@ int healthcode_subject_id(const struct trust_subject_key *key, const char *doc_t
 		return -EINVAL;
 	strcat(msg, ":");
 	strcat(msg, number);
-	if (!HMAC(EVP_sha256(), key->key, (int)key->len, (const unsigned char *)msg, strlen(msg), mac,
-	          &mac_len) ||
+	if (!HMAC(EVP_sha256(), key->key, (int)key->len, (const unsigned char *)msg, strlen(msg),
+	          mac, &mac_len) ||
 	    mac_len != 32)
 		return -EINVAL;
 	return b64url_encode(mac, 16, out, HEALTHCODE_SUBJECT_LEN + 1) == HEALTHCODE_SUBJECT_LEN
@@ -347,15 +387,16 @@ int healthcode_result_to_json(const struct healthcode_result *r, char *out, size
 		const struct healthcode_claims *c = &r->claims;
 		json_t *nat = json_array();
 		for (int i = 0; i < c->n_tests; i++)
-			json_array_append_new(nat, json_pack("[s,s]", day_format(c->tests[i].day, day),
-			                                     healthcode_nat_name(c->tests[i].result)));
+			json_array_append_new(nat,
+			                      json_pack("[s,s]", day_format(c->tests[i].day, day),
+			                                healthcode_nat_name(c->tests[i].result)));
 		json_object_update_new(
-		    o, json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s*, s:I, s:o}", "iss", c->issuer,
-		                 "jti", c->jti, "iat", (json_int_t)c->iat, "nbf", (json_int_t)c->nbf,
-		                 "exp", (json_int_t)c->exp, "colour", healthcode_colour_name(c->colour),
-		                 "category", category_name(c->category), "port",
-		                 c->port[0] ? c->port : NULL, "entry", (json_int_t)c->entry_time, "nat",
-		                 nat));
+		    o, json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s*, s:I, s:o}", "iss",
+		                 c->issuer, "jti", c->jti, "iat", (json_int_t)c->iat, "nbf",
+		                 (json_int_t)c->nbf, "exp", (json_int_t)c->exp, "colour",
+		                 healthcode_colour_name(c->colour), "category",
+		                 category_name(c->category), "port", c->port[0] ? c->port : NULL,
+		                 "entry", (json_int_t)c->entry_time, "nat", nat));
 	}
 	json_object_set_new(o, "detail", json_string(r->detail));
 	size_t need = json_dumpb(o, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -392,7 +433,8 @@ void healthcode_match(const struct healthcode_result *r, const struct healthcode
 		                ? HEALTHCODE_NEXT_STAFF_APPROVAL
 		                : HEALTHCODE_NEXT_REFUSE;
 		out->call_medic = yellow && policy->yellow == HEALTHCODE_YELLOW_CALL_MEDIC;
-		out->designated_floor = yellow && policy->yellow == HEALTHCODE_YELLOW_DESIGNATED_FLOOR;
+		out->designated_floor =
+		    yellow && policy->yellow == HEALTHCODE_YELLOW_DESIGNATED_FLOOR;
 		if (yellow && policy->yellow == HEALTHCODE_YELLOW_REFUSE)
 			out->next = HEALTHCODE_NEXT_REFUSE;
 		return;

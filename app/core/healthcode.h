@@ -11,15 +11,15 @@
 #include "app/core/trustlist.h"
 #include "app/core/types.h"
 
-#define HEALTHCODE_TEXT_MAX 2048   /* longest scanner text read; longer is REASON_MALFORMED */
-#define HEALTHCODE_JTI_MAX 32      /* bytes, NUL included */
-#define HEALTHCODE_SUBJECT_MAX 48  /* bytes, NUL included */
-#define HEALTHCODE_SUBJECT_LEN 22  /* characters of the subject id healthcode_subject_id() makes */
-#define HEALTHCODE_NAME_MAX 96     /* bytes of UTF-8, NUL included */
-#define HEALTHCODE_PORT_MAX 48     /* bytes of UTF-8, NUL included */
-#define HEALTHCODE_MAX_TESTS 4     /* nucleic-acid results a code carries at most */
+#define HEALTHCODE_TEXT_MAX       2048 /* longest scanner text read; longer is REASON_MALFORMED */
+#define HEALTHCODE_JTI_MAX        32   /* bytes, NUL included */
+#define HEALTHCODE_SUBJECT_MAX    48   /* bytes, NUL included */
+#define HEALTHCODE_SUBJECT_LEN    22 /* characters of the subject id healthcode_subject_id() makes */
+#define HEALTHCODE_NAME_MAX       96 /* bytes of UTF-8, NUL included */
+#define HEALTHCODE_PORT_MAX       48 /* bytes of UTF-8, NUL included */
+#define HEALTHCODE_MAX_TESTS      4  /* nucleic-acid results a code carries at most */
 #define HEALTHCODE_DEFAULT_SKEW_S 300
-#define HEALTHCODE_DETAIL_MAX 128
+#define HEALTHCODE_DETAIL_MAX     128
 
 /* The colour of the code as the issuer set it. */
 enum healthcode_colour {
@@ -42,8 +42,8 @@ struct healthcode_test {
 
 /* What a code says. Strings are NUL-terminated UTF-8; absent optional fields are "" or 0. */
 struct healthcode_claims {
-	char issuer[TRUST_ISSUER_MAX];   /* "iss" */
-	char jti[HEALTHCODE_JTI_MAX];    /* "jti": the credential id; "" lets the issuer pick one */
+	char issuer[TRUST_ISSUER_MAX]; /* "iss" */
+	char jti[HEALTHCODE_JTI_MAX];  /* "jti": the credential id; "" lets the issuer pick one */
 	char subject[HEALTHCODE_SUBJECT_MAX]; /* "sub": healthcode_subject_id() of the document */
 	int64_t iat, nbf, exp;                /* unix seconds, UTC */
 	char name[HEALTHCODE_NAME_MAX];       /* "name": display name, as on the document */
@@ -67,9 +67,9 @@ struct healthcode_config {
  * EXPIRED, NOT_YET_VALID, REVOKED, DEMO_KEY: staff may want to see them). */
 struct healthcode_result {
 	enum reason reason;
-	const char *format;            /* static name of the format that read it, or NULL */
+	const char *format; /* static name of the format that read it, or NULL */
 	bool has_claims;
-	char kid[TRUST_KID_MAX];       /* key id from the header, "" when not read */
+	char kid[TRUST_KID_MAX]; /* key id from the header, "" when not read */
 	struct healthcode_claims claims;
 	char detail[HEALTHCODE_DETAIL_MAX]; /* English, no personal data: what exactly failed */
 };
@@ -144,6 +144,11 @@ const char *healthcode_nat_name(enum healthcode_nat_result r);
 char *healthcode_log_line(const struct healthcode_result *r, int64_t now, char *out,
                           size_t out_size);
 
+/* What the staff should know or do about a reason, one English sentence for the staff
+ * console and log, for every reason of app/core/types.h. Never NULL. (The texts for the
+ * person are in assets/strings/reasons.json.) */
+const char *healthcode_staff_hint(enum reason r);
+
 /* The verdict and non-secret claims as one line of JSON (for `stationctl verify-code`):
  * {"verdict":"valid"|"attention"|"refused","reason":"OK"|"E_..","format","kid","iss","jti",
  * "iat","nbf","exp","colour","category","port","entry","nat":[["YYYY-MM-DD","neg"]],
@@ -154,9 +159,9 @@ int healthcode_result_to_json(const struct healthcode_result *r, char *out, size
 /* The manifest match. The caller looks the subject up in today's manifest and says what it
  * found; healthcode_match() decides what happens next under the station's policy. */
 enum healthcode_lookup_state {
-	HEALTHCODE_LOOKUP_FOUND,       /* an arrival on today's manifest, not yet checked in */
-	HEALTHCODE_LOOKUP_NOT_FOUND,   /* nobody with this subject on today's manifest */
-	HEALTHCODE_LOOKUP_CHECKED_IN,  /* already checked in (has a room and a wristband) */
+	HEALTHCODE_LOOKUP_FOUND,      /* an arrival on today's manifest, not yet checked in */
+	HEALTHCODE_LOOKUP_NOT_FOUND,  /* nobody with this subject on today's manifest */
+	HEALTHCODE_LOOKUP_CHECKED_IN, /* already checked in (has a room and a wristband) */
 };
 struct healthcode_lookup {
 	enum healthcode_lookup_state state;
@@ -176,7 +181,7 @@ struct healthcode_policy {
 	enum healthcode_yellow_policy yellow;
 };
 enum healthcode_next {
-	HEALTHCODE_NEXT_CONFIRM,        /* show masked_name, ask "is this you?", then the briefing */
+	HEALTHCODE_NEXT_CONFIRM, /* show masked_name, ask "is this you?", then the briefing */
 	HEALTHCODE_NEXT_STAFF_APPROVAL, /* wait for a staff decision (walk-in, yellow code) */
 	HEALTHCODE_NEXT_OFFER_REPRINT,  /* checked in already: no second room; staff may reprint */
 	HEALTHCODE_NEXT_REFUSE,         /* refused: show the reason's texts */

@@ -9,8 +9,7 @@
 extern const struct healthcode_format healthcode_format_szhc1;
 
 /* Encode claims as the SZHC1 payload JSON into out. Returns the length, -EINVAL, -ENOSPC. */
-int healthcode_szhc1_claims_to_json(const struct healthcode_claims *c, char *out,
-                                    size_t out_size);
+int healthcode_szhc1_claims_to_json(const struct healthcode_claims *c, char *out, size_t out_size);
 
 /* printf into out->detail (English, no personal data). */
 void healthcode_set_detail(struct healthcode_result *out, const char *fmt, ...)

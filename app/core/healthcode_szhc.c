@@ -12,8 +12,8 @@
 
 #include <jansson.h>
 
-#define SZHC_FAMILY "SZHC"
-#define SZHC1_PREFIX "SZHC1:"
+#define SZHC_FAMILY     "SZHC"
+#define SZHC1_PREFIX    "SZHC1:"
 #define HEADER_JSON_MAX 256
 
 static enum healthcode_detect szhc_detect(const char *text, size_t len)
@@ -120,7 +120,8 @@ enum reason healthcode_claims_parse(const char *json, size_t len, struct healthc
 		bad = "name";
 	else if (!get_string(obj, "col", col, sizeof col, true))
 		bad = "col";
-	else if (!get_string(obj, "cat", cat, sizeof cat, true) || !category_parse(cat, &c->category))
+	else if (!get_string(obj, "cat", cat, sizeof cat, true) ||
+	         !category_parse(cat, &c->category))
 		bad = "cat";
 	else if (!get_string(obj, "port", c->port, sizeof c->port, false))
 		bad = "port";
@@ -154,16 +155,15 @@ out_free_json:
 	return r;
 }
 
-int healthcode_szhc1_claims_to_json(const struct healthcode_claims *c, char *out,
-                                    size_t out_size)
+int healthcode_szhc1_claims_to_json(const struct healthcode_claims *c, char *out, size_t out_size)
 {
 	int rc = -EINVAL;
 	char day[11];
-	json_t *obj = json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "iss", c->issuer,
-	                        "iat", (json_int_t)c->iat, "nbf", (json_int_t)c->nbf, "exp",
-	                        (json_int_t)c->exp, "jti", c->jti, "sub", c->subject, "name",
-	                        c->name, "col", healthcode_colour_name(c->colour), "cat",
-	                        category_name(c->category));
+	json_t *obj =
+	    json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "iss", c->issuer, "iat",
+	              (json_int_t)c->iat, "nbf", (json_int_t)c->nbf, "exp", (json_int_t)c->exp,
+	              "jti", c->jti, "sub", c->subject, "name", c->name, "col",
+	              healthcode_colour_name(c->colour), "cat", category_name(c->category));
 	if (!obj)
 		return -EINVAL;
 	if (c->port[0] && json_object_set_new(obj, "port", json_string(c->port)) < 0)

@@ -83,8 +83,7 @@ static bool is_p256(const EVP_PKEY *key)
 	return strcmp(group, "prime256v1") == 0 || strcmp(group, "P-256") == 0;
 }
 
-int jws_p256_xy(const EVP_PKEY *key, uint8_t x[JWS_P256_COORD_LEN],
-                uint8_t y[JWS_P256_COORD_LEN])
+int jws_p256_xy(const EVP_PKEY *key, uint8_t x[JWS_P256_COORD_LEN], uint8_t y[JWS_P256_COORD_LEN])
 {
 	int rc = -EINVAL;
 	BIGNUM *bx = NULL, *by = NULL;
@@ -114,8 +113,8 @@ int jws_p256_thumbprint(const uint8_t x[JWS_P256_COORD_LEN], const uint8_t y[JWS
 	    b64url_encode(y, JWS_P256_COORD_LEN, by, sizeof by) < 0)
 		return -EINVAL;
 	/* RFC 7638 section 3.2: required members only, lexicographic order, no whitespace. */
-	int n = snprintf(canon, sizeof canon, "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}",
-	                 bx, by);
+	int n = snprintf(canon, sizeof canon,
+	                 "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}", bx, by);
 	if (n < 0 || (size_t)n >= sizeof canon)
 		return -EINVAL;
 	SHA256((const unsigned char *)canon, (size_t)n, digest);

@@ -9,7 +9,7 @@
 
 #include <openssl/evp.h>
 
-#define JWS_ES256_SIG_LEN 64 /* R || S, 32 bytes each, big-endian */
+#define JWS_ES256_SIG_LEN  64 /* R || S, 32 bytes each, big-endian */
 #define JWS_P256_COORD_LEN 32
 #define JWS_THUMBPRINT_LEN 43 /* base64url of a SHA-256 digest, without NUL */
 
@@ -35,8 +35,7 @@ EVP_PKEY *jws_p256_public_from_xy(const uint8_t x[JWS_P256_COORD_LEN],
 
 /* The affine coordinates of a P-256 key (public or private). Returns 0, or -EINVAL when
  * the key is not a P-256 EC key. */
-int jws_p256_xy(const EVP_PKEY *key, uint8_t x[JWS_P256_COORD_LEN],
-                uint8_t y[JWS_P256_COORD_LEN]);
+int jws_p256_xy(const EVP_PKEY *key, uint8_t x[JWS_P256_COORD_LEN], uint8_t y[JWS_P256_COORD_LEN]);
 
 /* RFC 7638 thumbprint of a P-256 key: base64url(SHA-256('{"crv":"P-256","kty":"EC",
  * "x":"..","y":".."}')) into out (JWS_THUMBPRINT_LEN + 1 bytes). Returns 0 or -EINVAL. */
@@ -56,8 +55,7 @@ int jws_p256_private_to_pem(EVP_PKEY *key, char *out, size_t out_size);
 
 /* ES256 signature (R || S) over len bytes of input with a P-256 private key.
  * Returns 0, or -EINVAL when signing fails. */
-int jws_es256_sign(EVP_PKEY *key, const void *input, size_t len,
-                   uint8_t sig[JWS_ES256_SIG_LEN]);
+int jws_es256_sign(EVP_PKEY *key, const void *input, size_t len, uint8_t sig[JWS_ES256_SIG_LEN]);
 
 /* True when sig is a valid ES256 signature of input under the public key. */
 bool jws_es256_verify(EVP_PKEY *key, const void *input, size_t len,

@@ -67,8 +67,8 @@ int trust_list_add_key(struct trust_list *t, const char *issuer, const char *kid
 	}
 	const struct trust_key *old = trust_list_find_key(t, k.kid);
 	if (old) {
-		bool same = EVP_PKEY_eq(old->pkey, pkey) == 1 && strcmp(old->issuer, k.issuer) == 0 &&
-		            old->demo == demo;
+		bool same = EVP_PKEY_eq(old->pkey, pkey) == 1 &&
+		            strcmp(old->issuer, k.issuer) == 0 && old->demo == demo;
 		return same ? 0 : -EEXIST;
 	}
 	if (t->n_keys >= TRUST_MAX_KEYS)
@@ -91,7 +91,8 @@ int trust_list_add_subject_key(struct trust_list *t, const char *issuer, const c
 	memcpy(k.key, key, len);
 	for (int i = 0; i < t->n_subject_keys; i++) {
 		const struct trust_subject_key *o = &t->subject_keys[i];
-		if (strcmp(o->issuer, k.issuer) == 0 && o->len == len && memcmp(o->key, key, len) == 0)
+		if (strcmp(o->issuer, k.issuer) == 0 && o->len == len &&
+		    memcmp(o->key, key, len) == 0)
 			return 0;
 	}
 	if (t->n_subject_keys >= TRUST_MAX_SUBJECT_KEYS)
@@ -276,9 +277,9 @@ int trust_key_to_jwk(const struct trust_key *k, char *out, size_t out_size)
 		return -EINVAL;
 	b64url_encode(x, sizeof x, bx, sizeof bx);
 	b64url_encode(y, sizeof y, by, sizeof by);
-	json_t *jwk = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "EC", "crv",
-	                        "P-256", "x", bx, "y", by, "kid", k->kid, "iss", k->issuer, "use",
-	                        "sig", "alg", "ES256");
+	json_t *jwk =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "EC", "crv", "P-256", "x",
+	              bx, "y", by, "kid", k->kid, "iss", k->issuer, "use", "sig", "alg", "ES256");
 	if (!jwk)
 		return -EINVAL;
 	if (k->demo && json_object_set_new(jwk, "demo", json_true()) < 0)

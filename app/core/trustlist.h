@@ -10,14 +10,14 @@
 
 #include <openssl/evp.h>
 
-#define TRUST_KID_MAX 64          /* bytes, NUL included */
-#define TRUST_ISSUER_MAX 64       /* bytes, NUL included */
-#define TRUST_ID_MAX 64           /* a revoked credential id (jti) or subject, NUL included */
-#define TRUST_MAX_KEYS 64         /* signing keys per list */
+#define TRUST_KID_MAX          64 /* bytes, NUL included */
+#define TRUST_ISSUER_MAX       64 /* bytes, NUL included */
+#define TRUST_ID_MAX           64 /* a revoked credential id (jti) or subject, NUL included */
+#define TRUST_MAX_KEYS         64 /* signing keys per list */
 #define TRUST_MAX_SUBJECT_KEYS 16 /* subject-hash keys per list */
-#define TRUST_SUBJECT_KEY_MIN 16  /* bytes of an HMAC subject key */
-#define TRUST_SUBJECT_KEY_MAX 64
-#define TRUST_JWK_MAX 512 /* bytes of the JWK text trust_key_to_jwk() writes, NUL included */
+#define TRUST_SUBJECT_KEY_MIN  16 /* bytes of an HMAC subject key */
+#define TRUST_SUBJECT_KEY_MAX  64
+#define TRUST_JWK_MAX          512 /* bytes of the JWK text trust_key_to_jwk() writes, NUL included */
 
 /* One issuer signing key (a P-256 public key). */
 struct trust_key {

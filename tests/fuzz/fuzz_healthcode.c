@@ -1,6 +1,7 @@
 /* tests/fuzz/fuzz_healthcode.c: libFuzzer harness for the health-code decoder: the scanner
  * text verifier, the claims parser, the JWKS parser and base64url, chosen by the first byte.
- * fuzz-sources: app/core/healthcode.c app/core/healthcode_szhc.c app/core/jws.c app/core/b64url.c app/core/trustlist.c app/core/types.c
+ * fuzz-sources: app/core/healthcode.c app/core/healthcode_szhc.c app/core/jws.c
+ * fuzz-sources: app/core/b64url.c app/core/trustlist.c app/core/types.c
  * fuzz-pkgs: libcrypto jansson */
 #include <stddef.h>
 #include <stdint.h>

@@ -7,7 +7,8 @@
 #                                       over all harnesses, at least 3 s each (make test)
 #   tests/fuzz/run.sh long [NAME...]    FUZZ_SECONDS per harness (default 600) (make fuzz)
 #
-# A harness names what it needs in its opening comment, one line each:
+# A harness names what it needs in its opening comment (a key may repeat on further lines;
+# keep each line short so clang-format leaves it alone):
 #   fuzz-sources: app/core/a.c app/core/b.c      (project sources linked into the harness)
 #   fuzz-pkgs: libcrypto jansson                  (pkg-config packages)
 # New inputs found go to $BUILD/fuzz/corpus/NAME/ (the committed seeds stay untouched);
@@ -48,9 +49,9 @@ else
 	seconds=600
 fi
 
-# The value of a "fuzz-KEY:" line in a harness.
+# The values of every "fuzz-KEY:" line in a harness, on one line.
 header_field() {
-	sed -n "s/^.*fuzz-$2:[[:space:]]*//p" "$1" | head -1 | sed 's/[[:space:]]*\*\/.*$//'
+	sed -n "s/^.*fuzz-$2:[[:space:]]*//p" "$1" | sed 's/[[:space:]]*\*\/.*$//' | tr '\n' ' '
 }
 
 # Build $BUILD/fuzz/fuzz_NAME unless it is newer than every file it is made of.

@@ -14,15 +14,21 @@
 #include <qrencode.h>
 
 static const char usage[] =
-    "usage: hcgen keygen --issuer ISS [--demo] --key KEY.pem --jwk KEY.jwk [--subject-key SUB.jwk]\n"
+    "usage: hcgen keygen --issuer ISS [--demo] --key KEY.pem --jwk KEY.jwk [--subject-key "
+    "SUB.jwk]\n"
     "       hcgen jwks JWK_FILE...                  (a JWK Set on stdout)\n"
     "       hcgen subject --subject-key SUB.jwk DOCTYPE NUMBER\n"
-    "       hcgen issue --key KEY.pem --iss ISS (--sub SUB | --subject-key SUB.jwk --doc TYPE:NUMBER)\n"
-    "                   --name NAME [--colour green|yellow|red] [--category inbound|close_contact|\n"
-    "                   secondary_contact] [--port PORT] [--entry UNIX] [--nat YYYY-MM-DD:neg|pos]...\n"
-    "                   [--iat UNIX] [--nbf UNIX] [--exp UNIX | --valid SECONDS] [--jti ID] [--kid KID]\n"
+    "       hcgen issue --key KEY.pem --iss ISS (--sub SUB | --subject-key SUB.jwk --doc "
+    "TYPE:NUMBER)\n"
+    "                   --name NAME [--colour green|yellow|red] [--category "
+    "inbound|close_contact|\n"
+    "                   secondary_contact] [--port PORT] [--entry UNIX] [--nat "
+    "YYYY-MM-DD:neg|pos]...\n"
+    "                   [--iat UNIX] [--nbf UNIX] [--exp UNIX | --valid SECONDS] [--jti ID] [--kid "
+    "KID]\n"
     "                   [--png OUT.png [--scale N]]   (code text on stdout)\n"
-    "       hcgen verify --jwks TRUST.jwks [--now UNIX] [--skew S] [--demo] [--revoke ID]... CODE|-\n"
+    "       hcgen verify --jwks TRUST.jwks [--now UNIX] [--skew S] [--demo] [--revoke ID]... "
+    "CODE|-\n"
     "                   (result JSON on stdout; exit 0 valid, 1 refused, 2 attention)\n"
     "       hcgen qrinfo CODE|-                     (QR version and modules, ECC level M)\n";
 
@@ -119,20 +125,32 @@ out:
 
 static int cmd_keygen(int argc, char **argv)
 {
-	static const struct option opts[] = {{"issuer", 1, 0, 'i'}, {"demo", 0, 0, 'd'},
-	                                     {"key", 1, 0, 'k'},    {"jwk", 1, 0, 'j'},
+	static const struct option opts[] = {{"issuer", 1, 0, 'i'},      {"demo", 0, 0, 'd'},
+	                                     {"key", 1, 0, 'k'},         {"jwk", 1, 0, 'j'},
 	                                     {"subject-key", 1, 0, 's'}, {0, 0, 0, 0}};
 	const char *issuer = NULL, *key = NULL, *jwk = NULL, *sub = NULL;
 	bool demo = false;
 	char pem[512], jwk_text[TRUST_JWK_MAX];
 	for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
 		switch (c) {
-		case 'i': issuer = optarg; break;
-		case 'd': demo = true; break;
-		case 'k': key = optarg; break;
-		case 'j': jwk = optarg; break;
-		case 's': sub = optarg; break;
-		default: fputs(usage, stderr); return 2;
+		case 'i':
+			issuer = optarg;
+			break;
+		case 'd':
+			demo = true;
+			break;
+		case 'k':
+			key = optarg;
+			break;
+		case 'j':
+			jwk = optarg;
+			break;
+		case 's':
+			sub = optarg;
+			break;
+		default:
+			fputs(usage, stderr);
+			return 2;
 		}
 	}
 	if (!issuer || !key || !jwk) {
@@ -233,13 +251,13 @@ static bool copy_arg(char *dst, size_t size, const char *src)
 static int cmd_issue(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"key", 1, 0, 'k'},    {"iss", 1, 0, 'i'},      {"sub", 1, 0, 's'},
-	    {"subject-key", 1, 0, 'S'}, {"doc", 1, 0, 'D'}, {"name", 1, 0, 'n'},
-	    {"colour", 1, 0, 'c'}, {"color", 1, 0, 'c'},    {"category", 1, 0, 'C'},
-	    {"port", 1, 0, 'p'},   {"entry", 1, 0, 'e'},    {"nat", 1, 0, 't'},
-	    {"iat", 1, 0, 'a'},    {"nbf", 1, 0, 'b'},      {"exp", 1, 0, 'x'},
-	    {"valid", 1, 0, 'v'},  {"jti", 1, 0, 'j'},      {"kid", 1, 0, 'K'},
-	    {"png", 1, 0, 'P'},    {"scale", 1, 0, 'Z'},    {0, 0, 0, 0}};
+	    {"key", 1, 0, 'k'},         {"iss", 1, 0, 'i'},   {"sub", 1, 0, 's'},
+	    {"subject-key", 1, 0, 'S'}, {"doc", 1, 0, 'D'},   {"name", 1, 0, 'n'},
+	    {"colour", 1, 0, 'c'},      {"color", 1, 0, 'c'}, {"category", 1, 0, 'C'},
+	    {"port", 1, 0, 'p'},        {"entry", 1, 0, 'e'}, {"nat", 1, 0, 't'},
+	    {"iat", 1, 0, 'a'},         {"nbf", 1, 0, 'b'},   {"exp", 1, 0, 'x'},
+	    {"valid", 1, 0, 'v'},       {"jti", 1, 0, 'j'},   {"kid", 1, 0, 'K'},
+	    {"png", 1, 0, 'P'},         {"scale", 1, 0, 'Z'}, {0, 0, 0, 0}};
 	struct healthcode_claims c = {.colour = HEALTHCODE_GREEN, .category = CATEGORY_INBOUND};
 	const char *key_path = NULL, *subkey = NULL, *doc = NULL, *kid = NULL, *png = NULL;
 	int64_t now = (int64_t)time(NULL), valid = 24 * 3600, v;
@@ -248,12 +266,24 @@ static int cmd_issue(int argc, char **argv)
 	bool ok = true;
 	for (int o; ok && (o = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
 		switch (o) {
-		case 'k': key_path = optarg; break;
-		case 'i': ok = copy_arg(c.issuer, sizeof c.issuer, optarg); break;
-		case 's': ok = copy_arg(c.subject, sizeof c.subject, optarg); break;
-		case 'S': subkey = optarg; break;
-		case 'D': doc = optarg; break;
-		case 'n': ok = copy_arg(c.name, sizeof c.name, optarg); break;
+		case 'k':
+			key_path = optarg;
+			break;
+		case 'i':
+			ok = copy_arg(c.issuer, sizeof c.issuer, optarg);
+			break;
+		case 's':
+			ok = copy_arg(c.subject, sizeof c.subject, optarg);
+			break;
+		case 'S':
+			subkey = optarg;
+			break;
+		case 'D':
+			doc = optarg;
+			break;
+		case 'n':
+			ok = copy_arg(c.name, sizeof c.name, optarg);
+			break;
 		case 'c': {
 			int i = 0;
 			while (i < HEALTHCODE_COLOUR_COUNT &&
@@ -263,9 +293,15 @@ static int cmd_issue(int argc, char **argv)
 			c.colour = (enum healthcode_colour)i;
 			break;
 		}
-		case 'C': ok = category_parse(optarg, &c.category); break;
-		case 'p': ok = copy_arg(c.port, sizeof c.port, optarg); break;
-		case 'e': ok = parse_i64(optarg, &c.entry_time); break;
+		case 'C':
+			ok = category_parse(optarg, &c.category);
+			break;
+		case 'p':
+			ok = copy_arg(c.port, sizeof c.port, optarg);
+			break;
+		case 'e':
+			ok = parse_i64(optarg, &c.entry_time);
+			break;
 		case 't': {
 			char day[11];
 			const char *colon = strchr(optarg, ':');
@@ -284,15 +320,37 @@ static int cmd_issue(int argc, char **argv)
 				ok = false;
 			break;
 		}
-		case 'a': ok = parse_i64(optarg, &c.iat); have_iat = true; break;
-		case 'b': ok = parse_i64(optarg, &c.nbf); have_nbf = true; break;
-		case 'x': ok = parse_i64(optarg, &c.exp); have_exp = true; break;
-		case 'v': ok = parse_i64(optarg, &valid); break;
-		case 'j': ok = copy_arg(c.jti, sizeof c.jti, optarg); break;
-		case 'K': kid = optarg; break;
-		case 'P': png = optarg; break;
-		case 'Z': ok = parse_i64(optarg, &v) && v >= 1 && v <= 32; scale = (int)v; break;
-		default: ok = false; break;
+		case 'a':
+			ok = parse_i64(optarg, &c.iat);
+			have_iat = true;
+			break;
+		case 'b':
+			ok = parse_i64(optarg, &c.nbf);
+			have_nbf = true;
+			break;
+		case 'x':
+			ok = parse_i64(optarg, &c.exp);
+			have_exp = true;
+			break;
+		case 'v':
+			ok = parse_i64(optarg, &valid);
+			break;
+		case 'j':
+			ok = copy_arg(c.jti, sizeof c.jti, optarg);
+			break;
+		case 'K':
+			kid = optarg;
+			break;
+		case 'P':
+			png = optarg;
+			break;
+		case 'Z':
+			ok = parse_i64(optarg, &v) && v >= 1 && v <= 32;
+			scale = (int)v;
+			break;
+		default:
+			ok = false;
+			break;
 		}
 	}
 	if (!ok || optind != argc || !key_path || !c.issuer[0] || !c.name[0] ||
@@ -310,7 +368,8 @@ static int cmd_issue(int argc, char **argv)
 		struct trust_subject_key sk;
 		char type[16];
 		const char *colon = strchr(doc, ':');
-		if (!colon || (size_t)(colon - doc) >= sizeof type || load_subject_key(subkey, &sk) < 0) {
+		if (!colon || (size_t)(colon - doc) >= sizeof type ||
+		    load_subject_key(subkey, &sk) < 0) {
 			fprintf(stderr, "hcgen: --doc is TYPE:NUMBER\n");
 			return 2;
 		}
@@ -347,8 +406,8 @@ static char *code_arg(const char *arg)
 
 static int cmd_verify(int argc, char **argv)
 {
-	static const struct option opts[] = {{"jwks", 1, 0, 'j'}, {"now", 1, 0, 'n'},
-	                                     {"skew", 1, 0, 's'}, {"demo", 0, 0, 'd'},
+	static const struct option opts[] = {{"jwks", 1, 0, 'j'},   {"now", 1, 0, 'n'},
+	                                     {"skew", 1, 0, 's'},   {"demo", 0, 0, 'd'},
 	                                     {"revoke", 1, 0, 'r'}, {0, 0, 0, 0}};
 	struct healthcode_config cfg = {.skew_s = HEALTHCODE_DEFAULT_SKEW_S};
 	int64_t now = (int64_t)time(NULL);
@@ -360,12 +419,24 @@ static int cmd_verify(int argc, char **argv)
 	for (int o; (o = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
 		bool ok = true;
 		switch (o) {
-		case 'j': jwks = optarg; break;
-		case 'n': ok = parse_i64(optarg, &now); break;
-		case 's': ok = parse_i64(optarg, &cfg.skew_s); break;
-		case 'd': cfg.demo_allowed = true; break;
-		case 'r': ok = trust_list_revoke_id(t, optarg) == 0; break;
-		default: ok = false; break;
+		case 'j':
+			jwks = optarg;
+			break;
+		case 'n':
+			ok = parse_i64(optarg, &now);
+			break;
+		case 's':
+			ok = parse_i64(optarg, &cfg.skew_s);
+			break;
+		case 'd':
+			cfg.demo_allowed = true;
+			break;
+		case 'r':
+			ok = trust_list_revoke_id(t, optarg) == 0;
+			break;
+		default:
+			ok = false;
+			break;
 		}
 		if (!ok)
 			goto out_usage;

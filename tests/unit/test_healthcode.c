@@ -16,13 +16,13 @@
 #include "app/core/healthcode.h"
 #include "app/core/jws.h"
 
-#define NOW 1795000000LL /* 2026-11-18T07:06:40Z */
-#define ISSUER "gd.hc"
+#define NOW         1795000000LL /* 2026-11-18T07:06:40Z */
+#define ISSUER      "gd.hc"
 #define DEMO_ISSUER "demo.hc"
 
 struct fixture {
-	char pem[512];      /* trusted production key */
-	char demo_pem[512]; /* trusted demo key */
+	char pem[512];       /* trusted production key */
+	char demo_pem[512];  /* trusted demo key */
 	char other_pem[512]; /* a key nobody trusts */
 	char kid[TRUST_KID_MAX];
 	struct trust_list *trust;
@@ -37,7 +37,8 @@ static int setup(void **state)
 	char jwk[TRUST_JWK_MAX], demo_jwk[TRUST_JWK_MAX], other_jwk[TRUST_JWK_MAX];
 	char jwks[3 * TRUST_JWK_MAX];
 	assert_non_null(f);
-	assert_int_equal(healthcode_keygen(ISSUER, false, f->pem, sizeof f->pem, jwk, sizeof jwk), 0);
+	assert_int_equal(healthcode_keygen(ISSUER, false, f->pem, sizeof f->pem, jwk, sizeof jwk),
+	                 0);
 	assert_int_equal(healthcode_keygen(DEMO_ISSUER, true, f->demo_pem, sizeof f->demo_pem,
 	                                   demo_jwk, sizeof demo_jwk),
 	                 0);
@@ -151,8 +152,15 @@ static void test_not_health_code(void **state)
 {
 	struct fixture *f = *state;
 	struct healthcode_result r;
-	const char *texts[] = {"", "hello", "https://example.com/?q=1", "HC1:6BFOXN*TS0BI$ZD",
-	                       "SZHC:abc", "szhc1:abc", "SZHC", "SZHCx:", " SZHC1:a.b.c",
+	const char *texts[] = {"",
+	                       "hello",
+	                       "https://example.com/?q=1",
+	                       "HC1:6BFOXN*TS0BI$ZD",
+	                       "SZHC:abc",
+	                       "szhc1:abc",
+	                       "SZHC",
+	                       "SZHCx:",
+	                       " SZHC1:a.b.c",
 	                       "SZHC12345:a.b.c"};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		assert_int_equal(verify_text(f, texts[i], &r), REASON_NOT_HEALTH_CODE);
@@ -180,8 +188,8 @@ static void test_malformed(void **state)
 	char text[2 * HEALTHCODE_TEXT_MAX];
 	char hdr[128];
 	snprintf(hdr, sizeof hdr, "{\"alg\":\"ES256\",\"kid\":\"%s\"}", f->kid);
-	const char *texts[] = {"SZHC1:", "SZHC1:abc", "SZHC1:a.b", "SZHC1:a.b.c.d", "SZHC1:..",
-	                       "SZHC1:e30.e30.", "SZHC1:!!!.e30.AAAA"};
+	const char *texts[] = {"SZHC1:",   "SZHC1:abc",      "SZHC1:a.b",         "SZHC1:a.b.c.d",
+	                       "SZHC1:..", "SZHC1:e30.e30.", "SZHC1:!!!.e30.AAAA"};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		assert_int_equal(verify_text(f, texts[i], &r), REASON_MALFORMED);
 		assert_string_equal(r.format, "SZHC1");
@@ -426,7 +434,8 @@ static void test_every_byte_flip_refused(void **state)
 			if (text[pos] == f->code[pos])
 				continue;
 			enum reason got = healthcode_verify(text, len, f->trust, &f->cfg, NOW, &r);
-			if (got == REASON_OK || got == REASON_YELLOW_CODE || got == REASON_RED_CODE) {
+			if (got == REASON_OK || got == REASON_YELLOW_CODE ||
+			    got == REASON_RED_CODE) {
 				print_error("byte %zu changed to 0x%02x still verifies\n", pos,
 				            (unsigned char)text[pos]);
 				fail();
@@ -485,33 +494,41 @@ static void test_jwks_parsing(void **state)
 	snprintf(bad[n++], 600, "{\"keys\":{}}");
 	snprintf(bad[n++], 600, "{\"keys\":[1]}");
 	snprintf(bad[n++], 600, "{\"keys\":[{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\"}]}");
-	snprintf(bad[n++], 600, "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-384\",%s,%s,\"iss\":\"z\"}]}",
-	         x, y);
+	snprintf(bad[n++], 600,
+	         "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-384\",%s,%s,\"iss\":\"z\"}]}", x, y);
 	snprintf(bad[n++], 600, "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",%s,%s}]}", x, y);
 	snprintf(bad[n++], 600,
 	         "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",%s,%s,\"iss\":\"z\"}]}", x, y_off);
 	snprintf(bad[n++], 600,
-	         "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"MKBC\",%s,\"iss\":\"z\"}]}", y);
+	         "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"MKBC\",%s,\"iss\":\"z\"}]}",
+	         y);
+	snprintf(
+	    bad[n++], 600,
+	    "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",%s,%s,\"iss\":\"z\",\"d\":\"AAAA\"}]}", x,
+	    y);
+	snprintf(
+	    bad[n++], 600,
+	    "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",%s,%s,\"iss\":\"z\",\"alg\":\"ES384\"}]}",
+	    x, y);
+	snprintf(
+	    bad[n++], 600,
+	    "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",%s,%s,\"iss\":\"z\",\"use\":\"enc\"}]}",
+	    x, y);
+	snprintf(
+	    bad[n++], 600,
+	    "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",%s,%s,\"iss\":\"z\",\"demo\":\"yes\"}]}",
+	    x, y);
 	snprintf(bad[n++], 600,
-	         "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",%s,%s,\"iss\":\"z\",\"d\":\"AAAA\"}]}",
-	         x, y);
+	         "{\"keys\":[{\"kty\":\"oct\",\"use\":\"hcsub\",\"iss\":\"z\",\"k\":\"AAAA\"}]}");
 	snprintf(bad[n++], 600,
-	         "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",%s,%s,\"iss\":\"z\",\"alg\":\"ES384\"}]}",
-	         x, y);
-	snprintf(bad[n++], 600,
-	         "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",%s,%s,\"iss\":\"z\",\"use\":\"enc\"}]}",
-	         x, y);
-	snprintf(bad[n++], 600,
-	         "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",%s,%s,\"iss\":\"z\",\"demo\":\"yes\"}]}",
-	         x, y);
-	snprintf(bad[n++], 600, "{\"keys\":[{\"kty\":\"oct\",\"use\":\"hcsub\",\"iss\":\"z\",\"k\":\"AAAA\"}]}");
-	snprintf(bad[n++], 600, "{\"keys\":[{\"kty\":\"oct\",\"use\":\"sig\",\"iss\":\"z\",\"k\":"
-	                        "\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8\"}]}");
+	         "{\"keys\":[{\"kty\":\"oct\",\"use\":\"sig\",\"iss\":\"z\",\"k\":"
+	         "\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8\"}]}");
 	/* one good key then one bad: all or nothing */
-	snprintf(bad[n++], 600,
-	         "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",%s,%s,\"iss\":\"z\",\"kid\":\"new\"},"
-	         "{\"kty\":\"EC\"}]}",
-	         x, y);
+	snprintf(
+	    bad[n++], 600,
+	    "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",%s,%s,\"iss\":\"z\",\"kid\":\"new\"},"
+	    "{\"kty\":\"EC\"}]}",
+	    x, y);
 	int keys = t->n_keys, subject_keys = t->n_subject_keys;
 	for (int i = 0; i < n; i++) {
 		assert_int_equal(trust_list_add_jwks(t, bad[i], strlen(bad[i])), -EINVAL);
@@ -522,7 +539,8 @@ static void test_jwks_parsing(void **state)
 	/* a kid already taken by another key */
 	char clash[600];
 	snprintf(clash, sizeof clash,
-	         "{\"kty\":\"EC\",\"crv\":\"P-256\",%s,%s,\"iss\":\"other.hc\",\"kid\":\"k2\"}", x, y);
+	         "{\"kty\":\"EC\",\"crv\":\"P-256\",%s,%s,\"iss\":\"other.hc\",\"kid\":\"k2\"}", x,
+	         y);
 	assert_int_equal(trust_list_add_jwk(t, clash, strlen(clash), NULL), -EEXIST);
 	trust_list_free(t);
 }
@@ -552,8 +570,8 @@ static void test_subject_id(void **state)
 	assert_int_equal(healthcode_subject_id(&key, "P", "E1/2", again), -EINVAL);
 	assert_int_equal(healthcode_subject_id(&key, "P", "张三", again), -EINVAL);
 	assert_int_equal(healthcode_subject_id(&key, "PASSPORTX", "E1", again), -EINVAL);
-	assert_int_equal(healthcode_subject_id(&key, "P", "123456789012345678901234567890123", again),
-	                 -EINVAL);
+	assert_int_equal(
+	    healthcode_subject_id(&key, "P", "123456789012345678901234567890123", again), -EINVAL);
 	key.len = 8;
 	assert_int_equal(healthcode_subject_id(&key, "P", "E1", again), -EINVAL);
 	/* a fresh subject key JWK loads and hashes */
@@ -561,9 +579,8 @@ static void test_subject_id(void **state)
 	struct trust_list *t = trust_list_new();
 	assert_int_equal(healthcode_subject_keygen("gd.hc", jwk, sizeof jwk), 0);
 	assert_int_equal(trust_list_add_jwk(t, jwk, strlen(jwk), NULL), 0);
-	assert_int_equal(healthcode_subject_id(trust_list_find_subject_key(t, "gd.hc"), "P", "E1",
-	                                       again),
-	                 0);
+	assert_int_equal(
+	    healthcode_subject_id(trust_list_find_subject_key(t, "gd.hc"), "P", "E1", again), 0);
 	assert_int_equal(strlen(again), HEALTHCODE_SUBJECT_LEN);
 	trust_list_free(t);
 }
@@ -616,22 +633,24 @@ static void test_manifest_match(void **state)
 		const char *name;
 	} cases[] = {
 	    {&ok, &found, &strict, HEALTHCODE_NEXT_CONFIRM, REASON_OK, false, false, "张*"},
-	    {&ok, &missing, &strict, HEALTHCODE_NEXT_REFUSE, REASON_NOT_ON_MANIFEST, false, false, ""},
+	    {&ok, &missing, &strict, HEALTHCODE_NEXT_REFUSE, REASON_NOT_ON_MANIFEST, false, false,
+	     ""},
 	    {&ok, &missing, &lenient, HEALTHCODE_NEXT_STAFF_APPROVAL, REASON_NOT_ON_MANIFEST, false,
 	     false, ""},
 	    {&ok, &dup, &lenient, HEALTHCODE_NEXT_OFFER_REPRINT, REASON_ALREADY_CHECKED_IN, false,
 	     false, "张*"},
-	    {&yellow, &found, &strict, HEALTHCODE_NEXT_REFUSE, REASON_YELLOW_CODE, false, false, "张*"},
+	    {&yellow, &found, &strict, HEALTHCODE_NEXT_REFUSE, REASON_YELLOW_CODE, false, false,
+	     "张*"},
 	    {&yellow, &found, &lenient, HEALTHCODE_NEXT_CONFIRM, REASON_YELLOW_CODE, true, false,
 	     "张*"},
-	    {&yellow, &found, &medic, HEALTHCODE_NEXT_STAFF_APPROVAL, REASON_YELLOW_CODE, false, true,
-	     "张*"},
-	    {&yellow, &dup, &lenient, HEALTHCODE_NEXT_OFFER_REPRINT, REASON_ALREADY_CHECKED_IN, false,
-	     false, "张*"},
-	    {&yellow, &missing, &strict, HEALTHCODE_NEXT_REFUSE, REASON_NOT_ON_MANIFEST, false, false,
-	     ""},
-	    {&yellow, &missing, &lenient, HEALTHCODE_NEXT_STAFF_APPROVAL, REASON_NOT_ON_MANIFEST, true,
+	    {&yellow, &found, &medic, HEALTHCODE_NEXT_STAFF_APPROVAL, REASON_YELLOW_CODE, false,
+	     true, "张*"},
+	    {&yellow, &dup, &lenient, HEALTHCODE_NEXT_OFFER_REPRINT, REASON_ALREADY_CHECKED_IN,
+	     false, false, "张*"},
+	    {&yellow, &missing, &strict, HEALTHCODE_NEXT_REFUSE, REASON_NOT_ON_MANIFEST, false,
 	     false, ""},
+	    {&yellow, &missing, &lenient, HEALTHCODE_NEXT_STAFF_APPROVAL, REASON_NOT_ON_MANIFEST,
+	     true, false, ""},
 	    {&red, &found, &lenient, HEALTHCODE_NEXT_REFUSE, REASON_RED_CODE, false, true, ""},
 	    {&expired, &found, &lenient, HEALTHCODE_NEXT_REFUSE, REASON_EXPIRED, false, false, ""},
 	    {&expired, &dup, &lenient, HEALTHCODE_NEXT_REFUSE, REASON_EXPIRED, false, false, ""},
@@ -700,16 +719,26 @@ static void test_reason_texts_asset(void **state)
 		for (int k = 0; k < 4; k++) {
 			const char *s = json_string_value(json_object_get(entry, fields[k]));
 			if (!s || strlen(s) < 4)
-				print_error("reasons.json %s.%s missing or too short\n", code, fields[k]);
+				print_error("reasons.json %s.%s missing or too short\n", code,
+				            fields[k]);
 			assert_non_null(s);
 			assert_true(strlen(s) >= 4);
 			bool has_non_ascii = false;
 			for (const char *p = s; *p; p++)
 				has_non_ascii |= (unsigned char)*p >= 0x80;
-			assert_int_equal(has_non_ascii, k == 0 || k == 2); /* zh is Chinese, en is not */
+			assert_int_equal(has_non_ascii,
+			                 k == 0 || k == 2); /* zh is Chinese, en is not */
 		}
 	}
 	json_decref(root);
+	/* and the staff have an English hint for each, all different */
+	for (int i = 0; i < REASON_COUNT; i++) {
+		assert_string_not_equal(healthcode_staff_hint((enum reason)i), "unknown reason");
+		for (int j = i + 1; j < REASON_COUNT; j++)
+			assert_string_not_equal(healthcode_staff_hint((enum reason)i),
+			                        healthcode_staff_hint((enum reason)j));
+	}
+	assert_string_equal(healthcode_staff_hint(REASON_COUNT), "unknown reason");
 }
 
 int main(void)
