@@ -1,5 +1,6 @@
 /* tests/fuzz/fuzz_healthcode.c: libFuzzer harness for the health-code decoder: the scanner
- * text verifier, the claims parser, the JWKS parser and base64url, chosen by the first byte.
+ * text verifier, the claims parser (alone, and signed so that every check after the
+ * signature sees it), the JWKS parser and base64url, chosen by the first byte.
  * fuzz-sources: app/core/healthcode.c app/core/healthcode_szhc.c app/core/jws.c
  * fuzz-sources: app/core/b64url.c app/core/trustlist.c app/core/types.c
  * fuzz-pkgs: libcrypto jansson */
@@ -10,6 +11,9 @@
 
 #include "app/core/b64url.h"
 #include "app/core/healthcode.h"
+#include "app/core/jws.h"
+
+#include <stdio.h>
 
 #define NOW 1795000000LL /* the seed codes are valid at this time */
 
@@ -26,6 +30,8 @@ static const char trust_jwks[] =
     "\"use\":\"sig\",\"alg\":\"ES256\",\"demo\":true}]}";
 
 static struct trust_list *trust;
+static EVP_PKEY *signer; /* made at start, trusted for issuer "fuzz.hc": signs fuzzed payloads */
+static char signer_kid[TRUST_KID_MAX];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,7 +44,40 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!trust || trust_list_add_jwks(trust, trust_jwks, strlen(trust_jwks)) != 2)
 		abort();
 	trust_list_revoke_id(trust, "revoked-jti");
+	signer = jws_p256_generate();
+	if (!signer || trust_list_add_key(trust, "fuzz.hc", "fuzz-signer", signer, false) < 0)
+		abort();
+	strcpy(signer_kid, "fuzz-signer");
 	return 0;
+}
+
+/* Sign the fuzzed payload with a trusted key: the checks after the signature (claims,
+ * issuer, revocation, time, colour) see arbitrary claims. Whatever the parser refuses,
+ * the verifier must refuse as malformed; whatever it accepts must not be malformed. */
+static void fuzz_signed_payload(const char *payload, size_t len)
+{
+	char json[1024], code[HEALTHCODE_TEXT_MAX * 2];
+	char header[128];
+	struct healthcode_claims c;
+	struct healthcode_result r;
+	struct healthcode_config cfg = {.skew_s = 300};
+	if (len >= sizeof json)
+		return;
+	memcpy(json, payload, len);
+	json[len] = '\0';
+	snprintf(header, sizeof header, "{\"alg\":\"ES256\",\"kid\":\"%s\"}", signer_kid);
+	strcpy(code, "SZHC1:");
+	if (jws_es256_compact_sign(signer, header, json, code + 6, sizeof code - 6) < 0)
+		abort();
+	enum reason parsed = healthcode_claims_parse(json, strlen(json), &c, NULL, 0);
+	enum reason got = healthcode_verify(code, strlen(code), trust, &cfg, NOW, &r);
+	if (strlen(code) > HEALTHCODE_TEXT_MAX)
+		return;
+	if ((parsed == REASON_MALFORMED) != (got == REASON_MALFORMED))
+		abort();
+	if (got == REASON_OK &&
+	    (strcmp(r.claims.issuer, "fuzz.hc") != 0 || r.claims.exp + 300 <= NOW))
+		abort();
 }
 
 static void fuzz_verify(const char *text, size_t len, bool demo)
@@ -67,7 +106,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 1: {
 		struct healthcode_claims c;
 		char detail[HEALTHCODE_DETAIL_MAX];
-		healthcode_claims_parse(text, len, &c, detail, sizeof detail);
+		if (mode & 4)
+			fuzz_signed_payload(text, len);
+		else
+			healthcode_claims_parse(text, len, &c, detail, sizeof detail);
 		break;
 	}
 	case 2: {
