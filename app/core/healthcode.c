@@ -174,56 +174,56 @@ enum reason healthcode_verify(const char *text, size_t len, const struct trust_l
 	return out->reason;
 }
 
-int healthcode_issue(const struct healthcode_claims *claims, const char *key_pem, size_t pem_len,
-                     const char *kid, char *out, size_t out_size)
+int healthcode_issue_key(const struct healthcode_claims *claims, EVP_PKEY *key, const char *kid,
+                         char *out, size_t out_size)
 {
-	int rc = -EINVAL;
 	char payload[HEALTHCODE_TEXT_MAX];
 	char header[160];
 	char thumb[JWS_THUMBPRINT_LEN + 1];
 	struct healthcode_claims c = *claims;
-	EVP_PKEY *key = jws_p256_private_from_pem(key_pem, pem_len);
-	if (!key)
-		return -EINVAL;
+	struct healthcode_claims check;
 	if (!kid) {
 		uint8_t x[JWS_P256_COORD_LEN], y[JWS_P256_COORD_LEN];
 		if (jws_p256_xy(key, x, y) < 0 || jws_p256_thumbprint(x, y, thumb) < 0)
-			goto out_free_key;
+			return -EINVAL;
 		kid = thumb;
 	}
+	if (!*kid || strlen(kid) >= TRUST_KID_MAX)
+		return -EINVAL;
 	if (!c.jti[0]) {
 		uint8_t id[9];
 		if (RAND_bytes(id, sizeof id) != 1)
-			goto out_free_key;
+			return -EINVAL;
 		b64url_encode(id, sizeof id, c.jti, sizeof c.jti);
 	}
-	if (!*kid || strlen(kid) >= TRUST_KID_MAX)
-		goto out_free_key;
 	int n = healthcode_szhc1_claims_to_json(&c, payload, sizeof payload);
-	if (n < 0) {
-		rc = n;
-		goto out_free_key;
-	}
-	struct healthcode_claims check;
+	if (n < 0)
+		return n;
+	/* Only what a verifier would accept is signed. */
 	if (healthcode_claims_parse(payload, (size_t)n, &check, NULL, 0) != REASON_OK)
-		goto out_free_key;
+		return -EINVAL;
 	json_t *h = json_pack("{s:s, s:s}", "alg", "ES256", "kid", kid);
 	size_t hn =
 	    h ? json_dumpb(h, header, sizeof header - 1, JSON_COMPACT | JSON_PRESERVE_ORDER) : 0;
 	json_decref(h);
 	if (hn == 0 || hn >= sizeof header)
-		goto out_free_key; /* kid not UTF-8 */
+		return -EINVAL; /* kid not UTF-8 */
 	header[hn] = '\0';
 	size_t pl = strlen(SZHC1_PREFIX);
-	if (out_size < pl + 1) {
-		rc = -ENOSPC;
-		goto out_free_key;
-	}
+	if (out_size < pl + 1)
+		return -ENOSPC;
 	memcpy(out, SZHC1_PREFIX, pl);
-	rc = jws_es256_compact_sign(key, header, payload, out + pl, out_size - pl);
-	if (rc >= 0)
-		rc += (int)pl;
-out_free_key:
+	int rc = jws_es256_compact_sign(key, header, payload, out + pl, out_size - pl);
+	return rc < 0 ? rc : rc + (int)pl;
+}
+
+int healthcode_issue(const struct healthcode_claims *claims, const char *key_pem, size_t pem_len,
+                     const char *kid, char *out, size_t out_size)
+{
+	EVP_PKEY *key = jws_p256_private_from_pem(key_pem, pem_len);
+	if (!key)
+		return -EINVAL;
+	int rc = healthcode_issue_key(claims, key, kid, out, out_size);
 	EVP_PKEY_free(key);
 	return rc;
 }

@@ -116,6 +116,11 @@ enum reason healthcode_claims_parse(const char *json, size_t len, struct healthc
 int healthcode_issue(const struct healthcode_claims *claims, const char *key_pem, size_t pem_len,
                      const char *kid, char *out, size_t out_size);
 
+/* The same with a key already loaded (from PEM: jws_p256_private_from_pem(), from a raw
+ * scalar: jws_p256_private_from_raw()); the key stays the caller's. */
+int healthcode_issue_key(const struct healthcode_claims *claims, EVP_PKEY *key, const char *kid,
+                         char *out, size_t out_size);
+
 /* A new issuer signing key: the private key as PKCS#8 PEM into pem (pem_size bytes, 256 is
  * enough) and the public JWK for the trust list into jwk (TRUST_JWK_MAX), carrying issuer,
  * kid = RFC 7638 thumbprint, and "demo":true when demo. Returns 0, -EINVAL or -ENOSPC. */

@@ -12,6 +12,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/obj_mac.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/sha.h>
@@ -139,6 +140,43 @@ EVP_PKEY *jws_p256_private_from_pem(const char *pem, size_t len)
 		EVP_PKEY_free(key);
 		key = NULL;
 	}
+	return key;
+}
+
+EVP_PKEY *jws_p256_private_from_raw(const uint8_t d[JWS_P256_COORD_LEN])
+{
+	EVP_PKEY *key = NULL;
+	uint8_t point[1 + 2 * JWS_P256_COORD_LEN];
+	EC_GROUP *group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	EC_POINT *pub = group ? EC_POINT_new(group) : NULL;
+	BIGNUM *priv = BN_bin2bn(d, JWS_P256_COORD_LEN, NULL);
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	if (!pub || !priv || !bld || BN_is_zero(priv) ||
+	    BN_cmp(priv, EC_GROUP_get0_order(group)) >= 0)
+		goto out_free;
+	/* OpenSSL 3.0 does not derive the public point on import: compute Q = d * G */
+	if (!EC_POINT_mul(group, pub, priv, NULL, NULL, NULL) ||
+	    EC_POINT_point2oct(group, pub, POINT_CONVERSION_UNCOMPRESSED, point, sizeof point,
+	                       NULL) != sizeof point)
+		goto out_free;
+	if (!OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "P-256", 0) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv) ||
+	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point))
+		goto out_free;
+	params = OSSL_PARAM_BLD_to_param(bld);
+	ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) <= 0 ||
+	    EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_KEYPAIR, params) <= 0)
+		key = NULL;
+out_free:
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_clear_free(priv);
+	EC_POINT_free(pub);
+	EC_GROUP_free(group);
 	return key;
 }
 

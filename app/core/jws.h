@@ -49,6 +49,10 @@ EVP_PKEY *jws_p256_generate(void);
  * NULL when it is not one. EVP_PKEY_free() it. */
 EVP_PKEY *jws_p256_private_from_pem(const char *pem, size_t len);
 
+/* A P-256 private key from its raw 32-byte scalar d (as in a JWK "d"); NULL when d is
+ * not a valid scalar (0 or >= the group order). EVP_PKEY_free() it. */
+EVP_PKEY *jws_p256_private_from_raw(const uint8_t d[JWS_P256_COORD_LEN]);
+
 /* The private key as unencrypted PKCS#8 PEM into out (out_size bytes, NUL-terminated).
  * Returns the length, or -ENOSPC / -EINVAL. */
 int jws_p256_private_to_pem(EVP_PKEY *key, char *out, size_t out_size);

@@ -545,6 +545,58 @@ static void test_jwks_parsing(void **state)
 	trust_list_free(t);
 }
 
+/* RFC 7515 appendix A.3: the standard's own ES256 example verifies with our code, and its
+ * private scalar gives its public key; so our JWS is JWS, not a look-alike. */
+static void test_rfc7515_es256_vector(void **state)
+{
+	(void)state;
+	const char *x_b64 = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU";
+	const char *y_b64 = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0";
+	const char *d_b64 = "jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI";
+	const char *input = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsD"
+	                    "QogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
+	const char *sig_b64 = "DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQ"
+	                      "xfKTUJqPP3-Kg6NU1Q";
+	uint8_t x[32], y[32], d[32], sig[64], x2[32], y2[32];
+	assert_int_equal(b64url_decode(x_b64, strlen(x_b64), x, 32), 32);
+	assert_int_equal(b64url_decode(y_b64, strlen(y_b64), y, 32), 32);
+	assert_int_equal(b64url_decode(d_b64, strlen(d_b64), d, 32), 32);
+	assert_int_equal(b64url_decode(sig_b64, strlen(sig_b64), sig, 64), 64);
+	EVP_PKEY *pub = jws_p256_public_from_xy(x, y);
+	assert_non_null(pub);
+	assert_true(jws_es256_verify(pub, input, strlen(input), sig));
+	assert_false(jws_es256_verify(pub, input, strlen(input) - 1, sig));
+	sig[10] ^= 1;
+	assert_false(jws_es256_verify(pub, input, strlen(input), sig));
+	EVP_PKEY *priv = jws_p256_private_from_raw(d);
+	assert_non_null(priv);
+	assert_int_equal(jws_p256_xy(priv, x2, y2), 0);
+	assert_memory_equal(x2, x, 32);
+	assert_memory_equal(y2, y, 32);
+	/* the RFC key issues a code that verifies under the RFC public key */
+	struct trust_list *t = trust_list_new();
+	assert_int_equal(trust_list_add_key(t, "joe", NULL, pub, false), 0);
+	struct healthcode_claims c = {.issuer = "joe",
+	                              .jti = "j",
+	                              .subject = "s",
+	                              .name = "n",
+	                              .iat = NOW,
+	                              .nbf = NOW,
+	                              .exp = NOW + 60};
+	char code[HEALTHCODE_TEXT_MAX + 1];
+	struct healthcode_result r;
+	struct healthcode_config cfg = {0};
+	assert_true(healthcode_issue_key(&c, priv, NULL, code, sizeof code) > 0);
+	assert_int_equal(healthcode_verify(code, strlen(code), t, &cfg, NOW, &r), REASON_OK);
+	memset(d, 0, sizeof d);
+	assert_null(jws_p256_private_from_raw(d));
+	memset(d, 0xff, sizeof d);
+	assert_null(jws_p256_private_from_raw(d));
+	trust_list_free(t);
+	EVP_PKEY_free(priv);
+	EVP_PKEY_free(pub);
+}
+
 static void test_subject_id(void **state)
 {
 	(void)state;
@@ -756,6 +808,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_red_and_yellow, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_every_byte_flip_refused, setup, teardown),
 	    cmocka_unit_test(test_jwks_parsing),
+	    cmocka_unit_test(test_rfc7515_es256_vector),
 	    cmocka_unit_test(test_subject_id),
 	    cmocka_unit_test(test_base64url_strict),
 	    cmocka_unit_test(test_manifest_match),
