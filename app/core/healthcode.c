@@ -90,7 +90,10 @@ static enum reason check_claims(const struct healthcode_claims *c, const struct 
                                 const struct trust_list *trust, const struct healthcode_config *cfg,
                                 int64_t now, struct healthcode_result *out)
 {
-	int64_t skew = cfg->skew_s > 0 ? cfg->skew_s : 0;
+	/* claim times are 0..9999-12-31 and skew is clamped, so nothing here can overflow */
+	int64_t skew = cfg->skew_s < 0                       ? 0
+	               : cfg->skew_s > HEALTHCODE_MAX_SKEW_S ? HEALTHCODE_MAX_SKEW_S
+	                                                     : cfg->skew_s;
 	if (key->revoked) {
 		healthcode_set_detail(out, "signing key is revoked");
 		return REASON_REVOKED;
@@ -107,17 +110,17 @@ static enum reason check_claims(const struct healthcode_claims *c, const struct 
 		healthcode_set_detail(out, "every credential of this subject is revoked");
 		return REASON_REVOKED;
 	}
-	if (c->nbf > now + skew || c->iat > now + skew) {
+	if (c->nbf - skew > now || c->iat - skew > now) {
 		int64_t start = c->nbf > c->iat ? c->nbf : c->iat;
-		healthcode_set_detail(
-		    out, "valid from %" PRId64 ", %" PRId64 " s after now (skew %" PRId64 " s)",
-		    start, start - now, skew);
+		healthcode_set_detail(out,
+		                      "valid from %" PRId64 "; now %" PRId64 ", skew %" PRId64 " s",
+		                      start, now, skew);
 		return REASON_NOT_YET_VALID;
 	}
-	if (now >= c->exp + skew) {
-		healthcode_set_detail(
-		    out, "expired at %" PRId64 ", %" PRId64 " s before now (skew %" PRId64 " s)",
-		    c->exp, now - c->exp, skew);
+	if (c->exp + skew <= now) {
+		healthcode_set_detail(out,
+		                      "expired at %" PRId64 "; now %" PRId64 ", skew %" PRId64 " s",
+		                      c->exp, now, skew);
 		return REASON_EXPIRED;
 	}
 	if (c->colour == HEALTHCODE_RED) {

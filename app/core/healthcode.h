@@ -19,6 +19,7 @@
 #define HEALTHCODE_PORT_MAX       48 /* bytes of UTF-8, NUL included */
 #define HEALTHCODE_MAX_TESTS      4  /* nucleic-acid results a code carries at most */
 #define HEALTHCODE_DEFAULT_SKEW_S 300
+#define HEALTHCODE_MAX_SKEW_S     86400 /* larger skews are clamped to this */
 #define HEALTHCODE_DETAIL_MAX     128
 
 /* The colour of the code as the issuer set it. */
@@ -57,7 +58,7 @@ struct healthcode_claims {
 
 /* How a device verifies. */
 struct healthcode_config {
-	int64_t skew_s;    /* clock skew tolerated both ways on nbf/iat/exp, seconds (>= 0) */
+	int64_t skew_s;    /* clock skew tolerated both ways on nbf/iat/exp, s (0..86400) */
 	bool demo_allowed; /* accept codes signed by demo keys (demo station only) */
 };
 

@@ -54,13 +54,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 /* Sign the fuzzed payload with a trusted key: the checks after the signature (claims,
  * issuer, revocation, time, colour) see arbitrary claims. Whatever the parser refuses,
  * the verifier must refuse as malformed; whatever it accepts must not be malformed. */
-static void fuzz_signed_payload(const char *payload, size_t len)
+static void fuzz_signed_payload(const char *payload, size_t len, int64_t now, int64_t skew)
 {
 	char json[1024], code[HEALTHCODE_TEXT_MAX * 2];
 	char header[128];
 	struct healthcode_claims c;
 	struct healthcode_result r;
-	struct healthcode_config cfg = {.skew_s = 300};
+	struct healthcode_config cfg = {.skew_s = skew};
 	if (len >= sizeof json)
 		return;
 	memcpy(json, payload, len);
@@ -70,25 +70,28 @@ static void fuzz_signed_payload(const char *payload, size_t len)
 	if (jws_es256_compact_sign(signer, header, json, code + 6, sizeof code - 6) < 0)
 		abort();
 	enum reason parsed = healthcode_claims_parse(json, strlen(json), &c, NULL, 0);
-	enum reason got = healthcode_verify(code, strlen(code), trust, &cfg, NOW, &r);
+	enum reason got = healthcode_verify(code, strlen(code), trust, &cfg, now, &r);
 	if (strlen(code) > HEALTHCODE_TEXT_MAX)
 		return;
 	if ((parsed == REASON_MALFORMED) != (got == REASON_MALFORMED))
 		abort();
-	if (got == REASON_OK &&
-	    (strcmp(r.claims.issuer, "fuzz.hc") != 0 || r.claims.exp + 300 <= NOW))
+	/* valid means: our issuer, and inside the validity period give or take the skew (a day
+	 * at most) */
+	if (got == REASON_OK && (strcmp(r.claims.issuer, "fuzz.hc") != 0 ||
+	                         r.claims.exp <= now - HEALTHCODE_MAX_SKEW_S ||
+	                         r.claims.nbf > now + HEALTHCODE_MAX_SKEW_S))
 		abort();
 }
 
-static void fuzz_verify(const char *text, size_t len, bool demo)
+static void fuzz_verify(const char *text, size_t len, bool demo, int64_t now, int64_t skew)
 {
-	struct healthcode_config cfg = {.skew_s = 300, .demo_allowed = demo};
+	struct healthcode_config cfg = {.skew_s = skew, .demo_allowed = demo};
 	struct healthcode_result r;
 	char line[512], json[2048];
-	enum reason got = healthcode_verify(text, len, trust, &cfg, NOW, &r);
+	enum reason got = healthcode_verify(text, len, trust, &cfg, now, &r);
 	if (got != r.reason || (unsigned)got >= REASON_COUNT)
 		abort();
-	healthcode_log_line(&r, NOW, line, sizeof line);
+	healthcode_log_line(&r, now, line, sizeof line);
 	healthcode_result_to_json(&r, json, sizeof json);
 }
 
@@ -99,15 +102,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t mode = data[0];
 	const char *text = (const char *)data + 1;
 	size_t len = size - 1;
+	/* the high bits of the first byte move the clock (also to the extremes) and the skew */
+	int64_t now = NOW, skew = mode & 0x20 ? INT64_MAX : 300;
+	if (mode & 0x80)
+		now = mode & 0x40 ? INT64_MAX : INT64_MIN;
+	else if (mode & 0x40)
+		now = NOW + (int64_t)((mode >> 3) & 3) * 1000000 - 1500000;
 	switch (mode & 3) {
 	case 0:
-		fuzz_verify(text, len, mode & 4);
+		fuzz_verify(text, len, mode & 4, now, skew);
 		break;
 	case 1: {
 		struct healthcode_claims c;
 		char detail[HEALTHCODE_DETAIL_MAX];
 		if (mode & 4)
-			fuzz_signed_payload(text, len);
+			fuzz_signed_payload(text, len, now, skew);
 		else
 			healthcode_claims_parse(text, len, &c, detail, sizeof detail);
 		break;

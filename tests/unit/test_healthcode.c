@@ -332,6 +332,16 @@ static void test_time_window_and_skew(void **state)
 	                 REASON_NOT_YET_VALID);
 	cfg.skew_s = -1000;
 	assert_int_equal(healthcode_verify(code, len, f->trust, &cfg, c.exp, &r), REASON_EXPIRED);
+	/* a huge skew is clamped to a day, and extreme clocks do not overflow */
+	cfg.skew_s = INT64_MAX;
+	assert_int_equal(healthcode_verify(code, len, f->trust, &cfg, c.exp + 86399, &r),
+	                 REASON_OK);
+	assert_int_equal(healthcode_verify(code, len, f->trust, &cfg, c.exp + 86400, &r),
+	                 REASON_EXPIRED);
+	assert_int_equal(healthcode_verify(code, len, f->trust, &cfg, INT64_MAX, &r),
+	                 REASON_EXPIRED);
+	assert_int_equal(healthcode_verify(code, len, f->trust, &cfg, INT64_MIN, &r),
+	                 REASON_NOT_YET_VALID);
 	/* issued in the future (nbf earlier) is not yet valid either */
 	c = f->claims;
 	c.nbf = NOW - 100;
