@@ -7,7 +7,6 @@
 #include "app/core/healthcode_formats.h"
 #include "app/core/jws.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
