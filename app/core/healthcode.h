@@ -150,11 +150,6 @@ const char *healthcode_nat_name(enum healthcode_nat_result r);
 char *healthcode_log_line(const struct healthcode_result *r, int64_t now, char *out,
                           size_t out_size);
 
-/* What the staff should know or do about a reason, one English sentence for the staff
- * console and log, for every reason of app/core/types.h. Never NULL. (The texts for the
- * person are in assets/strings/reasons.json.) */
-const char *healthcode_staff_hint(enum reason r);
-
 /* The verdict and non-secret claims as one line of JSON (for `stationctl verify-code`):
  * {"verdict":"valid"|"attention"|"refused","reason":"OK"|"E_..","format","kid","iss","jti",
  * "iat","nbf","exp","colour","category","port","entry","nat":[["YYYY-MM-DD","neg"]],

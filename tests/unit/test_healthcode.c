@@ -795,12 +795,12 @@ static void test_reason_texts_asset(void **state)
 	json_decref(root);
 	/* and the staff have an English hint for each, all different */
 	for (int i = 0; i < REASON_COUNT; i++) {
-		assert_string_not_equal(healthcode_staff_hint((enum reason)i), "unknown reason");
+		assert_string_not_equal(reason_staff_hint((enum reason)i), "unknown reason");
 		for (int j = i + 1; j < REASON_COUNT; j++)
-			assert_string_not_equal(healthcode_staff_hint((enum reason)i),
-			                        healthcode_staff_hint((enum reason)j));
+			assert_string_not_equal(reason_staff_hint((enum reason)i),
+			                        reason_staff_hint((enum reason)j));
 	}
-	assert_string_equal(healthcode_staff_hint(REASON_COUNT), "unknown reason");
+	assert_string_equal(reason_staff_hint(REASON_COUNT), "unknown reason");
 }
 
 int main(void)
