@@ -38,7 +38,8 @@ void layout_init(struct layout *l, int width, int height)
 	l->px[DL_HUGE] = huge;
 	int inner_w = width - 2 * l->margin;
 	l->top_bar = (struct dl_rect){l->margin, l->margin, inner_w, l->bar_h};
-	l->bottom_bar = (struct dl_rect){l->margin, height - l->margin - l->bar_h, inner_w, l->bar_h};
+	l->bottom_bar =
+	    (struct dl_rect){l->margin, height - l->margin - l->bar_h, inner_w, l->bar_h};
 	int top = l->top_bar.y + l->top_bar.h + l->gap;
 	l->content = (struct dl_rect){l->margin, top, inner_w, l->bottom_bar.y - l->gap - top};
 }
@@ -113,9 +114,9 @@ int dl_add_button(struct display_list *dl, struct dl_rect r, int id, struct dl_c
 	return dl->count++;
 }
 
-int dl_add_text(struct display_list *dl, const struct layout *l, struct dl_rect r,
-                const char *text, enum dl_role role, enum dl_weight weight, struct dl_color c,
-                enum dl_align align, unsigned flags)
+int dl_add_text(struct display_list *dl, const struct layout *l, struct dl_rect r, const char *text,
+                enum dl_role role, enum dl_weight weight, struct dl_color c, enum dl_align align,
+                unsigned flags)
 {
 	struct dl_cmd *cmd = push(dl, DL_TEXT, r);
 	if (!cmd)
@@ -134,8 +135,7 @@ int dl_add_text(struct display_list *dl, const struct layout *l, struct dl_rect 
 }
 
 int dl_add_button_label(struct display_list *dl, const struct layout *l, struct dl_rect r, int id,
-                        const char *label, struct dl_color fill, struct dl_color ink,
-                        bool enabled)
+                        const char *label, struct dl_color fill, struct dl_color ink, bool enabled)
 {
 	struct dl_color border = {0, 0, 0, 0};
 	if (fill.a == 0 || (fill.r == DL_CARD.r && fill.g == DL_CARD.g && fill.b == DL_CARD.b))
@@ -218,8 +218,8 @@ int dl_add_steps(struct display_list *dl, const struct layout *l, struct dl_rect
 			dl_add_icon(dl, dl_rect_inset((struct dl_rect){x, y, disc, disc}, disc / 6),
 			            DL_ICON_CHECK, DL_WHITE, accent);
 		else
-			dl_add_text(dl, l, (struct dl_rect){x, y, disc, disc}, num, DL_SMALL, DL_BOLD,
-			            num_c, DL_CENTER, DL_MUST_FIT | DL_MIDDLE);
+			dl_add_text(dl, l, (struct dl_rect){x, y, disc, disc}, num, DL_SMALL,
+			            DL_BOLD, num_c, DL_CENTER, DL_MUST_FIT | DL_MIDDLE);
 		int lx = x + disc + l->gap / 2;
 		struct dl_rect lr = {lx, r.y, slot_w - disc - l->gap, r.h};
 		dl_add_text(dl, l, lr, labels[i] ? labels[i] : "", DL_SMALL,

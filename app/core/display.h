@@ -64,7 +64,7 @@ enum dl_align {
 
 /* Flags of a DL_TEXT command. */
 enum {
-	DL_WRAP = 1 << 0,     /* break into lines at the box width (CJK anywhere, Latin at spaces) */
+	DL_WRAP = 1 << 0, /* break into lines at the box width (CJK anywhere, Latin at spaces) */
 	DL_MUST_FIT = 1 << 1, /* reported by ui_measure_overflows() when it does not fit its box */
 	DL_MIDDLE = 1 << 2,   /* centre vertically in the box (default: top) */
 	DL_BOTTOM = 1 << 3,   /* align to the bottom of the box */
@@ -144,14 +144,13 @@ int dl_add_modal(struct display_list *dl, struct dl_rect r, struct dl_color c, i
 int dl_add_button(struct display_list *dl, struct dl_rect r, int id, struct dl_color fill,
                   struct dl_color border, int radius, bool enabled);
 /* Text in box r at the layout's size for `role`. */
-int dl_add_text(struct display_list *dl, const struct layout *l, struct dl_rect r,
-                const char *text, enum dl_role role, enum dl_weight weight, struct dl_color c,
-                enum dl_align align, unsigned flags);
+int dl_add_text(struct display_list *dl, const struct layout *l, struct dl_rect r, const char *text,
+                enum dl_role role, enum dl_weight weight, struct dl_color c, enum dl_align align,
+                unsigned flags);
 /* Button plus its centred, wrapped, must-fit label (bold, body size); returns the index of
  * the button command. Inner padding is l->gap on the left and right. */
 int dl_add_button_label(struct display_list *dl, const struct layout *l, struct dl_rect r, int id,
-                        const char *label, struct dl_color fill, struct dl_color ink,
-                        bool enabled);
+                        const char *label, struct dl_color fill, struct dl_color ink, bool enabled);
 int dl_add_icon(struct display_list *dl, struct dl_rect r, enum dl_icon icon, struct dl_color fg,
                 struct dl_color cutout);
 int dl_add_image(struct display_list *dl, struct dl_rect r, enum dl_image_slot slot);

@@ -34,8 +34,8 @@ bool lang_parse(const char *tag, enum lang *out)
 		const char *tag;
 		enum lang lang;
 	} known[] = {
-	    {"zh-CN", LANG_ZH_CN},   {"zh", LANG_ZH_CN},      {"zh-Hans", LANG_ZH_CN},
-	    {"zh-SG", LANG_ZH_CN},   {"en", LANG_EN},         {"en-GB", LANG_EN},
+	    {"zh-CN", LANG_ZH_CN},   {"zh", LANG_ZH_CN},        {"zh-Hans", LANG_ZH_CN},
+	    {"zh-SG", LANG_ZH_CN},   {"en", LANG_EN},           {"en-GB", LANG_EN},
 	    {"en-US", LANG_EN},      {"zh-Hant", LANG_ZH_HANT}, {"zh-TW", LANG_ZH_HANT},
 	    {"zh-HK", LANG_ZH_HANT}, {"zh-MO", LANG_ZH_HANT},
 	};
@@ -293,7 +293,8 @@ static const char *arg_value(const char *name, size_t len, const struct strings_
 	if (numeric)
 		return index < nargs ? args[index].value : NULL;
 	for (size_t i = 0; i < nargs; i++)
-		if (args[i].name && strlen(args[i].name) == len && memcmp(args[i].name, name, len) == 0)
+		if (args[i].name && strlen(args[i].name) == len &&
+		    memcmp(args[i].name, name, len) == 0)
 			return args[i].value;
 	return NULL;
 }

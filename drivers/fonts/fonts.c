@@ -14,10 +14,10 @@ struct candidate {
 
 /* In the Noto CJK collections the faces are JP, KR, SC, TC, HK: SC is face 2. */
 static const struct candidate candidates[] = {
-	{"/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2, FONT_BOLD},
-	{"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2, FONT_REGULAR},
-	{"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0, FONT_REGULAR},
-	{"/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0, FONT_REGULAR},
+    {"/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2, FONT_BOLD},
+    {"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2, FONT_REGULAR},
+    {"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0, FONT_REGULAR},
+    {"/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0, FONT_REGULAR},
 };
 
 static bool set(struct font_file *out, const char *path, int face)

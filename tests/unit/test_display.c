@@ -64,8 +64,8 @@ static void test_hit_testing(void **state)
 	layout_init(&l, 800, 480);
 	dl_init(dl, 800, 480);
 	dl_add_fill(dl, (struct dl_rect){0, 0, 800, 480}, DL_PAPER, 0);
-	int b1 = dl_add_button_label(dl, &l, (struct dl_rect){16, 400, 200, 64}, 1, "left",
-	                             DL_CARD, DL_INK, true);
+	int b1 = dl_add_button_label(dl, &l, (struct dl_rect){16, 400, 200, 64}, 1, "left", DL_CARD,
+	                             DL_INK, true);
 	int b2 = dl_add_button_label(dl, &l, (struct dl_rect){584, 400, 200, 64}, 2, "right",
 	                             DL_GREEN, DL_WHITE, true);
 	dl_add_button(dl, (struct dl_rect){300, 400, 100, 64}, 3, DL_CARD, DL_INK, 8, false);

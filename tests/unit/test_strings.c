@@ -85,11 +85,11 @@ static void test_bad_documents(void **state)
 	struct strings *s = strings_new();
 	char err[128] = "";
 	const char *bad[] = {
-	    "{",                                             /* not JSON */
-	    "[1, 2]",                                        /* not an object */
-	    "{\"a\": {\"en\": 5}}",                          /* text not a string */
-	    "{\"strings\": {\"a\": \"plain\"}}",             /* entry not an object */
-	    "{\"a\": {\"fr\": \"bonjour\"}}",                /* unknown language */
+	    "{",                                                /* not JSON */
+	    "[1, 2]",                                           /* not an object */
+	    "{\"a\": {\"en\": 5}}",                             /* text not a string */
+	    "{\"strings\": {\"a\": \"plain\"}}",                /* entry not an object */
+	    "{\"a\": {\"fr\": \"bonjour\"}}",                   /* unknown language */
 	    "{\"a\": {\"en\": \"x\"}, \"a\": {\"en\": \"y\"}}", /* duplicate key */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -143,8 +143,8 @@ static void test_format(void **state)
 /* Every placeholder in a text: each must be one the screens supply. */
 static bool placeholders_known(const char *t)
 {
-	static const char *const known[] = {"room", "n", "date", "pos", "total", "code",
-	                                    "y",    "m", "d",    "month"};
+	static const char *const known[] = {"room", "n", "date", "pos", "total",
+	                                    "code", "y", "m",    "d",   "month"};
 	for (const char *p = strchr(t, '{'); p; p = strchr(p + 1, '{')) {
 		if (p[1] == '{') {
 			p++;
@@ -188,12 +188,13 @@ static void test_ui_json_complete(void **state)
 		}
 	}
 	/* the texts the entrance screens are built from */
-	const char *needed[] = {"attract.title", "attract.hint", "lang.switch", "steps.scan",
-	                        "steps.confirm", "steps.rules", "steps.wristband",
-	                        "identity.yes", "identity.no", "family.add", "briefing.ack",
-	                        "briefing.hint.wait", "room.printing", "room.take",
-	                        "room.collect_desk", "call_staff", "staff.pin", "keypad.ok",
-	                        "countdown", "staff.offline", "fmt.date", "month.12"};
+	const char *needed[] = {
+	    "attract.title", "attract.hint", "lang.switch",       "steps.scan",
+	    "steps.confirm", "steps.rules",  "steps.wristband",   "identity.yes",
+	    "identity.no",   "family.add",   "briefing.ack",      "briefing.hint.wait",
+	    "room.printing", "room.take",    "room.collect_desk", "call_staff",
+	    "staff.pin",     "keypad.ok",    "countdown",         "staff.offline",
+	    "fmt.date",      "month.12"};
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
 		assert_non_null(strings_lookup(s, needed[i], LANG_EN));
 	char buf[128];
@@ -263,9 +264,12 @@ static void test_briefing_versions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_lookup_and_fallback), cmocka_unit_test(test_bad_documents),
-	    cmocka_unit_test(test_format),              cmocka_unit_test(test_ui_json_complete),
-	    cmocka_unit_test(test_lang_tags),           cmocka_unit_test(test_briefing_versions),
+	    cmocka_unit_test(test_lookup_and_fallback),
+	    cmocka_unit_test(test_bad_documents),
+	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_ui_json_complete),
+	    cmocka_unit_test(test_lang_tags),
+	    cmocka_unit_test(test_briefing_versions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
