@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "app/core/textwrap.h"
+
 static int round_div(int a, int b)
 {
 	return (a + b / 2) / b;
@@ -36,12 +38,31 @@ void layout_init(struct layout *l, int width, int height)
 			huge = across;
 	}
 	l->px[DL_HUGE] = huge;
+	for (int r = 0; r < DL_ROLE_COUNT; r++)
+		l->line_h[r] = (l->px[r] * 3 + 1) / 2;
 	int inner_w = width - 2 * l->margin;
 	l->top_bar = (struct dl_rect){l->margin, l->margin, inner_w, l->bar_h};
 	l->bottom_bar =
 	    (struct dl_rect){l->margin, height - l->margin - l->bar_h, inner_w, l->bar_h};
 	int top = l->top_bar.y + l->top_bar.h + l->gap;
 	l->content = (struct dl_rect){l->margin, top, inner_w, l->bottom_bar.y - l->gap - top};
+}
+
+int layout_estimate_width(const struct layout *l, const char *text, enum dl_role role,
+                          enum dl_weight weight)
+{
+	int px = l->px[(unsigned)role < DL_ROLE_COUNT ? role : DL_BODY];
+	int64_t w100 = 0; /* in hundredths of a pixel */
+	size_t len = strlen(text);
+	for (size_t i = 0; i < len;) {
+		size_t n;
+		uint32_t cp = text_utf8_next(text + i, len - i, &n);
+		w100 += text_is_cjk(cp) ? 100 * px : 56 * px;
+		i += n;
+	}
+	if (weight == DL_BOLD)
+		w100 = w100 * 105 / 100;
+	return (int)((w100 + 99) / 100);
 }
 
 void dl_init(struct display_list *dl, int width, int height)
@@ -138,6 +159,10 @@ int dl_add_button_label(struct display_list *dl, const struct layout *l, struct 
                         const char *label, struct dl_color fill, struct dl_color ink, bool enabled)
 {
 	struct dl_color border = {0, 0, 0, 0};
+	if (!enabled) {
+		fill = DL_DISABLED;
+		ink = DL_MUTED;
+	}
 	if (fill.a == 0 || (fill.r == DL_CARD.r && fill.g == DL_CARD.g && fill.b == DL_CARD.b))
 		border = ink;
 	int b = dl_add_button(dl, r, id, fill, border, l->radius, enabled);
@@ -193,12 +218,34 @@ int dl_add_steps(struct display_list *dl, const struct layout *l, struct dl_rect
 	if (n <= 0)
 		return -1;
 	int first = dl->count;
-	int slot_w = r.w / n;
 	int disc = l->px[DL_BODY] * 3 / 2;
 	if (disc > r.h)
 		disc = r.h;
+	/* slots as wide as their labels need, the rest shared out evenly */
+	int need[16], total = 0;
+	if (n > 16)
+		n = 16;
+	/* when every label does not fit, only the current step keeps its label */
+	bool all_labels = true;
+	for (int pass = 0; pass < 2; pass++) {
+		total = 0;
+		for (int i = 0; i < n; i++) {
+			bool labelled = all_labels || i == current;
+			need[i] = disc + l->gap;
+			if (labelled)
+				need[i] += l->gap / 2 +
+				           layout_estimate_width(l, labels[i] ? labels[i] : "",
+				                                 DL_SMALL, DL_BOLD);
+			total += need[i];
+		}
+		if (total <= r.w)
+			break;
+		all_labels = false;
+	}
+	int extra = (r.w - total) / n;
+	int x = r.x;
 	for (int i = 0; i < n; i++) {
-		int x = r.x + i * slot_w;
+		int slot_w = need[i] + extra;
 		int y = r.y + (r.h - disc) / 2;
 		bool done = i < current, now = i == current;
 		struct dl_color disc_c = (done || now) ? accent : DL_LINE;
@@ -221,10 +268,15 @@ int dl_add_steps(struct display_list *dl, const struct layout *l, struct dl_rect
 			dl_add_text(dl, l, (struct dl_rect){x, y, disc, disc}, num, DL_SMALL,
 			            DL_BOLD, num_c, DL_CENTER, DL_MUST_FIT | DL_MIDDLE);
 		int lx = x + disc + l->gap / 2;
-		struct dl_rect lr = {lx, r.y, slot_w - disc - l->gap, r.h};
+		struct dl_rect lr = {lx, r.y, slot_w - disc - l->gap / 2 - l->gap / 2, r.h};
+		if (!all_labels && i != current) {
+			x += slot_w;
+			continue;
+		}
 		dl_add_text(dl, l, lr, labels[i] ? labels[i] : "", DL_SMALL,
 		            now ? DL_BOLD : DL_REGULAR, now ? DL_INK : DL_MUTED, DL_LEFT,
 		            DL_MUST_FIT | DL_MIDDLE);
+		x += slot_w;
 	}
 	return dl->full ? -1 : first;
 }

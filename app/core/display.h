@@ -20,17 +20,18 @@ struct dl_rect {
 };
 
 /* The colours of UI.md: verdict backgrounds carry white text at >= 4.5:1. */
-#define DL_GREEN   ((struct dl_color){0x1B, 0x7F, 0x3B, 0xFF})
-#define DL_AMBER   ((struct dl_color){0x8A, 0x53, 0x00, 0xFF})
-#define DL_RED     ((struct dl_color){0xB3, 0x26, 0x1E, 0xFF})
-#define DL_NEUTRAL ((struct dl_color){0x1F, 0x3A, 0x5F, 0xFF})
-#define DL_WHITE   ((struct dl_color){0xFF, 0xFF, 0xFF, 0xFF})
-#define DL_INK     ((struct dl_color){0x1A, 0x1A, 0x1A, 0xFF}) /* body text on paper */
-#define DL_MUTED   ((struct dl_color){0x4A, 0x4F, 0x57, 0xFF}) /* secondary text, 8:1 on paper */
-#define DL_PAPER   ((struct dl_color){0xF7, 0xF5, 0xF0, 0xFF}) /* screen background */
-#define DL_CARD    ((struct dl_color){0xFF, 0xFF, 0xFF, 0xFF})
-#define DL_LINE    ((struct dl_color){0xC9, 0xCD, 0xD3, 0xFF}) /* borders, inactive steps */
-#define DL_SCRIM   ((struct dl_color){0x00, 0x00, 0x00, 0xB0}) /* behind a modal overlay */
+#define DL_GREEN    ((struct dl_color){0x1B, 0x7F, 0x3B, 0xFF})
+#define DL_AMBER    ((struct dl_color){0x8A, 0x53, 0x00, 0xFF})
+#define DL_RED      ((struct dl_color){0xB3, 0x26, 0x1E, 0xFF})
+#define DL_NEUTRAL  ((struct dl_color){0x1F, 0x3A, 0x5F, 0xFF})
+#define DL_WHITE    ((struct dl_color){0xFF, 0xFF, 0xFF, 0xFF})
+#define DL_INK      ((struct dl_color){0x1A, 0x1A, 0x1A, 0xFF}) /* body text on paper */
+#define DL_MUTED    ((struct dl_color){0x4A, 0x4F, 0x57, 0xFF}) /* secondary text, 8:1 on paper */
+#define DL_PAPER    ((struct dl_color){0xF7, 0xF5, 0xF0, 0xFF}) /* screen background */
+#define DL_CARD     ((struct dl_color){0xFF, 0xFF, 0xFF, 0xFF})
+#define DL_LINE     ((struct dl_color){0xC9, 0xCD, 0xD3, 0xFF}) /* borders, inactive steps */
+#define DL_DISABLED ((struct dl_color){0xE3, 0xE5, 0xE8, 0xFF}) /* disabled button */
+#define DL_SCRIM    ((struct dl_color){0x00, 0x00, 0x00, 0xB0}) /* behind a modal overlay */
 
 enum dl_kind {
 	DL_FILL,        /* a (rounded) rectangle; with modal set it also blocks touches below */
@@ -110,16 +111,24 @@ struct layout {
 	int width, height; /* logical pixels */
 	bool portrait;     /* height > width */
 	int px[DL_ROLE_COUNT];
-	int target_h; /* minimum height of a touch target: 64 px at s = 480 */
-	int gap;      /* minimum space between touch targets: 16 px at s = 480 */
-	int margin;   /* space kept free along the screen edges */
-	int radius;   /* corner radius of buttons and cards */
-	int bar_h;    /* height of the top bar (steps, language) and the bottom bar (actions) */
+	int line_h[DL_ROLE_COUNT]; /* height to reserve per line of text: 1.5x its size (Noto CJK
+	                            * needs 1.45x, WenQuanYi less) */
+	int target_h;              /* minimum height of a touch target: 64 px at s = 480 */
+	int gap;                   /* minimum space between touch targets: 16 px at s = 480 */
+	int margin;                /* space kept free along the screen edges */
+	int radius;                /* corner radius of buttons and cards */
+	int bar_h; /* height of the top bar (steps, language) and the bottom bar (actions) */
 	struct dl_rect top_bar, content, bottom_bar; /* the three bands of every screen */
 };
 
 /* Fill *l for a screen of width x height logical pixels (both > 0). */
 void layout_init(struct layout *l, int width, int height);
+
+/* A generous estimate of the width of one line of text at a role's size, for sizing buttons
+ * before a font is at hand (CJK 1 em, Latin 0.56 em, bold 5% more); the renderer's overflow
+ * report (ui_measure_overflows) has the last word. */
+int layout_estimate_width(const struct layout *l, const char *text, enum dl_role role,
+                          enum dl_weight weight);
 
 struct display_list {
 	int width, height; /* the logical coordinate space */
@@ -148,7 +157,8 @@ int dl_add_text(struct display_list *dl, const struct layout *l, struct dl_rect 
                 enum dl_role role, enum dl_weight weight, struct dl_color c, enum dl_align align,
                 unsigned flags);
 /* Button plus its centred, wrapped, must-fit label (bold, body size); returns the index of
- * the button command. Inner padding is l->gap on the left and right. */
+ * the button command. Inner padding is l->gap on the left and right. A disabled button is
+ * drawn grey with muted ink whatever the colours given, so it still reads at >= 4.5:1. */
 int dl_add_button_label(struct display_list *dl, const struct layout *l, struct dl_rect r, int id,
                         const char *label, struct dl_color fill, struct dl_color ink, bool enabled);
 int dl_add_icon(struct display_list *dl, struct dl_rect r, enum dl_icon icon, struct dl_color fg,
@@ -159,7 +169,8 @@ int dl_add_image(struct display_list *dl, struct dl_rect r, enum dl_image_slot s
 int dl_add_scroll_text(struct display_list *dl, const struct layout *l, struct dl_rect r, int id,
                        const char *text, struct dl_color c);
 /* A step indicator across r: n numbered discs with labels, step `current` (0-based)
- * highlighted, earlier steps ticked as done. Emits fills and texts; returns the index of the
+ * highlighted, earlier steps ticked as done. When the labels do not all fit (estimated),
+ * only the current step keeps its label. Emits fills and texts; returns the index of the
  * first command, or -1. */
 int dl_add_steps(struct display_list *dl, const struct layout *l, struct dl_rect r,
                  const char *const *labels, int n, int current, struct dl_color accent);
