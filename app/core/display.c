@@ -57,7 +57,20 @@ int layout_estimate_width(const struct layout *l, const char *text, enum dl_role
 	for (size_t i = 0; i < len;) {
 		size_t n;
 		uint32_t cp = text_utf8_next(text + i, len - i, &n);
-		w100 += text_is_cjk(cp) ? 100 * px : 56 * px;
+		int em100; /* hundredths of an em, a little over Noto Sans and WenQuanYi */
+		if (text_is_cjk(cp))
+			em100 = 100;
+		else if (cp >= 'A' && cp <= 'Z')
+			em100 = 68;
+		else if (cp >= '0' && cp <= '9')
+			em100 = 58;
+		else if (cp == ' ')
+			em100 = 26;
+		else if (cp == '_' || cp == 'm' || cp == 'w' || cp == '@')
+			em100 = 80;
+		else
+			em100 = 56;
+		w100 += (int64_t)em100 * px;
 		i += n;
 	}
 	if (weight == DL_BOLD)
@@ -242,6 +255,7 @@ int dl_add_steps(struct display_list *dl, const struct layout *l, struct dl_rect
 			break;
 		all_labels = false;
 	}
+	bool no_labels = total > r.w; /* not even the current one: numbers only */
 	int extra = (r.w - total) / n;
 	int x = r.x;
 	for (int i = 0; i < n; i++) {
@@ -269,7 +283,7 @@ int dl_add_steps(struct display_list *dl, const struct layout *l, struct dl_rect
 			            DL_BOLD, num_c, DL_CENTER, DL_MUST_FIT | DL_MIDDLE);
 		int lx = x + disc + l->gap / 2;
 		struct dl_rect lr = {lx, r.y, slot_w - disc - l->gap / 2 - l->gap / 2, r.h};
-		if (!all_labels && i != current) {
+		if (no_labels || (!all_labels && i != current)) {
 			x += slot_w;
 			continue;
 		}

@@ -125,8 +125,8 @@ struct layout {
 void layout_init(struct layout *l, int width, int height);
 
 /* A generous estimate of the width of one line of text at a role's size, for sizing buttons
- * before a font is at hand (CJK 1 em, Latin 0.56 em, bold 5% more); the renderer's overflow
- * report (ui_measure_overflows) has the last word. */
+ * before a font is at hand (CJK 1 em, Latin capitals 0.68 em, other Latin 0.26-0.8 em, bold 5%
+ * more); the renderer's overflow report (ui_measure_overflows) has the last word. */
 int layout_estimate_width(const struct layout *l, const char *text, enum dl_role role,
                           enum dl_weight weight);
 
@@ -170,8 +170,8 @@ int dl_add_scroll_text(struct display_list *dl, const struct layout *l, struct d
                        const char *text, struct dl_color c);
 /* A step indicator across r: n numbered discs with labels, step `current` (0-based)
  * highlighted, earlier steps ticked as done. When the labels do not all fit (estimated),
- * only the current step keeps its label. Emits fills and texts; returns the index of the
- * first command, or -1. */
+ * only the current step keeps its label, and when that does not fit either, none does. Emits fills
+ * and texts; returns the index of the first command, or -1. */
 int dl_add_steps(struct display_list *dl, const struct layout *l, struct dl_rect r,
                  const char *const *labels, int n, int current, struct dl_color accent);
 /* A horizontal progress bar across r, `permille` (0..1000) filled. */

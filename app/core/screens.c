@@ -95,6 +95,33 @@ static bool same(struct dl_color a, struct dl_color b)
 	return a.r == b.r && a.g == b.g && a.b == b.b;
 }
 
+/* The primary action at the bottom right and an optional secondary one left of it. When they
+ * do not fit beside call staff (narrow portrait screens), they get their own row above the
+ * bottom bar, taken off *content, split evenly. */
+static void place_actions(struct display_list *dl, const struct layout *l, struct dl_rect *content,
+                          struct dl_rect actions, int primary_id, const char *primary,
+                          bool primary_enabled, int secondary_id, const char *secondary)
+{
+	int pw = button_w(l, primary, actions.w / 2);
+	int sw = secondary ? button_w(l, secondary, 3 * l->target_h) : 0;
+	int need = pw + (secondary ? l->gap + sw : 0);
+	if (need > actions.w) {
+		actions = take_bottom(content, l->target_h, l->gap);
+		if (secondary) {
+			pw = (actions.w - l->gap) / 2;
+			sw = actions.w - l->gap - pw;
+		} else {
+			pw = actions.w;
+		}
+	}
+	struct dl_rect p = take_right(&actions, pw, l->gap);
+	dl_add_button_label(dl, l, p, primary_id, primary, DL_GREEN, DL_WHITE, primary_enabled);
+	if (secondary) {
+		struct dl_rect q = take_right(&actions, sw, l->gap);
+		dl_add_button_label(dl, l, q, secondary_id, secondary, DL_CARD, DL_INK, true);
+	}
+}
+
 /* Background, top bar and the call-staff button. Returns the content rectangle in *content
  * and the free part of the bottom bar (right of call staff) in *actions. */
 static void frame(struct display_list *dl, const struct layout *l, const struct strings *s,
@@ -228,6 +255,8 @@ static const struct {
 static void icon_word(struct display_list *dl, const struct layout *l, struct dl_rect *r,
                       enum dl_icon icon, struct dl_color bg, const char *word, enum dl_role role)
 {
+	if (role == DL_DISPLAY && layout_estimate_width(l, word, role, DL_BOLD) > r->w)
+		role = DL_HEADING; /* a narrow screen: the largest size that fits */
 	int side = l->px[role] * 3 / 2;
 	int word_w = min_i(layout_estimate_width(l, word, role, DL_BOLD), r->w);
 	int line = l->line_h[role];
@@ -285,13 +314,9 @@ int screen_identity(struct display_list *dl, const struct layout *l, const struc
 {
 	struct dl_rect content, actions;
 	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
-	const char *yes = strings_get(s, "identity.yes", c->lang);
-	const char *no = strings_get(s, "identity.no", c->lang);
-	struct dl_rect yes_r = take_right(&actions, button_w(l, yes, actions.w / 2), l->gap);
-	dl_add_button_label(dl, l, yes_r, SCREEN_BTN_YES, yes, DL_GREEN, DL_WHITE, true);
-	struct dl_rect no_r =
-	    take_right(&actions, min_i(button_w(l, no, 3 * l->target_h), actions.w), l->gap);
-	dl_add_button_label(dl, l, no_r, SCREEN_BTN_NO, no, DL_CARD, DL_INK, true);
+	place_actions(dl, l, &content, actions, SCREEN_BTN_YES,
+	              strings_get(s, "identity.yes", c->lang), true, SCREEN_BTN_NO,
+	              strings_get(s, "identity.no", c->lang));
 
 	struct dl_rect r = content;
 	put_text(dl, l, &r, strings_get(s, "identity.title", c->lang), DL_HEADING, DL_BOLD, DL_INK,
@@ -307,11 +332,27 @@ int screen_identity(struct display_list *dl, const struct layout *l, const struc
 	for (int i = 0; i < 3; i++)
 		label_w = max_i(label_w, layout_estimate_width(l, labels[i], DL_BODY, DL_REGULAR));
 	int pad = l->gap;
+	int value_w = 0;
+	for (int i = 0; i < 3; i++)
+		value_w = max_i(value_w, layout_estimate_width(l, values[i] ? values[i] : "",
+		                                               roles[i], DL_BOLD));
+	/* label beside value, or above it when the card is too narrow for both */
+	bool stacked = label_w + 2 * l->gap + value_w > r.w - 2 * pad;
 	int rows_h = l->line_h[DL_HEADING] + 2 * l->line_h[DL_BODY] + 2 * (l->gap / 2);
+	if (stacked)
+		rows_h += 3 * l->line_h[DL_SMALL];
 	struct dl_rect card = take_top(&r, min_i(rows_h + 2 * pad, r.h), 0);
 	dl_add_fill(dl, card, DL_CARD, l->radius);
 	struct dl_rect in = dl_rect_inset(card, pad);
 	for (int i = 0; i < 3; i++) {
+		if (stacked) {
+			dl_add_text(dl, l, take_top(&in, l->line_h[DL_SMALL], 0), labels[i],
+			            DL_SMALL, DL_REGULAR, DL_MUTED, DL_LEFT, DL_MUST_FIT);
+			dl_add_text(dl, l, take_top(&in, l->line_h[roles[i]], l->gap / 2),
+			            values[i] ? values[i] : "", roles[i],
+			            i == 0 ? DL_BOLD : DL_REGULAR, DL_INK, DL_LEFT, DL_MUST_FIT);
+			continue;
+		}
 		struct dl_rect row = take_top(&in, l->line_h[roles[i]], l->gap / 2);
 		struct dl_rect lab = take_left(&row, label_w, 2 * l->gap);
 		dl_add_text(dl, l, lab, labels[i], DL_BODY, DL_REGULAR, DL_MUTED, DL_LEFT,
@@ -328,13 +369,9 @@ int screen_family(struct display_list *dl, const struct layout *l, const struct 
 {
 	struct dl_rect content, actions;
 	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
-	const char *done = strings_get(s, "family.done", c->lang);
-	const char *add = strings_get(s, "family.add", c->lang);
-	struct dl_rect done_r = take_right(&actions, button_w(l, done, actions.w / 2), l->gap);
-	dl_add_button_label(dl, l, done_r, SCREEN_BTN_FAMILY_DONE, done, DL_GREEN, DL_WHITE, true);
-	struct dl_rect add_r =
-	    take_right(&actions, min_i(button_w(l, add, 3 * l->target_h), actions.w), l->gap);
-	dl_add_button_label(dl, l, add_r, SCREEN_BTN_FAMILY_ADD, add, DL_CARD, DL_INK, true);
+	place_actions(dl, l, &content, actions, SCREEN_BTN_FAMILY_DONE,
+	              strings_get(s, "family.done", c->lang), true, SCREEN_BTN_FAMILY_ADD,
+	              strings_get(s, "family.add", c->lang));
 
 	struct dl_rect r = content;
 	put_text(dl, l, &r, strings_get(s, "family.title", c->lang), DL_HEADING, DL_BOLD, DL_INK,
@@ -369,9 +406,8 @@ int screen_briefing(struct display_list *dl, const struct layout *l, const struc
 	struct dl_rect content, actions;
 	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
 	bool ready = wait_s <= 0 && read_to_end;
-	const char *ack = strings_get(s, "briefing.ack", c->lang);
-	struct dl_rect ack_r = take_right(&actions, button_w(l, ack, actions.w / 2), 0);
-	dl_add_button_label(dl, l, ack_r, SCREEN_BTN_ACK, ack, DL_GREEN, DL_WHITE, ready);
+	place_actions(dl, l, &content, actions, SCREEN_BTN_ACK,
+	              strings_get(s, "briefing.ack", c->lang), ready, 0, NULL);
 
 	struct dl_rect r = content;
 	char hint[200];
@@ -385,9 +421,10 @@ int screen_briefing(struct display_list *dl, const struct layout *l, const struc
 		const struct strings_arg args[] = {{"n", n}};
 		strings_format(s, "briefing.hint.wait", c->lang, args, 1, hint, sizeof(hint));
 	}
-	struct dl_rect hint_r = take_bottom(&r, l->line_h[DL_BODY], l->gap / 2);
-	dl_add_text(dl, l, hint_r, hint, DL_BODY, ready ? DL_BOLD : DL_REGULAR,
-	            ready ? DL_GREEN : DL_MUTED, DL_RIGHT, DL_MUST_FIT | DL_MIDDLE);
+	enum dl_weight hw = ready ? DL_BOLD : DL_REGULAR;
+	struct dl_rect hint_r = take_bottom(&r, text_h(l, hint, DL_BODY, hw, r.w), l->gap / 2);
+	dl_add_text(dl, l, hint_r, hint, DL_BODY, hw, ready ? DL_GREEN : DL_MUTED, DL_RIGHT,
+	            DL_WRAP | DL_MUST_FIT | DL_MIDDLE);
 	dl_add_fill(dl, r, DL_CARD, l->radius);
 	dl_add_scroll_text(dl, l, dl_rect_inset(r, l->gap), SCREEN_SCROLL_BRIEFING,
 	                   text ? text : "", DL_INK);
@@ -494,9 +531,13 @@ int screen_call_staff(struct display_list *dl, const struct layout *l, const str
 	icon_word(dl, l, &r, DL_ICON_PERSON, DL_AMBER, title, DL_HEADING);
 	put_text(dl, l, &r, strings_get(s, "call_staff.hint", c->lang), DL_BODY, DL_REGULAR,
 	         DL_WHITE, DL_CENTER, l->gap);
-	if (code)
-		dl_add_text(dl, l, take_top(&r, l->line_h[DL_DISPLAY], 0), code, DL_DISPLAY,
-		            DL_BOLD, DL_WHITE, DL_CENTER, DL_MUST_FIT);
+	if (code) {
+		enum dl_role role = layout_estimate_width(l, code, DL_DISPLAY, DL_BOLD) > r.w
+		                        ? DL_HEADING
+		                        : DL_DISPLAY;
+		dl_add_text(dl, l, take_top(&r, l->line_h[role], 0), code, role, DL_BOLD, DL_WHITE,
+		            DL_CENTER, DL_MUST_FIT);
+	}
 	return finish(dl, l, s, c);
 }
 
@@ -511,11 +552,17 @@ int screen_staff_pin(struct display_list *dl, const struct layout *l, const stru
 	dl_add_modal(dl, all, DL_NEUTRAL, 0);
 	struct dl_rect r = dl_rect_inset(all, l->margin);
 	int key_w = l->target_h * 2, key_h = l->target_h;
+	if (l->portrait) { /* room to spare below: bigger keys, easier to hit */
+		key_h = l->target_h * 3 / 2;
+		key_w = min_i((r.w - 2 * l->gap) / 3, 3 * l->target_h);
+	}
 	int pad_w = 3 * key_w + 2 * l->gap, pad_h = 4 * key_h + 3 * l->gap;
 	struct dl_rect pad, info;
 	if (l->portrait) {
 		info = r;
-		pad = take_bottom(&info, pad_h, 2 * l->gap);
+		/* keypad in the lower part, leaving the close button its own row below it */
+		pad = take_bottom(&info, pad_h + l->target_h + 2 * l->gap, 2 * l->gap);
+		pad.h = pad_h;
 		pad.x += (pad.w - pad_w) / 2;
 		pad.w = pad_w;
 	} else {
@@ -542,7 +589,9 @@ int screen_staff_pin(struct display_list *dl, const struct layout *l, const stru
 			                    keys[i], DL_CARD, DL_INK, true);
 	}
 	const char *close = strings_get(s, "staff.close", c->lang);
-	struct dl_rect close_r = take_bottom(&info, l->target_h, l->gap);
+	struct dl_rect close_r =
+	    l->portrait ? (struct dl_rect){r.x, r.y + r.h - l->target_h, r.w, l->target_h}
+	                : take_bottom(&info, l->target_h, l->gap);
 	close_r.w = min_i(button_w(l, close, 3 * l->target_h), close_r.w);
 	dl_add_button_label(dl, l, close_r, SCREEN_BTN_STAFF_CLOSE, close,
 	                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);

@@ -248,6 +248,7 @@ out:
 int main(int argc, char **argv)
 {
 	const char *out = "build/screens";
+	setvbuf(stdout, NULL, _IOLBF, 0); /* whole lines, even when stderr shares the file */
 	int sizes[8][2], nsizes = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
