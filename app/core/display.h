@@ -26,7 +26,7 @@ struct dl_rect {
 #define DL_NEUTRAL  ((struct dl_color){0x1F, 0x3A, 0x5F, 0xFF})
 #define DL_WHITE    ((struct dl_color){0xFF, 0xFF, 0xFF, 0xFF})
 #define DL_INK      ((struct dl_color){0x1A, 0x1A, 0x1A, 0xFF}) /* body text on paper */
-#define DL_MUTED    ((struct dl_color){0x4A, 0x4F, 0x57, 0xFF}) /* secondary text, 8:1 on paper */
+#define DL_MUTED    ((struct dl_color){0x4A, 0x4F, 0x57, 0xFF}) /* secondary text, 7.6:1 on paper */
 #define DL_PAPER    ((struct dl_color){0xF7, 0xF5, 0xF0, 0xFF}) /* screen background */
 #define DL_CARD     ((struct dl_color){0xFF, 0xFF, 0xFF, 0xFF})
 #define DL_LINE     ((struct dl_color){0xC9, 0xCD, 0xD3, 0xFF}) /* borders, inactive steps */
