@@ -295,6 +295,46 @@ int ui_draw(struct ui *ui, const struct display_list *dl)
 	return 1;
 }
 
+int ui_draw_fade(struct ui *ui, const struct display_list *dl, int ms)
+{
+	if (ms <= 0 || !ui->have_last || dl_equal(dl, ui->last))
+		return ui_draw(ui, dl);
+	SDL_Texture *from = SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888,
+	                                      SDL_TEXTUREACCESS_TARGET, ui->w, ui->h);
+	SDL_Texture *to = SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888,
+	                                    SDL_TEXTUREACCESS_TARGET, ui->w, ui->h);
+	if (!from || !to)
+		goto out_plain;
+	if (SDL_SetRenderTarget(ui->ren, from) != 0)
+		goto out_plain;
+	render_list(ui, ui->last);
+	copy_list(ui->last, dl);
+	SDL_SetRenderTarget(ui->ren, to);
+	render_list(ui, ui->last);
+	SDL_SetRenderTarget(ui->ren, NULL);
+	SDL_SetTextureBlendMode(from, SDL_BLENDMODE_BLEND);
+	Uint32 start = SDL_GetTicks();
+	for (;;) {
+		Uint32 t = SDL_GetTicks() - start;
+		if (t >= (Uint32)ms)
+			break;
+		SDL_RenderCopy(ui->ren, to, NULL, NULL);
+		SDL_SetTextureAlphaMod(from, (Uint8)(255 - 255 * t / (Uint32)ms));
+		SDL_RenderCopy(ui->ren, from, NULL, NULL);
+		SDL_RenderPresent(ui->ren);
+		Uint32 spent = SDL_GetTicks() - start - t;
+		if (spent < 16) /* about 60 frames a second, no faster */
+			SDL_Delay(16 - spent);
+	}
+out_plain:
+	if (from)
+		SDL_DestroyTexture(from);
+	if (to)
+		SDL_DestroyTexture(to);
+	ui->dirty = true; /* the last frame is drawn from the list itself */
+	return ui_draw(ui, dl);
+}
+
 int ui_measure_text(struct ui *ui, const char *text, int px, enum dl_weight weight, int wrap_w,
                     int *w, int *h, int *lines)
 {

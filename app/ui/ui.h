@@ -61,6 +61,11 @@ const char *ui_renderer_name(const struct ui *ui);
  * a frame was drawn; negative on error. dl is copied; the caller keeps ownership. */
 int ui_draw(struct ui *ui, const struct display_list *dl);
 
+/* As ui_draw(), cross-fading from the frame on screen to dl over ms milliseconds (UI.md:
+ * at most 150) when dl differs from the last list; blocks for that time. Use it for a change
+ * of screen, ui_draw() for updates within one. */
+int ui_draw_fade(struct ui *ui, const struct display_list *dl, int ms);
+
 /* Indices of the DL_MUST_FIT text commands of dl that do not fit their box at their size
  * (wrapped when DL_WRAP), or that lie partly outside the screen. Writes up to max indices to
  * out and returns how many there are in total (0: everything fits). */

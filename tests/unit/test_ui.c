@@ -308,12 +308,48 @@ static void test_screenshot(void **state)
 	ui_close(ui);
 }
 
+static void test_fade(void **state)
+{
+	(void)state;
+	struct ui *ui = open_ui(UI_WINDOWED);
+	dl_init(dl, 800, 480);
+	dl_add_fill(dl, (struct dl_rect){0, 0, 800, 480}, DL_RED, 0);
+	assert_int_equal(ui_draw_fade(ui, dl, 100), 1); /* nothing before: no fade */
+	dl->cmds[0].color = DL_GREEN;
+	Uint32 start = SDL_GetTicks();
+	assert_int_equal(ui_draw_fade(ui, dl, 80), 1);
+	assert_true(SDL_GetTicks() - start >= 80);
+	assert_int_equal(ui_draw_fade(ui, dl, 80), 0); /* same list: nothing to do */
+	char path[] = "/tmp/test_fade_XXXXXX.png";
+	int fd = mkstemps(path, 4);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(ui_screenshot(ui, path), 0);
+	png_image img;
+	memset(&img, 0, sizeof(img));
+	img.version = PNG_IMAGE_VERSION;
+	assert_true(png_image_begin_read_from_file(&img, path));
+	img.format = PNG_FORMAT_RGB;
+	unsigned char *px = malloc(PNG_IMAGE_SIZE(img));
+	assert_non_null(px);
+	assert_true(png_image_finish_read(&img, NULL, px, 0, NULL));
+	assert_memory_equal(px + 3 * (240 * 800 + 400), ((unsigned char[]){0x1B, 0x7F, 0x3B}), 3);
+	free(px);
+	png_image_free(&img);
+	unlink(path);
+	ui_close(ui);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_overflow_report), cmocka_unit_test(test_cache_and_idle),
-	    cmocka_unit_test(test_buttons),         cmocka_unit_test(test_lockdown),
-	    cmocka_unit_test(test_scroll_view),     cmocka_unit_test(test_screenshot),
+	    cmocka_unit_test(test_overflow_report),
+	    cmocka_unit_test(test_cache_and_idle),
+	    cmocka_unit_test(test_buttons),
+	    cmocka_unit_test(test_lockdown),
+	    cmocka_unit_test(test_scroll_view),
+	    cmocka_unit_test(test_screenshot),
+	    cmocka_unit_test(test_fade),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
