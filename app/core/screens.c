@@ -222,13 +222,23 @@ int screen_attract(struct display_list *dl, const struct layout *l, const struct
 		            DL_WHITE);
 	}
 	enum dl_align align = l->portrait ? DL_CENTER : DL_LEFT;
-	/* Chinese above, English below in a lighter weight; then how to, in the chosen one. */
-	put_text(dl, l, &text, strings_get(s, "attract.title", LANG_ZH_CN), DL_HEADING, DL_BOLD,
-	         DL_INK, align, 0);
-	put_text(dl, l, &text, strings_get(s, "attract.title", LANG_EN), DL_BODY, DL_REGULAR,
-	         DL_MUTED, align, l->gap);
-	put_text(dl, l, &text, strings_get(s, "attract.hint", c->lang), DL_BODY, DL_REGULAR, DL_INK,
-	         align, l->gap);
+	/* Chinese above, English below in a lighter weight; then how to, in the chosen one.
+	 * In landscape the block sits level with the picture's middle. */
+	const char *zh = strings_get(s, "attract.title", LANG_ZH_CN);
+	const char *en = strings_get(s, "attract.title", LANG_EN);
+	const char *hint = strings_get(s, "attract.hint", c->lang);
+	int need = text_h(l, zh, DL_HEADING, DL_BOLD, text.w) +
+	           text_h(l, en, DL_BODY, DL_REGULAR, text.w) + l->gap +
+	           text_h(l, hint, DL_BODY, DL_REGULAR, text.w);
+	if (!l->portrait && need < text.h) {
+		int shift =
+		    (text.h - need) / 3; /* a little above the middle: the queue goes below */
+		text.y += shift;
+		text.h -= shift;
+	}
+	put_text(dl, l, &text, zh, DL_HEADING, DL_BOLD, DL_INK, align, 0);
+	put_text(dl, l, &text, en, DL_BODY, DL_REGULAR, DL_MUTED, align, l->gap);
+	put_text(dl, l, &text, hint, DL_BODY, DL_REGULAR, DL_INK, align, l->gap);
 	if (pos > 0 && total > 0) {
 		char p[12], t[12], q[160];
 		snprintf(p, sizeof(p), "%d", pos);
