@@ -3,7 +3,7 @@
 # and English at 800x480, 1920x1080 and 1080x1920 under Xvfb; each screenshot must exist, have
 # the right size and not be blank, and no text may overflow its box. Screenshots are kept in
 # $BUILD/test-artifacts/screens/ to be looked at.
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/tap.sh
 
 out="$BUILD/test-artifacts/screens"
@@ -45,17 +45,17 @@ ok_if "uidemo ran, every text fits and unchanged frames render nothing (exit $rc
 screens="attract attract-camera verdict-valid verdict-attention identity family briefing
 	briefing-end room-printing room-done room-desk refusal call-staff staff-pin countdown"
 shots_ok() {
-	local size=$1 w=${1%x*} h=${1#*x} bad=0
+	local size=$1 w=${1%x*} h=${1#*x} bad=0 pw ph colours
 	for s in $screens; do
 		for lang in zh-CN en; do
 			local f="$out/$s-$lang-$size.png" info
 			info=$("$check" "$f" 2>/dev/null) || { echo "# missing or unreadable: $f"; bad=1; continue; }
-			set -- $info
-			if [ "$1" != "$w" ] || [ "$2" != "$h" ]; then
-				echo "# $f is $1x$2"; bad=1
+			read -r pw ph colours <<<"$info"
+			if [ "$pw" != "$w" ] || [ "$ph" != "$h" ]; then
+				echo "# $f is ${pw}x$ph"; bad=1
 			fi
-			if [ "$3" -lt 8 ]; then
-				echo "# $f looks blank ($3 colours)"; bad=1
+			if [ "$colours" -lt 8 ]; then
+				echo "# $f looks blank ($colours colours)"; bad=1
 			fi
 		done
 	done
@@ -72,10 +72,10 @@ for size in 800x480 1920x1080 1080x1920; do
 done
 # The checker itself can tell a blank picture.
 blank_is_caught() {
-	local info
+	local info pw ph colours
 	info=$("$check" "$out/attract-zh-CN-800x480.png") || return 1
-	set -- $info
-	[ "$3" -ge 8 ] || return 1
+	read -r pw ph colours <<<"$info"
+	[ "$pw" -eq 800 ] && [ "$ph" -eq 480 ] && [ "$colours" -ge 8 ] || return 1
 	! "$check" /dev/null >/dev/null 2>&1
 }
 ok_if "pngcheck counts colours and rejects a non-PNG" blank_is_caught
