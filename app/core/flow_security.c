@@ -9,9 +9,9 @@
 static const char *const state_names[SEC_STATE_COUNT] = {"READY", "LOOKING", "VERDICT"};
 static const char *const colour_names[SEC_COLOUR_COUNT] = {"green", "amber", "red"};
 static const char *const band_names[SEC_BAND_COUNT] = {"active", "void", "replaced", "unknown"};
-static const char *const event_names[SEC_EV_KIND_COUNT] = {
-    "SEC_EV_NONE", "SEC_EV_TICK", "SEC_EV_SCAN", "SEC_EV_LOOKED_UP", "SEC_EV_SYNCED",
-    "SEC_EV_DISMISS"};
+static const char *const event_names[SEC_EV_KIND_COUNT] = {"SEC_EV_NONE",   "SEC_EV_TICK",
+                                                           "SEC_EV_SCAN",   "SEC_EV_LOOKED_UP",
+                                                           "SEC_EV_SYNCED", "SEC_EV_DISMISS"};
 static const char *const effect_names[SEC_FX_KIND_COUNT] = {
     "SEC_FX_NONE", "SEC_FX_LOOKUP", "SEC_FX_RECORD_SCAN", "SEC_FX_BEEP", "SEC_FX_CLEAR"};
 
@@ -74,7 +74,9 @@ static void fx_beep(struct sec_effects *out, enum sec_colour c)
 {
 	struct sec_effect *e = fx_push(out, SEC_FX_BEEP, 0);
 	if (e)
-		e->beep.kind = c == SEC_GREEN ? BEEP_OK : c == SEC_AMBER ? BEEP_ATTENTION : BEEP_REFUSE;
+		e->beep.kind = c == SEC_GREEN   ? BEEP_OK
+		               : c == SEC_AMBER ? BEEP_ATTENTION
+		                                : BEEP_REFUSE;
 }
 
 static bool read_bool(const bool *b)
@@ -252,8 +254,8 @@ static void on_scan(struct flow_security *f, const struct sec_event *ev, int64_t
 }
 
 /* True when the same band got the same verdict here within the repeat window. */
-static bool recently_recorded(const struct flow_security *f, uint64_t hash,
-                              enum sec_colour colour, enum reason why, int64_t now)
+static bool recently_recorded(const struct flow_security *f, uint64_t hash, enum sec_colour colour,
+                              enum reason why, int64_t now)
 {
 	for (int i = 0; i < SEC_RECENT_MAX; i++) {
 		const struct sec_recent *r = &f->recent[i];
@@ -408,7 +410,8 @@ void flow_security_step(struct flow_security *f, const struct sec_event *ev, int
 			on_scan(f, ev, now_ms, out);
 			break;
 		case SEC_EV_LOOKED_UP:
-			if (f->state == SEC_LOOKING && ev->ticket != 0 && ev->ticket == f->wait_ticket)
+			if (f->state == SEC_LOOKING && ev->ticket != 0 &&
+			    ev->ticket == f->wait_ticket)
 				on_looked_up(f, ev, now_ms, unix_s, out);
 			break;
 		case SEC_EV_SYNCED:

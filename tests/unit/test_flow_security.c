@@ -138,16 +138,16 @@ static void answer_of(enum ans a, struct sec_lookup *out)
 /* ---- the table runner ---- */
 
 struct row {
-	int64_t dt;              /* ms the clocks move before the event */
-	enum sec_event_kind ev;  /* SEC_EV_NONE: a tick */
-	const char *text;        /* SEC_EV_SCAN: default "HKW1.BAND-A" */
-	enum ans ans;            /* SEC_EV_LOOKED_UP */
-	bool stale;              /* answer with a ticket that is not awaited */
-	int64_t sync_s;          /* SEC_EV_SYNCED */
-	enum sec_state state;    /* expected after the row */
-	enum sec_colour colour;  /* expected in SEC_VERDICT */
-	enum reason reason;      /* expected in SEC_VERDICT */
-	const char *fx;          /* expected effects, e.g. "LOOKUP"; "" none */
+	int64_t dt;             /* ms the clocks move before the event */
+	enum sec_event_kind ev; /* SEC_EV_NONE: a tick */
+	const char *text;       /* SEC_EV_SCAN: default "HKW1.BAND-A" */
+	enum ans ans;           /* SEC_EV_LOOKED_UP */
+	bool stale;             /* answer with a ticket that is not awaited */
+	int64_t sync_s;         /* SEC_EV_SYNCED */
+	enum sec_state state;   /* expected after the row */
+	enum sec_colour colour; /* expected in SEC_VERDICT */
+	enum reason reason;     /* expected in SEC_VERDICT */
+	const char *fx;         /* expected effects, e.g. "LOOKUP"; "" none */
 };
 
 struct run {
@@ -233,7 +233,7 @@ static void run_rows(struct run *r, const struct row *rows, size_t n)
 		char got[256];
 		fx_describe(&r->fx, got, sizeof(got));
 		bool verdict_ok = r->f.state != SEC_VERDICT || (r->f.verdict.colour == w->colour &&
-		                                                 r->f.verdict.reason == w->reason);
+		                                                r->f.verdict.reason == w->reason);
 		if (r->f.state != w->state || !verdict_ok || (w->fx && strcmp(got, w->fx) != 0)) {
 			print_error("row %zu (%s): got %s/%s/%s [%s], want %s/%s/%s [%s]\n", i,
 			            sec_event_kind_name(ev.kind), sec_state_name(r->f.state),
@@ -431,7 +431,10 @@ static void test_repeat_window(void **state)
 	    {.dt = 5000, .ev = SEC_EV_SCAN, .state = SEC_LOOKING, .fx = "LOOKUP"},
 	    {.dt = 30, .ev = SEC_EV_LOOKED_UP, .ans = A_OK, .state = SEC_VERDICT, .fx = "BEEP_OK"},
 	    /* another band: its own verdict and record */
-	    {.dt = 1000, .ev = SEC_EV_SCAN, .text = "HKW1.BAND-B", .state = SEC_LOOKING,
+	    {.dt = 1000,
+	     .ev = SEC_EV_SCAN,
+	     .text = "HKW1.BAND-B",
+	     .state = SEC_LOOKING,
 	     .fx = "CLEAR LOOKUP"},
 	    {.dt = 30,
 	     .ev = SEC_EV_LOOKED_UP,
@@ -506,14 +509,21 @@ static void test_stale_answers(void **state)
 	    /* an answer nobody asked for */
 	    {.ev = SEC_EV_LOOKED_UP, .ans = A_OK, .state = SEC_READY, .fx = ""},
 	    {.dt = 10, .ev = SEC_EV_SCAN, .state = SEC_LOOKING, .fx = "LOOKUP"},
-	    {.dt = 10, .ev = SEC_EV_LOOKED_UP, .ans = A_OK, .stale = true, .state = SEC_LOOKING,
+	    {.dt = 10,
+	     .ev = SEC_EV_LOOKED_UP,
+	     .ans = A_OK,
+	     .stale = true,
+	     .state = SEC_LOOKING,
 	     .fx = ""},
 	    /* the scanner repeats the same text: one lookup */
 	    {.dt = 10, .ev = SEC_EV_SCAN, .state = SEC_LOOKING, .fx = ""},
 	    /* an empty scan is nothing */
 	    {.dt = 10, .ev = SEC_EV_SCAN, .text = "", .state = SEC_LOOKING, .fx = ""},
 	    /* another band before the answer: the newest scan wins */
-	    {.dt = 10, .ev = SEC_EV_SCAN, .text = "HKW1.BAND-B", .state = SEC_LOOKING,
+	    {.dt = 10,
+	     .ev = SEC_EV_SCAN,
+	     .text = "HKW1.BAND-B",
+	     .state = SEC_LOOKING,
 	     .fx = "LOOKUP"},
 	};
 	RUN(r, rows);
@@ -559,7 +569,10 @@ static void test_timeouts_and_wipe(void **state)
 	    {.dt = 2999, .ev = SEC_EV_NONE, .state = SEC_VERDICT, .fx = ""},
 	    {.dt = 1, .ev = SEC_EV_NONE, .state = SEC_READY, .fx = "CLEAR"},
 	    /* dismissed by a touch */
-	    {.dt = 100, .ev = SEC_EV_SCAN, .text = "HKW1.BAND-B", .state = SEC_LOOKING,
+	    {.dt = 100,
+	     .ev = SEC_EV_SCAN,
+	     .text = "HKW1.BAND-B",
+	     .state = SEC_LOOKING,
 	     .fx = "LOOKUP"},
 	    {.dt = 20,
 	     .ev = SEC_EV_LOOKED_UP,
@@ -571,7 +584,10 @@ static void test_timeouts_and_wipe(void **state)
 	    {.dt = 500, .ev = SEC_EV_DISMISS, .state = SEC_READY, .fx = "CLEAR"},
 	    {.dt = 500, .ev = SEC_EV_DISMISS, .state = SEC_READY, .fx = ""},
 	    /* the lookup does not answer: amber, nothing recorded, then wiped */
-	    {.dt = 100, .ev = SEC_EV_SCAN, .text = "HKW1.BAND-C", .state = SEC_LOOKING,
+	    {.dt = 100,
+	     .ev = SEC_EV_SCAN,
+	     .text = "HKW1.BAND-C",
+	     .state = SEC_LOOKING,
 	     .fx = "LOOKUP"},
 	    {.dt = 499, .ev = SEC_EV_NONE, .state = SEC_LOOKING, .fx = ""},
 	    {.dt = 1,
@@ -589,7 +605,10 @@ static void test_timeouts_and_wipe(void **state)
 	     .reason = REASON_TIMEOUT,
 	     .fx = ""},
 	    /* a rescan of that band is looked up afresh, not repeated */
-	    {.dt = 10, .ev = SEC_EV_SCAN, .text = "HKW1.BAND-C", .state = SEC_LOOKING,
+	    {.dt = 10,
+	     .ev = SEC_EV_SCAN,
+	     .text = "HKW1.BAND-C",
+	     .state = SEC_LOOKING,
 	     .fx = "CLEAR LOOKUP"},
 	    {.dt = 10,
 	     .ev = SEC_EV_LOOKED_UP,
@@ -789,7 +808,8 @@ static void test_real_tokens(void **state)
 		fake_wiring(token, &pub, 1, replica, 4, &ev.lookup);
 		step(r, &ev, 15);
 		print_message("band %lld: %s %s\n", (long long)cases[i].serial,
-		              sec_colour_name(r->f.verdict.colour), reason_code(r->f.verdict.reason));
+		              sec_colour_name(r->f.verdict.colour),
+		              reason_code(r->f.verdict.reason));
 		assert_int_equal(r->f.state, SEC_VERDICT);
 		assert_int_equal(r->f.verdict.colour, cases[i].colour);
 		assert_int_equal(r->f.verdict.reason, cases[i].reason);
@@ -833,7 +853,7 @@ static void test_config_and_names(void **state)
 	assert_string_equal(sec_band_name(SEC_BAND_REPLACED), "replaced");
 	assert_string_equal(sec_event_kind_name(SEC_EV_DISMISS), "SEC_EV_DISMISS");
 	assert_string_equal(sec_effect_kind_name(SEC_FX_RECORD_SCAN), "SEC_FX_RECORD_SCAN");
-	assert_string_equal(sec_effect_kind_name((enum sec_effect_kind)-1), "?");
+	assert_string_equal(sec_effect_kind_name((enum sec_effect_kind) - 1), "?");
 	assert_string_equal(reason_code(REASON_BAND_FORGED), "E_BAND_FORGED");
 	assert_string_equal(reason_code(REASON_WRONG_PLACE), "E_WRONG_PLACE");
 	assert_string_equal(resident_status_name(RESIDENT_TRANSFERRED), "transferred");
@@ -896,16 +916,18 @@ static void test_random_storms(void **state)
 		int n_recs = 0;
 		for (int i = 0; i < 3000; i++) {
 			uint32_t jump = rng_below(100);
-			int64_t dt = jump < 80 ? rng_below(1500) : jump < 98 ? rng_below(10000)
-			                                                     : rng_below(60000);
+			int64_t dt = jump < 80   ? rng_below(1500)
+			             : jump < 98 ? rng_below(10000)
+			                         : rng_below(60000);
 			now += dt;
 			wall += dt / 1000;
 			memset(ev, 0, sizeof(*ev));
 			ev->kind = (enum sec_event_kind)rng_below(SEC_EV_KIND_COUNT + 1);
 			int band = (int)rng_below(4);
 			if (rng_below(10) < 6) /* mostly what a real post sees */
-				ev->kind = f->state == SEC_LOOKING && rng_below(3) ? SEC_EV_LOOKED_UP
-				                                                   : SEC_EV_SCAN;
+				ev->kind = f->state == SEC_LOOKING && rng_below(3)
+				               ? SEC_EV_LOOKED_UP
+				               : SEC_EV_SCAN;
 			switch (ev->kind) {
 			case SEC_EV_SCAN:
 				if (rng_below(30) == 0)
@@ -930,9 +952,9 @@ static void test_random_storms(void **state)
 				break;
 			}
 			const struct sec_event *sent = rng_below(40) ? ev : NULL;
-			bool answers = sent && ev->kind == SEC_EV_LOOKED_UP && ev->ticket == awaited &&
-			               awaited != 0 && f->state == SEC_LOOKING &&
-			               now < f->deadline_ms;
+			bool answers = sent && ev->kind == SEC_EV_LOOKED_UP &&
+			               ev->ticket == awaited && awaited != 0 &&
+			               f->state == SEC_LOOKING && now < f->deadline_ms;
 			flow_security_step(f, sent, now, wall, out);
 			/* invariants */
 			assert_true(out->count >= 0 && out->count <= 4);
@@ -986,7 +1008,8 @@ static void test_random_storms(void **state)
 					/* and never twice for the same band and verdict in the
 					 * window */
 					for (int q = 0; q < n_recs; q++)
-						assert_false(recs[q].band == (uint64_t)awaited_band &&
+						assert_false(recs[q].band ==
+						                 (uint64_t)awaited_band &&
 						             awaited_band >= 0 &&
 						             recs[q].colour == x->record.colour &&
 						             recs[q].reason == x->record.reason &&
