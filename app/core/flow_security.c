@@ -207,7 +207,7 @@ static void ready_show(struct flow_security *f, struct sec_effects *out)
 }
 
 static void lookup_start(struct flow_security *f, const struct sec_event *ev, uint64_t hash,
-                         int64_t now, struct sec_effects *out)
+                         int64_t now, int64_t unix_s, struct sec_effects *out)
 {
 	struct sec_effect *e = fx_push(out, SEC_FX_LOOKUP, ticket_new(f));
 	if (!e)
@@ -216,12 +216,13 @@ static void lookup_start(struct flow_security *f, const struct sec_event *ev, ui
 	f->wait_ticket = e->ticket;
 	f->wait_hash = hash;
 	f->scan_ms = now;
+	f->scan_unix_s = unix_s;
 	f->state = SEC_LOOKING;
 	f->deadline_ms = deadline_after(now, f->cfg.lookup_ms);
 }
 
 static void on_scan(struct flow_security *f, const struct sec_event *ev, int64_t now,
-                    struct sec_effects *out)
+                    int64_t unix_s, struct sec_effects *out)
 {
 	size_t n = strnlen(ev->scan.text, sizeof(ev->scan.text));
 	if (n == 0)
@@ -231,11 +232,11 @@ static void on_scan(struct flow_security *f, const struct sec_event *ev, int64_t
 	uint64_t h = text_hash(ev->scan.text, n);
 	switch (f->state) {
 	case SEC_READY:
-		lookup_start(f, ev, h, now, out);
+		lookup_start(f, ev, h, now, unix_s, out);
 		break;
 	case SEC_LOOKING:
 		if (h != f->wait_hash) /* another band: the newest scan wins */
-			lookup_start(f, ev, h, now, out);
+			lookup_start(f, ev, h, now, unix_s, out);
 		break;
 	case SEC_VERDICT:
 		if (h == f->shown_hash && since(now, f->shown_ms) < f->cfg.repeat_ms) {
@@ -245,7 +246,7 @@ static void on_scan(struct flow_security *f, const struct sec_event *ev, int64_t
 			fx_beep(out, f->verdict.colour);
 		} else {
 			ready_show(f, out);
-			lookup_start(f, ev, h, now, out);
+			lookup_start(f, ev, h, now, unix_s, out);
 		}
 		break;
 	case SEC_STATE_COUNT:
@@ -266,15 +267,14 @@ static bool recently_recorded(const struct flow_security *f, uint64_t hash, enum
 	return false;
 }
 
-static void record_scan(struct flow_security *f, int64_t now, int64_t unix_s,
-                        struct sec_effects *out)
+static void record_scan(struct flow_security *f, int64_t now, struct sec_effects *out)
 {
 	const struct sec_verdict *v = &f->verdict;
 	struct sec_effect *e = fx_push(out, SEC_FX_RECORD_SCAN, 0);
 	if (!e)
 		return;
 	COPY_STR(e->record.checkpoint, f->cfg.checkpoint);
-	e->record.unix_s = unix_s;
+	e->record.unix_s = f->scan_unix_s;
 	e->record.colour = v->colour;
 	e->record.reason = v->reason;
 	e->record.token = v->token;
@@ -320,7 +320,7 @@ static void on_looked_up(struct flow_security *f, const struct sec_event *ev, in
 	}
 	f->latency_ms = since(now, f->scan_ms);
 	if (!recently_recorded(f, f->wait_hash, v->colour, v->reason, now))
-		record_scan(f, now, unix_s, out);
+		record_scan(f, now, out);
 	fx_beep(out, v->colour);
 	f->shown_hash = f->wait_hash;
 	f->shown_ms = f->scan_ms;
@@ -407,7 +407,7 @@ void flow_security_step(struct flow_security *f, const struct sec_event *ev, int
 	if (ev) {
 		switch (ev->kind) {
 		case SEC_EV_SCAN:
-			on_scan(f, ev, now_ms, out);
+			on_scan(f, ev, now_ms, unix_s, out);
 			break;
 		case SEC_EV_LOOKED_UP:
 			if (f->state == SEC_LOOKING && ev->ticket != 0 &&

@@ -166,6 +166,7 @@ struct flow_security {
 	uint32_t wait_ticket; /* the FX_LOOKUP awaited; 0 none */
 	uint64_t wait_hash;   /* of the text being looked up */
 	int64_t scan_ms;      /* when that text was scanned */
+	int64_t scan_unix_s;  /* the same, wall clock: the time in its scan record */
 	uint64_t shown_hash;  /* of the text whose verdict shows */
 	int64_t shown_ms;     /* when that text was scanned */
 	struct sec_verdict verdict;
