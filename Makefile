@@ -122,8 +122,8 @@ fuzz: deps-test
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/healthkiosk
-	install -m 0755 $(PROGRAMS:%=$(BUILD)/bin/%) $(DESTDIR)$(PREFIX)/bin/
-	cp -R assets/. $(DESTDIR)$(PREFIX)/share/healthkiosk/
+	$(if $(PROGRAMS),install -m 0755 $(PROGRAMS:%=$(BUILD)/bin/%) $(DESTDIR)$(PREFIX)/bin/)
+	$(if $(wildcard assets/.),cp -R assets/. $(DESTDIR)$(PREFIX)/share/healthkiosk/)
 
 clean:
 	rm -rf $(BUILD)
