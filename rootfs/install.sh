@@ -174,19 +174,38 @@ if [ "$packages" -eq 1 ]; then
 		"$here/install-deps.sh" $apt_roles
 		after=$(dpkg-query -W -f '${Package}\n' 2>/dev/null | wc -l)
 	else
-		# In a chroot: no service may start during package installation.
-		if [ ! -e "$R/usr/sbin/policy-rc.d" ]; then
-			policy_rc=$R/usr/sbin/policy-rc.d
-			printf '#!/bin/sh\nexit 101\n' >"$policy_rc"
-			chmod 0755 "$policy_rc"
+		# Touch the root only when something is missing (install-deps.sh would find out too,
+		# but copying it into the root already changes the root).
+		want=""
+		for r in $apt_roles; do
+			want="$want $(awk -v r="$r" '!/^#/ && NF >= 2 { n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == r) print $1 }' "$here/packages.txt")"
+		done
+		missing_pkgs=""
+		for p in $want; do
+			chroot "$R" dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+				missing_pkgs="$missing_pkgs $p"
+		done
+		before=0
+		after=0
+		if [ -n "$missing_pkgs" ]; then
+			# In a chroot: no service may start during package installation.
+			if [ ! -e "$R/usr/sbin/policy-rc.d" ]; then
+				policy_rc=$R/usr/sbin/policy-rc.d
+				printf '#!/bin/sh\nexit 101\n' >"$policy_rc"
+				chmod 0755 "$policy_rc"
+			fi
+			mkdir -p "$R/tmp/healthkiosk-deps"
+			cp "$here/install-deps.sh" "$here/packages.txt" "$R/tmp/healthkiosk-deps/"
+			before=$(chroot "$R" dpkg-query -W -f '${Package}\n' 2>/dev/null | wc -l)
+			# shellcheck disable=SC2086 # one word per role
+			chroot "$R" /bin/sh /tmp/healthkiosk-deps/install-deps.sh $apt_roles
+			after=$(chroot "$R" dpkg-query -W -f '${Package}\n' 2>/dev/null | wc -l)
+			rm -rf "$R/tmp/healthkiosk-deps"
+			if [ -n "${policy_rc:-}" ]; then
+				rm -f "$policy_rc"
+				policy_rc=""
+			fi
 		fi
-		mkdir -p "$R/tmp/healthkiosk-deps"
-		cp "$here/install-deps.sh" "$here/packages.txt" "$R/tmp/healthkiosk-deps/"
-		before=$(chroot "$R" dpkg-query -W -f '${Package}\n' 2>/dev/null | wc -l)
-		# shellcheck disable=SC2086 # one word per role
-		chroot "$R" /bin/sh /tmp/healthkiosk-deps/install-deps.sh $apt_roles
-		after=$(chroot "$R" dpkg-query -W -f '${Package}\n' 2>/dev/null | wc -l)
-		rm -rf "$R/tmp/healthkiosk-deps"
 	fi
 	[ "$before" = "$after" ] || changed "installed $((after - before)) packages (roles: $apt_roles)"
 	# Automatic updates off: no unattended-upgrades on a device.
