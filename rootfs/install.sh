@@ -270,7 +270,8 @@ fi
 put "$here/bin/healthkiosk-support" "$prefix/bin/healthkiosk-support" 0755
 put "$here/bin/healthkiosk-drm-probe" "$libdir/healthkiosk-drm-probe" 0755
 put "$here/bin/healthkiosk-check-input" "$libdir/healthkiosk-check-input" 0755
-version=$(git -C "$source_dir" describe --always --dirty 2>/dev/null || echo unknown)
+# (safe.directory: under sudo, root reads a tree owned by the technician's user)
+version=$(git -c safe.directory="$source_dir" -C "$source_dir" describe --always --dirty 2>/dev/null || echo unknown)
 put_text "$version
 " "$libdir/VERSION" 0644
 put "$source_dir/docs/appliance.md" "$docdir/appliance.md" 0644
