@@ -61,7 +61,7 @@ case $BUILD in /*) bindir=$BUILD/bin ;; *) bindir=$source_dir/$BUILD/bin ;; esac
 
 if [ "$kind" = kiosk ]; then
 	user=kiosk
-	groups="video render input dialout lp"
+	groups="video render input dialout lp healthkiosk"
 	unit=healthkiosk.service
 	programs="kiosk"
 	conf=kiosk.conf
@@ -238,15 +238,19 @@ for p in $programs; do
 	fi
 done
 
-# 3. Users and groups: the service user, in the groups of the devices it uses.
-for g in $groups; do
+# 3. Users and groups: the service user, in the groups of the devices it uses. Group
+# healthkiosk owns /etc/healthkiosk and /var/lib/healthkiosk; the station user has it as its
+# primary group, the kiosk user as a supplementary one, so both services can share one
+# machine (a front-desk Pi that is also the station server).
+for g in healthkiosk $groups; do
 	if [ -z "$(gid_of "$g")" ]; then
 		groupadd --root "${R:-/}" --system "$g"
 		changed "created group $g"
 	fi
 done
 if [ -z "$(uid_of "$user")" ]; then
-	useradd --root "${R:-/}" --system --user-group --home-dir /var/lib/healthkiosk \
+	if [ "$user" = healthkiosk ]; then primary=(-g healthkiosk); else primary=(--user-group); fi
+	useradd --root "${R:-/}" --system "${primary[@]}" --home-dir /var/lib/healthkiosk \
 		--no-create-home --shell /usr/sbin/nologin --comment "healthkiosk $kind" "$user"
 	changed "created user $user"
 fi
@@ -277,7 +281,7 @@ put_text "$version
 put "$source_dir/docs/appliance.md" "$docdir/appliance.md" 0644
 put "$here/etc/$conf" "$docdir/$conf.example" 0644
 
-dir /etc/healthkiosk 0750 root "$user"
+dir /etc/healthkiosk 0750 root healthkiosk
 if [ "$kind" = kiosk ]; then
 	sed -E "s/^role = .*/role = $role/" "$here/etc/$conf" >"$stage/$conf"
 else
@@ -299,7 +303,9 @@ for s in $secrets; do
 		warn "/etc/healthkiosk/$s is missing: see docs/appliance.md, \"Enrol\""
 	fi
 done
-dir /var/lib/healthkiosk 0750 "$user" "$user"
+# Group-writable for the services of this machine, sticky: each owns its own files (0600,
+# UMask=0077) and none can remove the other's.
+dir /var/lib/healthkiosk 1770 root healthkiosk
 
 # 5. systemd: the unit (with this prefix), the role, enabling; lockdown drop-ins.
 sed "s|/usr/local/|$prefix/|g" "$here/systemd/$unit" >"$stage/$unit"

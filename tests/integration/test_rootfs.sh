@@ -56,13 +56,14 @@ ok_if "second run leaves every file, mode, owner, mtime and checksum as it was" 
 	cmp -s "$TMP/k1.manifest" "$TMP/k2.manifest"
 ok_if "user kiosk exists once, system account, no login shell" \
 	test "$(grep -c '^kiosk:' "$K/etc/passwd")" = 1 -a "$(awk -F: '$1 == "kiosk" { print $7 }' "$K/etc/passwd")" = /usr/sbin/nologin
-all_groups() { for g in video render input dialout lp; do in_group "$K" "$g" kiosk || return 1; done; }
-ok_if "kiosk is in groups video render input dialout lp" all_groups
+all_groups() { for g in video render input dialout lp healthkiosk; do in_group "$K" "$g" kiosk || return 1; done; }
+ok_if "kiosk is in groups video render input dialout lp (and healthkiosk, the data group)" all_groups
 ok_if "no duplicate group members or groups" \
 	test "$(cut -d: -f1 "$K/etc/group" | sort | uniq -d | wc -l)" = 0 -a "$(grep -c ',kiosk,.*kiosk\|kiosk,kiosk' "$K/etc/group")" = 0
-ok_if "/etc/healthkiosk 0750 root:kiosk, kiosk.conf 0640" \
-	test "$(mode_owner "$K" /etc/healthkiosk) $(mode_owner "$K" /etc/healthkiosk/kiosk.conf)" = "750 root:kiosk 640 root:kiosk"
-ok_if "/var/lib/healthkiosk 0750 kiosk:kiosk" test "$(mode_owner "$K" /var/lib/healthkiosk)" = "750 kiosk:kiosk"
+ok_if "/etc/healthkiosk 0750 root:healthkiosk, kiosk.conf 0640 root:kiosk" \
+	test "$(mode_owner "$K" /etc/healthkiosk) $(mode_owner "$K" /etc/healthkiosk/kiosk.conf)" = "750 root:healthkiosk 640 root:kiosk"
+ok_if "/var/lib/healthkiosk 1770 root:healthkiosk (sticky, the services' group)" \
+	test "$(mode_owner "$K" /var/lib/healthkiosk)" = "1770 root:healthkiosk"
 ok_if "kiosk.conf names the role" grep -qx 'role = security' "$K/etc/healthkiosk/kiosk.conf"
 ok_if "the service runs the role" grep -qx 'Environment=HEALTHKIOSK_MODE=security' \
 	"$K/etc/systemd/system/healthkiosk.service.d/role.conf"
@@ -122,6 +123,25 @@ ok_if "station: user healthkiosk without device groups, stationd.conf, unit with
 ok_if "station: no kiosk lockdown (tty1 getty, udev rules, cmdline untouched)" \
 	eval 'test ! -e "$S/etc/systemd/system/getty@tty1.service" -a ! -e "$S/etc/udev/rules.d/70-healthkiosk.rules" && grep -q "consoleblank=600" "$S/boot/firmware/cmdline.txt"'
 ok_if "a bad role is refused" eval '! rootfs/install.sh --role lobby --root "$S" --no-packages 2>/dev/null'
+
+# A front-desk Pi that is also the station server: both roles into one root, in turn.
+C=$TMP/both-root
+new_root "$C"
+rootfs/install.sh --role frontdesk --root "$C" --no-packages >"$TMP/c1.out" 2>&1 &&
+	rootfs/install.sh --role station --root "$C" --no-packages >"$TMP/c2.out" 2>&1
+ok_if "frontdesk + station on one machine: both complete" test $? -eq 0
+echo "station-signing-key" >"$C/etc/healthkiosk/station.key"
+rootfs/install.sh --role station --root "$C" --no-packages >/dev/null 2>&1
+manifest "$C" >"$TMP/c1.manifest"
+rootfs/install.sh --role frontdesk --root "$C" --no-packages >"$TMP/c3.out" 2>&1 &&
+	rootfs/install.sh --role station --root "$C" --no-packages >"$TMP/c4.out" 2>&1
+manifest "$C" >"$TMP/c2.manifest"
+ok_if "frontdesk + station: rerunning both changes nothing (no ownership tug of war)" \
+	eval 'grep -q "done, 0 changes$" "$TMP/c3.out" && grep -q "done, 0 changes$" "$TMP/c4.out" && cmp -s "$TMP/c1.manifest" "$TMP/c2.manifest"'
+ok_if "frontdesk + station: each config readable by its user only, the signing key by stationd only" \
+	test "$(mode_owner "$C" /etc/healthkiosk/kiosk.conf) $(mode_owner "$C" /etc/healthkiosk/stationd.conf) $(mode_owner "$C" /etc/healthkiosk/station.key)" = "640 root:kiosk 640 root:healthkiosk 600 healthkiosk:healthkiosk"
+ok_if "frontdesk + station: kiosk and healthkiosk share the data group; stationd has no device group" \
+	eval 'in_group "$C" healthkiosk kiosk && ! in_group "$C" input healthkiosk && ! in_group "$C" video healthkiosk'
 
 # --- systemd-analyze verify ---------------------------------------------------------------
 # In a root holding this machine's systemd units, the installed helpers, and stand-ins for

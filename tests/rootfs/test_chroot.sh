@@ -79,13 +79,13 @@ ok_if "unattended-upgrades absent" eval '! chroot "$E" dpkg-query -W -f "\${Stat
 groups_ok() {
 	local g have
 	have=" $(chroot "$E" id -nG kiosk) "
-	for g in kiosk video render input dialout lp; do
+	for g in kiosk video render input dialout lp healthkiosk; do
 		[[ $have == *" $g "* ]] || { show "kiosk groups:$have"; return 1; }
 	done
 }
-ok_if "user kiosk (the root's own id) is in video render input dialout lp" groups_ok
+ok_if "user kiosk (the root's own id) is in video render input dialout lp healthkiosk" groups_ok
 ok_if "groups input and render came from the root's udev, not invented by install.sh" \
-	eval '! grep -q "created group" "$TMP/e1.out"'
+	eval '! grep -Eq "created group (input|render)" "$TMP/e1.out"'
 files_ok() {
 	local f
 	for f in /etc/healthkiosk/kiosk.conf /etc/systemd/system/healthkiosk.service \
@@ -98,9 +98,9 @@ files_ok() {
 		/usr/local/lib/healthkiosk/VERSION /usr/local/share/doc/healthkiosk/appliance.md; do
 		[ -f "$E$f" ] || { show "missing $f"; return 1; }
 	done
-	[ "$(stat -c '%a %u:%g' "$E/var/lib/healthkiosk")" = "750 $(awk -F: '$1 == "kiosk" { print $3 ":" $4 }' "$E/etc/passwd")" ]
+	[ "$(stat -c '%a %u:%g' "$E/var/lib/healthkiosk")" = "1770 0:$(awk -F: '$1 == "healthkiosk" { print $3 }' "$E/etc/group")" ]
 }
-ok_if "files land where docs/appliance.md says; /var/lib/healthkiosk 0750 kiosk" files_ok
+ok_if "files land where docs/appliance.md says; /var/lib/healthkiosk 1770 root:healthkiosk" files_ok
 ok_if "getty@tty1 and the apt timers masked (systemctl of the root)" \
 	eval 'test "$(systemctl --root="$E" is-enabled getty@tty1.service apt-daily.timer apt-daily-upgrade.timer ctrl-alt-del.target 2>&1 | sort -u)" = masked'
 ok_if "cmdline.txt: consoleblank=0 vt.global_cursor_default=0 added once" \
