@@ -124,6 +124,22 @@ ok_if "station: no kiosk lockdown (tty1 getty, udev rules, cmdline untouched)" \
 	eval 'test ! -e "$S/etc/systemd/system/getty@tty1.service" -a ! -e "$S/etc/udev/rules.d/70-healthkiosk.rules" && grep -q "consoleblank=600" "$S/boot/firmware/cmdline.txt"'
 ok_if "a bad role is refused" eval '! rootfs/install.sh --role lobby --root "$S" --no-packages 2>/dev/null'
 
+# Real errors are not hidden: a source whose build fails, or whose program directory exists
+# but produced no program, stops the installation with an error.
+fake_src() { # DIR MAKEFILE-BODY
+	mkdir -p "$1/rootfs" "$1/docs" "$1/app/kiosk"
+	cp -r rootfs/. "$1/rootfs/"
+	cp docs/appliance.md "$1/docs/"
+	printf '%b' "$2" >"$1/Makefile"
+}
+fake_src "$TMP/src-broken" 'all:\n\t@echo "app/kiosk/main.c:1: error: expected declaration" >&2; exit 1\ninstall:\n\t@true\n'
+new_root "$TMP/r-broken"
+ok_if "a failing build stops install.sh (exit non-zero, the compiler's error shown)" \
+	eval '! "$TMP/src-broken/rootfs/install.sh" --role entrance --root "$TMP/r-broken" --no-packages >"$TMP/b.out" 2>&1 && grep -q "main.c:1: error" "$TMP/b.out"'
+fake_src "$TMP/src-empty" 'all:\n\t@true\ninstall:\n\tinstall -d $(DESTDIR)$(PREFIX)/bin\n'
+ok_if "app/kiosk present but no kiosk installed: an error, not a warning" \
+	eval '! "$TMP/src-empty/rootfs/install.sh" --role entrance --root "$TMP/r-broken" --no-packages >"$TMP/b2.out" 2>&1 && grep -q "app/kiosk exists but" "$TMP/b2.out"'
+
 # A front-desk Pi that is also the station server: both roles into one root, in turn.
 C=$TMP/both-root
 new_root "$C"
@@ -167,6 +183,18 @@ standin "$K" /usr/local/bin/kiosk
 standin "$S" /opt/healthkiosk/bin/stationd
 ok_if "systemd-analyze verify healthkiosk.service: clean" verify_unit "$K" healthkiosk.service
 ok_if "systemd-analyze verify healthkiosk-stationd.service: clean" verify_unit "$S" healthkiosk-stationd.service
+# systemd's own exposure score (0 = fully sandboxed, 10 = not at all): a regression guard.
+security_ok() { # ROOT UNIT THRESHOLD(tenths)
+	local out
+	out=$(systemd-analyze security --offline=yes --threshold="$3" --root="$1" "/etc/systemd/system/$2" 2>&1)
+	local rc=$?
+	show "$(tail -n1 <<<"$out")"
+	return "$rc"
+}
+ok_if "systemd-analyze security: healthkiosk.service exposure <= 2.0 (a kiosk with devices)" \
+	security_ok "$K" healthkiosk.service 20
+ok_if "systemd-analyze security: healthkiosk-stationd.service exposure <= 1.5" \
+	security_ok "$S" healthkiosk-stationd.service 15
 # verify is quiet about a misplaced key it still accepts; these must be where they work.
 section_of() { # UNIT KEY -> the section holding KEY
 	awk -v k="$2" '/^\[/ { s = $0 } index($0, k "=") == 1 { print s }' "$1" | sort -u
