@@ -129,6 +129,22 @@ pam_ok() {
 	done <<<"$mods"
 }
 ok_if "PAM service healthkiosk: every module exists in the root (pam_systemd from libpam-systemd)" pam_ok
+# The PAM calls systemd makes for PAMName= (account, open and close session), through the
+# root's own libpam, with pamtester (installed into the test root only).
+pam_run() {
+	local out rc
+	chroot "$E" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pamtester \
+		>"$TMP/pamtester-apt.log" 2>&1 || { show "pamtester not installable"; return 1; }
+	mount --bind /proc "$E/proc" && mounts+=("$E/proc") || return 1
+	out=$(chroot "$E" pamtester healthkiosk kiosk acct_mgmt open_session close_session 2>&1)
+	rc=$?
+	umount "$E/proc"
+	mounts=()
+	chroot "$E" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq pamtester >/dev/null 2>&1
+	[ "$rc" -eq 0 ] || show "$out"
+	return "$rc"
+}
+ok_if "PAM service healthkiosk: account and session succeed for user kiosk (pamtester)" pam_run
 
 # The unit as installed, against the root's own systemd units. A stand-in kiosk only when
 # the real one is not in the source tree yet.
