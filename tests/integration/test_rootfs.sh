@@ -282,8 +282,8 @@ ok_if "drm probe: HEALTHKIOSK_CONNECTOR picks the other display" \
 fake_drm "$TMP/panel" card0-DSI-1:unknown card1-HDMI-A-1:disconnected
 ok_if "drm probe: a panel that only says unknown is used when nothing says connected" \
 	test "$(probe "$TMP/panel")" = "0 DSI-1"
-fake_drm "$TMP/none" card1-HDMI-A-1:disconnected
-ok_if "drm probe: no display: exit 1 with an error log line" \
+fake_drm "$TMP/none" card1-HDMI-A-1:disconnected card1-Writeback-1:unknown
+ok_if "drm probe: no display (only vc4's writeback connector, unknown): exit 1 with an error log line" \
 	eval '! out=$(probe "$TMP/none") && echo "$out" | grep -q "^<3>healthkiosk-drm-probe: no connected display"'
 ok_if "drm probe: execs the program with SDL_KMSDRM_DEVICE_INDEX in its environment (same PID)" \
 	eval 'test "$(HEALTHKIOSK_SYSFS="$TMP/pi5" rootfs/bin/healthkiosk-drm-probe sh -c "echo \$SDL_KMSDRM_DEVICE_INDEX \$\$; exit 0" 2>/dev/null | cut -d" " -f1)" = 1'
