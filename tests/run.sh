@@ -2,6 +2,7 @@
 # Run every test suite and end with one line: "N passed, N failed".
 #   unit suites:        $BUILD/san/tests/test_*   (cmocka, ASan+UBSan, TAP output)
 #   integration suites: tests/integration/test_*.sh (TAP: "ok N - ..." / "not ok N - ...")
+#   appliance suites:   tests/rootfs/test_*.sh, as root only (debootstrap, chroot)
 # A suite that crashes, times out or runs fewer tests than its plan counts the missing ones
 # as failed. Logs of every suite go to $BUILD/test-logs/. Usage: tests/run.sh [FILTER]
 set -u
@@ -55,6 +56,19 @@ for t in tests/integration/test_*.sh; do
 	name=$(basename "$t" .sh)
 	[ -n "$filter" ] && [[ $name != *$filter* ]] && continue
 	run_suite "$name" 900 bash "$t"
+done
+
+# The appliance install into debootstrapped Debian 12 roots needs root and the Debian
+# mirror (CI runs as root); elsewhere `make test-rootfs` runs it on its own.
+for t in tests/rootfs/test_*.sh; do
+	[ -f "$t" ] || continue
+	name=$(basename "$t" .sh)
+	[ -n "$filter" ] && [[ $name != *$filter* ]] && continue
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "$name: not run (needs root; run make test-rootfs as root)"
+		continue
+	fi
+	run_suite "$name" 1200 bash "$t"
 done
 
 if [ ${#failed_names[@]} -gt 0 ]; then
