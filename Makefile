@@ -148,7 +148,7 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+C_FILES = $(shell git ls-files '*.c' '*.h' '*.cpp' 2>/dev/null)
 format:
 	clang-format -i $(C_FILES)
 format-check:

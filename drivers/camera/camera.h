@@ -54,7 +54,8 @@ uint8_t *image_load_gray(const char *path, int *w, int *h);
  *      here (an idle camera costs little);
  *   4. zbar (QR only) on the part of the frame the finder patterns span;
  *   5. perspective rectification from the three finder patterns, then zbar and ZXing;
- *   6. local contrast normalisation (faint codes, glare), then ZXing and zbar.
+ *   6. local contrast normalisation (faint codes, glare), then ZXing and zbar;
+ *   7. ZXing-cpp on the whole region, when built in.
  * zbar is always built in; ZXing-cpp is optional (the Makefile's ZXING). */
 struct qr_decoder;
 struct qr_decoder *qr_decoder_new(void);

@@ -109,45 +109,66 @@ static int add_hit(struct finder *out, int n, int max, float x, float y, float m
 	return slot + 1;
 }
 
+/* Classify each pixel of a row (smoothed across 3 pixels) against the mean of the
+ * 2 * half + 1 pixels around it, taken once per 8 pixels (it changes slowly): 1 dark,
+ * 0 light, 2 too close to call. pre: w + 1 ints. */
+static void classify_row(const uint8_t *row, int w, int half, int32_t *pre, uint8_t *cls)
+{
+	pre[0] = 0;
+	for (int x = 0; x < w; x++)
+		pre[x + 1] = pre[x] + row[x];
+	for (int b = 0; b < w; b += 8) {
+		int c = b + 4 < w ? b + 4 : w - 1;
+		int lo = c - half < 0 ? 0 : c - half, hi = c + half + 1 > w ? w : c + half + 1;
+		int mean4 = 4 * (pre[hi] - pre[lo]) / (hi - lo);
+		int dark = mean4 - 4 * FINDER_HYST, light = mean4 + 4 * FINDER_HYST;
+		int end = b + 8 < w - 1 ? b + 8 : w - 1;
+		for (int x = b > 0 ? b : 1; x < end; x++) {
+			int v = row[x - 1] + 2 * row[x] + row[x + 1];
+			cls[x] = (uint8_t)((v < dark) + 2 * (v >= dark && v <= light));
+		}
+	}
+	/* the two end pixels, smoothed with themselves */
+	for (int x = 0; x < w; x += w - 1) {
+		int v = 4 * row[x];
+		int c = x < 4 ? 4 : w - 1 - 4;
+		c = c < 0 ? 0 : c >= w ? w - 1 : c;
+		int lo = c - half < 0 ? 0 : c - half, hi = c + half + 1 > w ? w : c + half + 1;
+		int mean4 = 4 * (pre[hi] - pre[lo]) / (hi - lo);
+		cls[x] = (uint8_t)(v < mean4 - 4 * FINDER_HYST   ? 1
+		                   : v > mean4 + 4 * FINDER_HYST ? 0
+		                                                 : 2);
+	}
+}
+
 int finder_locate(const uint8_t *luma, int w, int h, int stride, int step, struct finder *out,
                   int max)
 {
 	if (w < 8 || h < 8 || step < 1)
 		return 0;
+	int32_t *pre = malloc(((size_t)w + 1) * sizeof(int32_t));
+	uint8_t *cls = malloc((size_t)w + 1);
+	if (!pre || !cls) {
+		free(pre);
+		free(cls);
+		return 0;
+	}
 	int half = w / 24 < 12 ? 12 : w / 24; /* local mean window: wider than a finder */
 	int n = 0;
 	for (int y = step / 2; y < h; y += step) {
 		const uint8_t *row = luma + (size_t)y * (size_t)stride;
-		int sum = 0, cnt = 0;
-		for (int x = 0; x < half && x < w; x++) {
-			sum += row[x];
-			cnt++;
-		}
+		classify_row(row, w, half, pre, cls);
+		cls[w] = 3; /* ends the last run */
 		int runs[5] = {0}, starts[5] = {0};
 		int nruns = 0; /* closed runs in runs[], newest last */
 		int state = -1, start = 0;
 		for (int x = 0; x <= w; x++) {
-			int next = -1;
-			if (x < w) {
-				if (x + half < w) {
-					sum += row[x + half];
-					cnt++;
-				}
-				if (x - half - 1 >= 0) {
-					sum -= row[x - half - 1];
-					cnt--;
-				}
-				int v = px3(luma, w, stride, x, y) * cnt;
-				if (v < sum - FINDER_HYST * cnt)
-					next = 1;
-				else if (v > sum + FINDER_HYST * cnt)
-					next = 0;
-				else
-					next = state;
-				if (next == state || state == -1) {
-					state = next;
-					continue;
-				}
+			int next = cls[x];
+			if (next == 2 || next == state)
+				continue;
+			if (state == -1) {
+				state = next;
+				continue;
 			}
 			/* the run [start, x) of colour `state` has ended */
 			if (nruns == 5) {
@@ -158,29 +179,24 @@ int finder_locate(const uint8_t *luma, int w, int h, int stride, int step, struc
 			runs[nruns] = x - start;
 			starts[nruns] = start;
 			nruns++;
-			if (state == 1 && nruns == 5) {
-				float unit;
-				if (ratio_ok(runs, &unit)) {
-					int total = x - starts[0];
-					int thr = 0;
-					for (int k = starts[0]; k < x; k++)
-						thr += row[k];
-					thr /= total;
-					int cx = starts[2] + runs[2] / 2;
-					float cy;
-					int vt;
-					if (cross_check(luma, w, h, stride, cx, y, thr, total, &cy,
-					                &vt))
-						n = add_hit(out, n, max,
-						            (float)cx + (runs[2] % 2 ? 0.5f : 0),
-						            cy, (float)total / 7.0f,
-						            (float)vt / 7.0f);
-				}
+			float unit;
+			if (state == 1 && nruns == 5 && ratio_ok(runs, &unit)) {
+				int total = x - starts[0];
+				int thr = (pre[x] - pre[starts[0]]) / total;
+				int cx = starts[2] + runs[2] / 2;
+				float cy;
+				int vt;
+				if (cross_check(luma, w, h, stride, cx, y, thr, total, &cy, &vt))
+					n = add_hit(out, n, max,
+					            (float)cx + (runs[2] % 2 ? 0.5f : 0), cy,
+					            (float)total / 7.0f, (float)vt / 7.0f);
 			}
 			start = x;
 			state = next;
 		}
 	}
+	free(pre);
+	free(cls);
 	return n;
 }
 
@@ -207,8 +223,11 @@ bool finder_pick_triangle(const struct finder *f, int n, struct finder out[3])
 					continue;
 				/* a real finder is crossed by every scan line through its
 				 * centre; a look-alike in the data by one or two */
+				float mlo = fminf(fminf(mods[0], mods[1]), mods[2]);
+				float mhi = fmaxf(fmaxf(mods[0], mods[1]), mods[2]);
 				float score = (float)(f[i].hits * f[j].hits * f[k].hits) *
-				              (1.0f - fabsf(cosang));
+				              (1.0f - fabsf(cosang)) * fminf(la, lb) /
+				              fmaxf(la, lb) * mlo / mhi;
 				if (score <= best)
 					continue;
 				best = score;

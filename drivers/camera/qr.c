@@ -201,6 +201,18 @@ static int decode_region(struct qr_decoder *d, const uint8_t *roi, int rw, int r
 	/* the area the code can span: around the finder triangle, or all of the region */
 	struct finder tri[3];
 	bool have_tri = finder_pick_triangle(fs, nf, tri);
+	if (!have_tri) {
+		/* without a corner triangle, the whole region goes to zbar (the most costly
+		 * step): only for patterns that several scan lines confirmed, not for the
+		 * look-alikes a textured scene shows on one line */
+		int strong = 0;
+		for (int i = 0; i < nf; i++)
+			strong += fs[i].hits >= 2;
+		if (strong < 2) {
+			*path = QR_PATH_NO_FINDER;
+			return 0;
+		}
+	}
 	float q[4][2], span = 0;
 	int x0 = 0, y0 = 0, x1 = rw, y1 = rh;
 	if (have_tri) {
@@ -265,7 +277,17 @@ static int decode_region(struct qr_decoder *d, const uint8_t *roi, int rw, int r
 		return -ENOMEM;
 	contrast_normalise(d->buf, cw, cw, ch, window, d->norm, d->sums);
 	n = both_read(d, d->norm, cw, ch, out, cap);
-	*path = n > 0 ? QR_PATH_NORMALISED : QR_PATH_NONE;
+	if (n != 0) {
+		*path = QR_PATH_NORMALISED;
+		return n;
+	}
+	/* last, ZXing on the whole region: it finds codes the finder triangle misplaced */
+	if (d->zxing && (cw < rw || ch < rh) &&
+	    (n = zxing_decode(roi, rw, rh, stride, out, cap)) != 0) {
+		*path = QR_PATH_ZXING;
+		return n;
+	}
+	*path = QR_PATH_NONE;
 	return n;
 }
 
