@@ -55,7 +55,7 @@ uint8_t *image_load_gray(const char *path, int *w, int *h);
  *   4. zbar (QR only) on the part of the frame the finder patterns span;
  *   5. perspective rectification from the three finder patterns, then zbar and ZXing;
  *   6. local contrast normalisation (faint codes, glare), then ZXing and zbar;
- *   7. ZXing-cpp on the whole region, when built in.
+ *   7. the whole region again: ZXing-cpp, or zbar in a build without it.
  * zbar is always built in; ZXing-cpp is optional (the Makefile's ZXING). */
 struct qr_decoder;
 struct qr_decoder *qr_decoder_new(void);

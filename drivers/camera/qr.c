@@ -281,13 +281,23 @@ static int decode_region(struct qr_decoder *d, const uint8_t *roi, int rw, int r
 		*path = QR_PATH_NORMALISED;
 		return n;
 	}
-	/* last, ZXing on the whole region: it finds codes the finder triangle misplaced */
-	if (d->zxing && (cw < rw || ch < rh) &&
-	    (n = zxing_decode(roi, rw, rh, stride, out, cap)) != 0) {
-		*path = QR_PATH_ZXING;
-		return n;
-	}
+	/* last, the whole region: finds codes the finder triangle misplaced (ZXing; zbar
+	 * when the build has no ZXing, at zbar's full cost, paid only with a code in view) */
 	*path = QR_PATH_NONE;
+	if (cw == rw && ch == rh)
+		return 0;
+	if (d->zxing) {
+		n = zxing_decode(roi, rw, rh, stride, out, cap);
+	} else {
+		if (grow((void **)&d->buf, &d->buf_cap, (size_t)rw * (size_t)rh) != 0)
+			return -ENOMEM;
+		for (int y = 0; y < rh; y++)
+			memcpy(d->buf + (size_t)y * (size_t)rw, roi + (size_t)y * (size_t)stride,
+			       (size_t)rw);
+		n = zbar_read(d, d->buf, rw, rh, out, cap);
+	}
+	if (n > 0)
+		*path = d->zxing ? QR_PATH_ZXING : QR_PATH_ZBAR;
 	return n;
 }
 
