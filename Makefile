@@ -46,6 +46,21 @@ LIB_SRC     := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 PROGRAMS    := $(notdir $(patsubst %/,%,$(dir $(wildcard app/kiosk/*.c app/stationd/*.c app/stationctl/*.c))))
 PROGRAMS    := $(sort $(PROGRAMS))
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+
+# ZXing-cpp, the camera pipeline's optional second QR engine (Debian: libzxing-dev), behind
+# a C++ shim: built in when pkg-config finds it; `make ZXING=0` builds with zbar alone.
+ZXING       ?= $(if $(shell $(PKG_CONFIG) --exists zxing 2>/dev/null && echo y),1,0)
+CXX         ?= c++
+CXXFLAGS    ?= -O2 -g
+ALL_CXXFLAGS = -std=c++17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow $(CXXFLAGS) -I. \
+               $(patsubst -I%,-isystem %,$(pkg_cflags))
+LIB_CXX_SRC :=
+ifeq ($(ZXING),1)
+PKGS        += zxing
+LIB_CXX_SRC := drivers/camera/zxing.cpp
+LIB_SRC     := $(filter-out drivers/camera/zxing_none.c,$(LIB_SRC))
+LDLIBS_ALL  += -lstdc++
+endif
 TOOL_SRC    := $(wildcard tests/tools/*.c)
 
 # Two configurations share the rules below: the release build in $(BUILD)/ and the
@@ -56,7 +71,12 @@ $(1)/obj/%.o: %.c
 	@echo "  CC      $$@"
 	$(Q)$$(CC) $$(ALL_CFLAGS) $(2) -MMD -MP -c $$< -o $$@
 
-$(1)/libhk.a: $$(LIB_SRC:%.c=$(1)/obj/%.o)
+$(1)/obj/%.o: %.cpp
+	@mkdir -p $$(dir $$@)
+	@echo "  CXX     $$@"
+	$(Q)$$(CXX) $$(ALL_CXXFLAGS) $(2) -MMD -MP -c $$< -o $$@
+
+$(1)/libhk.a: $$(LIB_SRC:%.c=$(1)/obj/%.o) $$(LIB_CXX_SRC:%.cpp=$(1)/obj/%.o)
 	@mkdir -p $$(dir $$@)
 	@echo "  AR      $$@"
 	$(Q)rm -f $$@ && $$(AR) rcs $$@ $$^
@@ -136,7 +156,7 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+C_FILES = $(shell git ls-files '*.c' '*.h' '*.cpp' 2>/dev/null)
 format:
 	clang-format -i $(C_FILES)
 format-check:

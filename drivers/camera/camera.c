@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -226,6 +227,14 @@ static int v4l2_grab(struct camera *c, struct frame *out, int timeout_ms)
 	zbar_image_t *img = zbar_video_next_image(vc->video);
 	if (!img)
 		return -ENODEV;
+	/* Frames that queued up while the last one was decoded are stale: keep the newest. */
+	while (poll(&p, 1, 0) == 1 && (p.revents & POLLIN)) {
+		zbar_image_t *newer = zbar_video_next_image(vc->video);
+		if (!newer)
+			break;
+		zbar_image_destroy(img);
+		img = newer;
+	}
 	zbar_image_t *gray = zbar_image_convert(img, zbar_fourcc('Y', '8', '0', '0'));
 	zbar_image_destroy(img);
 	if (!gray)
@@ -295,22 +304,30 @@ static int rpicam_grab(struct camera *c, struct frame *out, int timeout_ms)
 {
 	struct rpicam_camera *rc = (struct rpicam_camera *)c;
 	size_t frame = (size_t)rc->w * (size_t)rc->h * 3 / 2;
-	while (rc->have < frame) {
-		struct pollfd p = {.fd = rc->fd, .events = POLLIN};
-		int r = poll(&p, 1, timeout_ms);
-		if (r == 0)
-			return 0;
-		if (r < 0)
-			return -errno;
-		ssize_t n = read(rc->fd, rc->buf + rc->have, frame - rc->have);
-		if (n == 0)
-			return -ENODEV; /* rpicam-vid exited: camera gone */
-		if (n < 0 && errno != EINTR && errno != EAGAIN)
-			return -errno;
-		if (n > 0)
-			rc->have += (size_t)n;
+	for (;;) {
+		while (rc->have < frame) {
+			struct pollfd p = {.fd = rc->fd, .events = POLLIN};
+			int r = poll(&p, 1, timeout_ms);
+			if (r == 0)
+				return 0;
+			if (r < 0)
+				return -errno;
+			ssize_t n = read(rc->fd, rc->buf + rc->have, frame - rc->have);
+			if (n == 0)
+				return -ENODEV; /* rpicam-vid exited: camera gone */
+			if (n < 0 && errno != EINTR && errno != EAGAIN)
+				return -errno;
+			if (n > 0)
+				rc->have += (size_t)n;
+		}
+		rc->have = 0;
+		/* A whole newer frame already waiting in the pipe makes this one stale (it
+		 * queued while the last one was decoded): read on, the newest is shown. */
+		int avail = 0;
+		if (ioctl(rc->fd, FIONREAD, &avail) != 0 || (size_t)avail < frame)
+			break;
 	}
-	rc->have = 0;
+	/* the luma plane comes first and is used in place */
 	*out = (struct frame){.width = rc->w, .height = rc->h, .stride = rc->w, .luma = rc->buf};
 	return 1;
 }

@@ -46,7 +46,17 @@ void camera_close(struct camera *c);
  * frees, with *w and *h set, or NULL. */
 uint8_t *image_load_gray(const char *path, int *w, int *h);
 
-/* The QR decoder: zbar configured for QR only (every other symbology off). */
+/* The QR decoder: the pipeline every camera frame goes through (docs/performance.md):
+ *   1. the region of interest only (the guide frame the scan screen draws), read in
+ *      place, never copied;
+ *   2. ZXing-cpp on it, when the build has it (cheap, reads skewed and noisy codes);
+ *   3. a finder-pattern check on sparse rows: a frame without QR finder patterns ends
+ *      here (an idle camera costs little);
+ *   4. zbar (QR only) on the part of the frame the finder patterns span;
+ *   5. perspective rectification from the three finder patterns, then zbar and ZXing;
+ *   6. local contrast normalisation (faint codes, glare), then ZXing and zbar;
+ *   7. the whole region again: ZXing-cpp, or zbar in a build without it.
+ * zbar is always built in; ZXing-cpp is optional (the Makefile's ZXING). */
 struct qr_decoder;
 struct qr_decoder *qr_decoder_new(void);
 void qr_decoder_free(struct qr_decoder *d);
@@ -54,7 +64,40 @@ void qr_decoder_free(struct qr_decoder *d);
  * Returns its length, 0 when the frame holds no readable QR code, or -errno. */
 int qr_decode(struct qr_decoder *d, const struct frame *f, char *out, size_t cap);
 
-#endif
+/* The region of interest as fractions of the frame: left, top, width, height (the whole
+ * frame is {0, 0, 1, 1}, the default). Returns 0, or -EINVAL when it leaves the frame or
+ * is empty. */
+struct qr_roi {
+	float x, y, w, h;
+};
+int qr_decoder_set_roi(struct qr_decoder *d, const struct qr_roi *roi);
+/* True when roi lies inside the frame and is not empty. */
+bool qr_roi_valid(const struct qr_roi *roi);
+/* Use ZXing-cpp as well as zbar (the default when built in). Returns 0, or -ENOTSUP when
+ * the build has no ZXing-cpp and on is true. */
+int qr_decoder_use_zxing(struct qr_decoder *d, bool on);
+/* True when the build has ZXing-cpp. */
+bool qr_decoder_has_zxing(void);
+
+/* Which step of the pipeline ended the last qr_decode. */
+enum qr_path {
+	QR_PATH_NONE,      /* finder patterns seen, nothing read */
+	QR_PATH_NO_FINDER, /* no finder patterns: stopped early */
+	QR_PATH_ZXING,
+	QR_PATH_ZBAR,
+	QR_PATH_RECTIFIED,
+	QR_PATH_NORMALISED,
+	QR_PATH_COUNT
+};
+/* Frames decoded so far, by the step that ended them. */
+struct qr_stats {
+	uint64_t frames;
+	uint64_t by_path[QR_PATH_COUNT];
+	enum qr_path last;
+};
+void qr_decoder_stats(const struct qr_decoder *d, struct qr_stats *out);
+/* The path's name for logs and benchmarks ("zbar", "no-finder", ...). */
+const char *qr_path_name(enum qr_path p);
 
 /* The camera reader: grabs and decodes on its own thread and hands the newest decoded
  * text to the UI thread through a one-slot mailbox (an older unread result is replaced,
@@ -67,6 +110,9 @@ struct camera_reader;
 struct camera_reader *camera_reader_start(const char *spec, int repeat_ms);
 /* Decode only while the screen asks for a scan; grabbing goes on either way. */
 void camera_reader_set_active(struct camera_reader *r, bool active);
+/* Decode only the region of interest of each frame (see qr_decoder_set_roi); the reader
+ * thread takes it before its next decode. Returns 0 or -EINVAL. */
+int camera_reader_set_roi(struct camera_reader *r, const struct qr_roi *roi);
 /* Take the newest decoded text, once: true with out filled (cut to cap-1 bytes). */
 bool camera_reader_take(struct camera_reader *r, char *out, size_t cap);
 /* The last camera error (-errno) since the previous call, or 0: -ENODEV means the camera
@@ -76,3 +122,5 @@ int camera_reader_error(struct camera_reader *r);
 void camera_reader_counts(struct camera_reader *r, uint64_t *grabbed, uint64_t *decoded);
 /* Stop the thread and close the camera. */
 void camera_reader_stop(struct camera_reader *r);
+
+#endif

@@ -24,6 +24,8 @@ struct camera_reader {
 	pthread_mutex_t lock; /* guards the fields below */
 	char slot[READER_TEXT_MAX];
 	bool slot_full;
+	struct qr_roi roi; /* the region of interest asked for */
+	bool roi_new;      /* not yet handed to the decoder */
 	int error;
 	uint64_t grabbed, decoded;
 
@@ -71,6 +73,11 @@ static void *reader_main(void *arg)
 		pthread_mutex_unlock(&r->lock);
 		if (!atomic_load(&r->active))
 			continue;
+		pthread_mutex_lock(&r->lock);
+		if (r->roi_new)
+			qr_decoder_set_roi(r->dec, &r->roi);
+		r->roi_new = false;
+		pthread_mutex_unlock(&r->lock);
 		int n = qr_decode(r->dec, &f, text, sizeof(text));
 		if (n <= 0)
 			continue;
@@ -123,6 +130,17 @@ out_close_cam:
 void camera_reader_set_active(struct camera_reader *r, bool active)
 {
 	atomic_store(&r->active, active);
+}
+
+int camera_reader_set_roi(struct camera_reader *r, const struct qr_roi *roi)
+{
+	if (!qr_roi_valid(roi))
+		return -EINVAL;
+	pthread_mutex_lock(&r->lock);
+	r->roi = *roi;
+	r->roi_new = true;
+	pthread_mutex_unlock(&r->lock);
+	return 0;
 }
 
 bool camera_reader_take(struct camera_reader *r, char *out, size_t cap)
