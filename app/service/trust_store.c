@@ -17,7 +17,8 @@
 #include "app/store/store.h"
 #include "app/sys/sys.h"
 
-static void say(char *detail, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *detail, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void say(char *detail, size_t size, const char *fmt, ...)
 {
 	if (!detail || !size)
@@ -92,8 +93,9 @@ static int row_of_jwk(json_t *jwk, bool demo, struct issuer_key *row, char *deta
 		goto out_free;
 	rc = trust_list_add_jwk(t, text, strlen(text), kid);
 	if (rc < 0) {
-		say(detail, size, "not a key we trust: a P-256 signing key with \"iss\", or an "
-		                  "\"hcsub\" oct subject key with \"iss\"");
+		say(detail, size,
+		    "not a key we trust: a P-256 signing key with \"iss\", or an "
+		    "\"hcsub\" oct subject key with \"iss\"");
 		rc = -EINVAL;
 		goto out_free;
 	}
@@ -105,7 +107,8 @@ static int row_of_jwk(json_t *jwk, bool demo, struct issuer_key *row, char *deta
 		snprintf(row->issuer, sizeof(row->issuer), "%s", k->issuer);
 		snprintf(row->alg, sizeof(row->alg), "%s", TRUST_STORE_ALG_SIGNING);
 		row->demo = k->demo;
-		rc = trust_key_to_jwk(k, row->public_key, sizeof(row->public_key)) < 0 ? -EINVAL : 0;
+		rc =
+		    trust_key_to_jwk(k, row->public_key, sizeof(row->public_key)) < 0 ? -EINVAL : 0;
 	} else if (t->n_subject_keys == 1) {
 		row->demo = demo;
 		rc = row_of_subject(&t->subject_keys[0], row);
@@ -282,10 +285,11 @@ struct trust_list *trust_store_load(struct store *st, uint64_t *fingerprint, int
 		if (strcmp(row->alg, TRUST_STORE_ALG_SIGNING) != 0)
 			continue;
 		int added = trust_list_add_jwk(t, row->public_key, strlen(row->public_key), kid);
-		struct trust_key *k = added == 0 ? (struct trust_key *)trust_list_find_key(t, kid)
-		                                 : NULL;
+		struct trust_key *k =
+		    added == 0 ? (struct trust_key *)trust_list_find_key(t, kid) : NULL;
 		if (!k) {
-			log_warn("trust: issuer key %s does not load (%d); skipped", row->kid, added);
+			log_warn("trust: issuer key %s does not load (%d); skipped", row->kid,
+			         added);
 			continue;
 		}
 		k->demo = k->demo || row->demo;
@@ -312,7 +316,8 @@ int trust_store_subject_key(struct store *st, const char *issuer, struct trust_s
 	rc = -ENOENT;
 	for (size_t i = 0; i < n; i++) {
 		const struct issuer_key *k = &rows[i];
-		if (!is_subject_row(k) || k->revoked_at || (issuer && strcmp(k->issuer, issuer) != 0))
+		if (!is_subject_row(k) || k->revoked_at ||
+		    (issuer && strcmp(k->issuer, issuer) != 0))
 			continue;
 		if (best && !issuer && strcmp(best->issuer, k->issuer) != 0) {
 			rc = -EEXIST; /* several issuers: the caller must say which */
@@ -346,7 +351,7 @@ const char *trust_store_doc_type_code(const char *manifest_doc_type)
 	static const struct {
 		const char *manifest, *code;
 	} map[] = {
-	    {"id_card", "ID"},         {"passport", "P"}, {"hk_macao_permit", "HKM"},
+	    {"id_card", "ID"},        {"passport", "P"},  {"hk_macao_permit", "HKM"},
 	    {"taiwan_permit", "TWP"}, {"other", "OTHER"},
 	};
 	const char *canon = manifest_doc_type_canonical(manifest_doc_type);

@@ -183,7 +183,8 @@ static int find_arrival(struct verify_service *v, const char *subject, int64_t n
 	if (rc != 0)
 		return rc;
 	hk_day today = day_from_unix(now, v->cfg.policy.tz_offset_s);
-	if (a->expected_day > today + v->cfg.early_days || a->expected_day < today - v->cfg.late_days)
+	if (a->expected_day > today + v->cfg.early_days ||
+	    a->expected_day < today - v->cfg.late_days)
 		return STORE_E_NOT_FOUND;
 	return 0;
 }
@@ -193,7 +194,8 @@ static void person_from_arrival(struct person *p, const struct arrival_record *a
 	snprintf(p->arrival_id, sizeof(p->arrival_id), "%" PRId64, a->id);
 	mask_name(a->name, p->name_masked, sizeof(p->name_masked));
 	mask_id_number(a->doc_number, p->doc_masked, sizeof(p->doc_masked));
-	snprintf(p->group_id, sizeof(p->group_id), "%.*s", (int)sizeof(p->group_id) - 1, a->group_id);
+	snprintf(p->group_id, sizeof(p->group_id), "%.*s", (int)sizeof(p->group_id) - 1,
+	         a->group_id);
 	p->category = a->category;
 	p->minor = a->child;
 }
@@ -218,8 +220,8 @@ int verify_service_check(struct verify_service *v, const char *text, size_t len,
 		out->reason = REASON_LOOKUP_FAILED;
 		return 0;
 	}
-	enum reason r = healthcode_verify(text ? text : "", len, v->trust, &v->cfg.code, now,
-	                                  &out->code);
+	enum reason r =
+	    healthcode_verify(text ? text : "", len, v->trust, &v->cfg.code, now, &out->code);
 	if (out->code.has_claims) {
 		int rc = revoked_in_store(v, &out->code.claims);
 		if (rc < 0) {
@@ -259,8 +261,8 @@ int verify_service_check(struct verify_service *v, const char *text, size_t len,
 	} else {
 		goto out_lookup_failed;
 	}
-	enum policy_action by_colour = policy_for_code_colour(
-	    &v->cfg.policy, p->category, (enum policy_code_colour)p->code);
+	enum policy_action by_colour =
+	    policy_for_code_colour(&v->cfg.policy, p->category, (enum policy_code_colour)p->code);
 	switch (out->match) {
 	case VERIFY_MATCH_CHECKED_IN:
 		out->reason = REASON_ALREADY_CHECKED_IN;

@@ -183,7 +183,8 @@ static int demo_init(struct ctl *ctl, int argc, char **argv)
 		if (!issuer)
 			issuer = DEMO_ISSUER;
 		rc = dir_make(dirname(dir), 0700);
-		if (rc == 0 && healthcode_keygen(issuer, true, pem, sizeof(pem), jwk, sizeof(jwk)) != 0)
+		if (rc == 0 &&
+		    healthcode_keygen(issuer, true, pem, sizeof(pem), jwk, sizeof(jwk)) != 0)
 			rc = -EINVAL;
 		if (rc == 0)
 			rc = file_write_atomic(key_path, pem, strlen(pem), 0600);
@@ -238,14 +239,22 @@ struct issue_args {
 static int parse_issue(int argc, char **argv, struct issue_args *a)
 {
 	static const struct option opts[] = {
-	    {"arrival", required_argument, NULL, 'A'}, {"doc-type", required_argument, NULL, 't'},
-	    {"doc-number", required_argument, NULL, 'n'}, {"name", required_argument, NULL, 'N'},
-	    {"colour", required_argument, NULL, 'c'},   {"color", required_argument, NULL, 'c'},
-	    {"category", required_argument, NULL, 'C'}, {"expired", no_argument, NULL, 'x'},
-	    {"valid", required_argument, NULL, 'v'},    {"at", required_argument, NULL, 'a'},
-	    {"jti", required_argument, NULL, 'j'},      {"key", required_argument, NULL, 'k'},
-	    {"out", required_argument, NULL, 'o'},      {"png", required_argument, NULL, 'p'},
-	    {"scale", required_argument, NULL, 's'},    {"help", no_argument, NULL, 'h'},
+	    {"arrival", required_argument, NULL, 'A'},
+	    {"doc-type", required_argument, NULL, 't'},
+	    {"doc-number", required_argument, NULL, 'n'},
+	    {"name", required_argument, NULL, 'N'},
+	    {"colour", required_argument, NULL, 'c'},
+	    {"color", required_argument, NULL, 'c'},
+	    {"category", required_argument, NULL, 'C'},
+	    {"expired", no_argument, NULL, 'x'},
+	    {"valid", required_argument, NULL, 'v'},
+	    {"at", required_argument, NULL, 'a'},
+	    {"jti", required_argument, NULL, 'j'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"png", required_argument, NULL, 'p'},
+	    {"scale", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
 	    {0, 0, 0, 0},
 	};
 	int64_t v;
@@ -269,7 +278,8 @@ static int parse_issue(int argc, char **argv, struct issue_args *a)
 		case 'c': {
 			int i = 0;
 			while (i < HEALTHCODE_COLOUR_COUNT &&
-			       strcmp(optarg, healthcode_colour_name((enum healthcode_colour)i)) != 0)
+			       strcmp(optarg, healthcode_colour_name((enum healthcode_colour)i)) !=
+			           0)
 				i++;
 			ok = i < HEALTHCODE_COLOUR_COUNT;
 			a->claims.colour = (enum healthcode_colour)i;
@@ -286,7 +296,8 @@ static int parse_issue(int argc, char **argv, struct issue_args *a)
 			ok = parse_i64(optarg, 1, 366 * 86400, &a->valid);
 			break;
 		case 'a':
-			ok = parse_i64(optarg, 3 * 86400, INT64_C(253402300799) - 400 * 86400, &a->at);
+			ok = parse_i64(optarg, 3 * 86400, INT64_C(253402300799) - 400 * 86400,
+			               &a->at);
 			break;
 		case 'j':
 			ok = *optarg && strlen(optarg) < sizeof(a->claims.jti);
@@ -323,8 +334,9 @@ static int parse_issue(int argc, char **argv, struct issue_args *a)
 	bool by_doc = a->doc_type || a->doc_number || a->name;
 	if (optind != argc || by_arrival == by_doc ||
 	    (by_doc && !(a->doc_type && a->doc_number && a->name))) {
-		fprintf(stderr, "demo issue-code: give --arrival ID, or --doc-type, --doc-number and "
-		                "--name\n");
+		fprintf(stderr,
+		        "demo issue-code: give --arrival ID, or --doc-type, --doc-number and "
+		        "--name\n");
 		return -1;
 	}
 	return 0;
@@ -366,7 +378,8 @@ static int demo_issue(struct ctl *ctl, int argc, char **argv)
 	}
 	snprintf(a.claims.issuer, sizeof(a.claims.issuer), "%s", row.issuer);
 	if (trust_store_subject_key(st, row.issuer, &sk) != 0) {
-		fprintf(stderr, "demo issue-code: no subject key for %s (run `stationctl demo init`)\n",
+		fprintf(stderr,
+		        "demo issue-code: no subject key for %s (run `stationctl demo init`)\n",
 		        row.issuer);
 		goto out_close;
 	}
@@ -421,8 +434,9 @@ static int demo_issue(struct ctl *ctl, int argc, char **argv)
 	/* the jti is what revoke-code takes; healthcode_issue_key() picked it when not given */
 	fprintf(a.out ? stdout : stderr,
 	        "issued a %s demo code of %s: kid %s, valid %" PRId64 "..%" PRId64 "%s%s%s%s\n",
-	        healthcode_colour_name(a.claims.colour), row.issuer, kid, a.claims.nbf, a.claims.exp,
-	        a.out ? ", text " : "", a.out ? a.out : "", a.png ? ", QR " : "", a.png ? a.png : "");
+	        healthcode_colour_name(a.claims.colour), row.issuer, kid, a.claims.nbf,
+	        a.claims.exp, a.out ? ", text " : "", a.out ? a.out : "", a.png ? ", QR " : "",
+	        a.png ? a.png : "");
 	status = CTL_OK;
 out_close:
 	OPENSSL_cleanse(&sk, sizeof(sk));

@@ -91,7 +91,8 @@ static int keys_add(struct ctl *ctl, int argc, char **argv)
 	}
 	bool subject = false;
 	for (size_t i = 0; i < n; i++) {
-		printf("%s %s key %s of issuer %s%s\n", added[i].already ? "already trusted:" : "added",
+		printf("%s %s key %s of issuer %s%s\n",
+		       added[i].already ? "already trusted:" : "added",
 		       added[i].subject ? "subject" : "signing", added[i].kid, added[i].issuer,
 		       added[i].demo ? " (demo)" : "");
 		subject = subject || (added[i].subject && !added[i].already);
@@ -152,8 +153,9 @@ static int keys_list(struct ctl *ctl, int argc, char **argv)
 		format_time(keys[i].added_at, added);
 		format_time(keys[i].revoked_at, revoked);
 		bool subject = strcmp(keys[i].alg, TRUST_STORE_ALG_SUBJECT) == 0;
-		printf("%-44s %-8s %-24s %-5s %-20s %s\n", keys[i].kid, subject ? "subject" : "signing",
-		       keys[i].issuer, keys[i].demo ? "yes" : "no", added, revoked);
+		printf("%-44s %-8s %-24s %-5s %-20s %s\n", keys[i].kid,
+		       subject ? "subject" : "signing", keys[i].issuer, keys[i].demo ? "yes" : "no",
+		       added, revoked);
 		in_force += keys[i].revoked_at == 0;
 	}
 	printf("%zu keys, %zu in force\n", n, in_force);

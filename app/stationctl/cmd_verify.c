@@ -120,8 +120,8 @@ static int run_verify(struct ctl *ctl, int argc, char **argv)
 	       ",\"answer\":\"%s\",\"policy\":\"%s\",\"at\":%" PRId64 "}\n",
 	       json, verify_match_name(o.match), o.arrival_id, reason_code(o.reason),
 	       flow_policy_name(o.policy), now);
-	status = o.code.reason == REASON_OK || o.code.reason == REASON_YELLOW_CODE ? CTL_OK
-	                                                                           : CTL_FAILED;
+	status =
+	    o.code.reason == REASON_OK || o.code.reason == REASON_YELLOW_CODE ? CTL_OK : CTL_FAILED;
 	if (o.reason == REASON_LOOKUP_FAILED)
 		status = CTL_FAILED;
 out_close:
