@@ -210,8 +210,8 @@ static void test_found_on_manifest(void **state)
 	assert_true(ev.verified.person.minor);
 	assert_string_equal(ev.verified.person.name_masked, "张*明");
 	issue(f,
-	      (struct code_spec){.doc_type = "身份证", .doc_number = "440305198001011235",
-	                         .name = "张伟"},
+	      (struct code_spec){
+	          .doc_type = "身份证", .doc_number = "440305198001011235", .name = "张伟"},
 	      code);
 	ev = verify(f, code);
 	assert_string_equal(ev.verified.person.arrival_id, "1");
@@ -227,7 +227,8 @@ static void test_walk_in_admitted_then_checked_in(void **state)
 	struct fixture *f = *state;
 	char code[HEALTHCODE_TEXT_MAX], id[FLOW_ARRIVAL_ID_MAX];
 	issue(f,
-	      (struct code_spec){.doc_number = "G99887766", .name = "赵敏",
+	      (struct code_spec){.doc_number = "G99887766",
+	                         .name = "赵敏",
 	                         .category = CATEGORY_SECONDARY_CONTACT},
 	      code);
 	struct event ev = verify(f, code);
@@ -516,8 +517,8 @@ static void test_keys_into_the_store(void **state)
 	struct trust_store_added added[TRUST_STORE_ADD_MAX];
 	size_t n = 99;
 	char detail[256];
-	static const char private_jwk[] =
-	    "{\"kty\":\"EC\",\"crv\":\"P-256\",\"iss\":\"x\",\"x\":\"AA\",\"y\":\"AA\",\"d\":\"AA\"}";
+	static const char private_jwk[] = "{\"kty\":\"EC\",\"crv\":\"P-256\",\"iss\":\"x\",\"x\":"
+	                                  "\"AA\",\"y\":\"AA\",\"d\":\"AA\"}";
 	assert_int_equal(trust_store_add_jwks(f->st, private_jwk, strlen(private_jwk), false, NOW,
 	                                      added, &n, detail, sizeof(detail)),
 	                 -EINVAL);
@@ -530,8 +531,8 @@ static void test_keys_into_the_store(void **state)
 	/* a set with one bad key adds nothing, not even the good one */
 	char set[2 * TRUST_JWK_MAX];
 	snprintf(set, sizeof(set), "{\"keys\":[%s,{\"kty\":\"EC\"}]}", f->new_jwk);
-	assert_int_equal(trust_store_add_jwks(f->st, set, strlen(set), false, NOW, added, &n, detail,
-	                                      sizeof(detail)),
+	assert_int_equal(trust_store_add_jwks(f->st, set, strlen(set), false, NOW, added, &n,
+	                                      detail, sizeof(detail)),
 	                 -EINVAL);
 	struct issuer_key *keys;
 	size_t nkeys;
