@@ -11,7 +11,17 @@
 #define DEFAULT_DB "var/station.db"
 
 static const struct ctl_command *const commands[] = {
-    &ctl_cmd_init, &ctl_cmd_rooms, &ctl_cmd_import_manifest, &ctl_cmd_export, &ctl_cmd_bandkey,
+    /* clang-format off */
+    &ctl_cmd_init,
+    &ctl_cmd_rooms,
+    &ctl_cmd_import_manifest,
+    &ctl_cmd_export,
+    &ctl_cmd_bandkey,
+    &ctl_cmd_keys,
+    &ctl_cmd_revoke_code,
+    &ctl_cmd_verify_code,
+    &ctl_cmd_demo,
+    /* clang-format on */
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(*commands))
 

@@ -41,5 +41,9 @@ extern const struct ctl_command ctl_cmd_rooms;
 extern const struct ctl_command ctl_cmd_import_manifest;
 extern const struct ctl_command ctl_cmd_export;
 extern const struct ctl_command ctl_cmd_bandkey;
+extern const struct ctl_command ctl_cmd_keys;
+extern const struct ctl_command ctl_cmd_revoke_code;
+extern const struct ctl_command ctl_cmd_verify_code;
+extern const struct ctl_command ctl_cmd_demo;
 
 #endif

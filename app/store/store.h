@@ -104,6 +104,9 @@ int store_arrival_find_subject(struct store *st, const char *subject_id,
                                struct arrival_record *out);
 /* Record the health-code subject id computed from the document ("" clears it). */
 int store_arrival_set_subject(struct store *st, int64_t id, const char *subject_id);
+/* The same for n arrivals in one transaction: all or none. */
+int store_arrivals_set_subjects(struct store *st, const int64_t *ids,
+                                const char *const *subject_ids, size_t n);
 /* Every arrival with this group id, by id. *out is malloc'd; the caller frees it.
  * *n is 0 (and *out NULL) for an unknown or empty group id. */
 int store_arrivals_in_group(struct store *st, const char *group_id, struct arrival_record **out,

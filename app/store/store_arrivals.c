@@ -140,6 +140,24 @@ int store_arrival_set_subject(struct store *st, int64_t id, const char *subject_
 	return status;
 }
 
+int store_arrivals_set_subjects(struct store *st, const int64_t *ids,
+                                const char *const *subject_ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!store_fits(subject_ids[i], ARRIVAL_SUBJECT_MAX))
+			return store_failf(st, STORE_E_INVALID, "subject id too long");
+	int status = store_begin(st);
+	if (status)
+		return status;
+	for (size_t i = 0; i < n && !status; i++)
+		status = store_arrival_set_subject(st, ids[i], subject_ids[i]);
+	if (status) {
+		store_rollback(st);
+		return status;
+	}
+	return store_commit(st);
+}
+
 int store_arrivals_in_group(struct store *st, const char *group_id, struct arrival_record **out,
                             size_t *n)
 {

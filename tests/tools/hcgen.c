@@ -10,8 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <png.h>
 #include <qrencode.h>
+
+#include "app/service/qrpng.h"
 
 static const char usage[] =
     "usage: hcgen keygen --issuer ISS [--demo] --key KEY.pem --jwk KEY.jwk [--subject-key "
@@ -79,48 +80,11 @@ static int write_file(const char *path, const char *text)
 
 static int write_png(const char *path, const char *text, int scale)
 {
-	volatile int rc = -1;
-	QRcode *qr = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M);
-	FILE *f = NULL;
-	png_structp png = NULL;
-	png_infop info = NULL;
-	png_bytep row = NULL;
-	if (!qr) {
-		fprintf(stderr, "hcgen: QR encoding failed\n");
+	if (qrpng_write(path, text, scale) != 0) {
+		fprintf(stderr, "hcgen: %s: cannot write PNG\n", path);
 		return -1;
 	}
-	int quiet = 4, side = (qr->width + 2 * quiet) * scale;
-	f = fopen(path, "wb");
-	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-	info = png ? png_create_info_struct(png) : NULL;
-	row = malloc((size_t)side);
-	if (!f || !png || !info || !row || setjmp(png_jmpbuf(png)))
-		goto out;
-	png_init_io(png, f);
-	png_set_IHDR(png, info, (png_uint_32)side, (png_uint_32)side, 8, PNG_COLOR_TYPE_GRAY,
-	             PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-	png_write_info(png, info);
-	for (int y = 0; y < side; y++) {
-		int my = y / scale - quiet;
-		for (int x = 0; x < side; x++) {
-			int mx = x / scale - quiet;
-			bool dark = mx >= 0 && my >= 0 && mx < qr->width && my < qr->width &&
-			            (qr->data[my * qr->width + mx] & 1);
-			row[x] = dark ? 0 : 255;
-		}
-		png_write_row(png, row);
-	}
-	png_write_end(png, NULL);
-	rc = 0;
-out:
-	if (rc)
-		fprintf(stderr, "hcgen: %s: cannot write PNG\n", path);
-	png_destroy_write_struct(&png, &info);
-	free(row);
-	if (f)
-		fclose(f);
-	QRcode_free(qr);
-	return rc;
+	return 0;
 }
 
 static int cmd_keygen(int argc, char **argv)

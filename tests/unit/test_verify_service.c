@@ -1,0 +1,576 @@
+/* tests/unit/test_verify_service.c: FX_VERIFY carried out on a real store file: a manifest
+ * person found with masked fields, a walk-in admitted as an arrival and checked in, a second
+ * scan after check-in, colour policies, expired / forged / unknown / demo / revoked codes,
+ * and the trust list following key changes in the store without a restart. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/core/mask.h"
+#include "app/service/checkin.h"
+#include "app/service/trust_store.h"
+#include "app/service/verify.h"
+#include "app/store/store.h"
+
+/* 2026-11-29 08:00 UTC, 16:00 in Shenzhen: the manifest's day */
+#define NOW INT64_C(1795939200)
+#define DAY INT64_C(86400)
+
+static const char manifest[] =
+    "batch,name,doc_type,doc_number,category,term,group_id,arrival_day,child\n"
+    "B1,张伟,id_card,440305198001011235,inbound,14+7,F001,2026-11-29,\n"
+    "B1,李娜,passport,E12345678,inbound,14+7,F001,2026-11-29,\n"
+    "B1,张小明,passport,E22345678,inbound,14+7,F001,2026-11-29,1\n"
+    "B1,王芳,passport,E32345678,close_contact,21+7,,2026-11-29,\n"
+    "B1,Alex SMITH,passport,P1234567,inbound,14,,2026-11-29,\n";
+
+struct fixture {
+	char dir[64];
+	struct store *st;
+	struct verify_service *v;
+	struct verify_config cfg;
+	char pem[512];      /* gd.hc signing key, trusted */
+	char demo_pem[512]; /* demo.hc signing key, trusted as demo */
+	char new_pem[512];  /* gd.hc second key, not in the store at first */
+	char new_jwk[TRUST_JWK_MAX];
+	struct trust_subject_key sk;
+	struct checkin_config ccfg;
+};
+
+static int add_jwk(struct store *st, const char *jwk, bool demo)
+{
+	struct trust_store_added added[TRUST_STORE_ADD_MAX];
+	size_t n;
+	char detail[128];
+	return trust_store_add_jwks(st, jwk, strlen(jwk), demo, NOW - DAY, added, &n, detail,
+	                            sizeof(detail));
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char jwk[TRUST_JWK_MAX], path[128];
+	struct store_error err;
+	struct manifest_report rep = {0};
+	struct wristband_public_key pub;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/hk-verify-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/station.db", f->dir);
+	f->st = store_open(path, &err);
+	if (!f->st || store_identity_set(f->st, "SZ01", "entrance-1") != 0 ||
+	    store_manifest_import(f->st, manifest, sizeof(manifest) - 1, &rep) != 0)
+		return -1;
+	struct room_spec rooms[] = {{"1201", 12, 2}, {"1202", 12, 2}, {"1301", 13, 1}};
+	if (store_rooms_add(f->st, rooms, 3, NULL) != 0)
+		return -1;
+	if (healthcode_keygen("gd.hc", false, f->pem, sizeof(f->pem), jwk, sizeof(jwk)) != 0 ||
+	    add_jwk(f->st, jwk, false) != 0 ||
+	    healthcode_subject_keygen("gd.hc", jwk, sizeof(jwk)) != 0 ||
+	    add_jwk(f->st, jwk, false) != 0 ||
+	    healthcode_keygen("demo.hc", true, f->demo_pem, sizeof(f->demo_pem), jwk,
+	                      sizeof(jwk)) != 0 ||
+	    add_jwk(f->st, jwk, true) != 0 ||
+	    healthcode_keygen("gd.hc", false, f->new_pem, sizeof(f->new_pem), f->new_jwk,
+	                      sizeof(f->new_jwk)) != 0)
+		return -1;
+	if (trust_store_subject_key(f->st, "gd.hc", &f->sk) != 0 ||
+	    trust_store_fill_subjects(f->st, "gd.hc", true, NULL, NULL) != 0)
+		return -1;
+	verify_config_defaults(&f->cfg);
+	f->v = verify_service_open(f->st, &f->cfg);
+	policy_defaults(&f->ccfg.policy);
+	snprintf(f->ccfg.station, sizeof(f->ccfg.station), "SZ01");
+	if (!f->v || wristband_key_generate(&f->ccfg.key, &pub) != 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	verify_service_close(f->v);
+	store_close(f->st);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	int rc = system(cmd);
+	free(f);
+	return rc;
+}
+
+struct code_spec {
+	const char *pem;
+	const char *iss;
+	const char *doc_type, *doc_number, *name;
+	enum healthcode_colour colour;
+	enum category category;
+	int64_t iat, exp;
+	const char *jti;
+};
+
+/* A code text for spec, with the fixture's subject key (gd.hc). */
+static void issue(struct fixture *f, struct code_spec s, char out[HEALTHCODE_TEXT_MAX])
+{
+	struct healthcode_claims c;
+	memset(&c, 0, sizeof(c));
+	snprintf(c.issuer, sizeof(c.issuer), "%s", s.iss ? s.iss : "gd.hc");
+	snprintf(c.name, sizeof(c.name), "%s", s.name ? s.name : "李娜");
+	snprintf(c.jti, sizeof(c.jti), "%s", s.jti ? s.jti : "");
+	assert_int_equal(trust_store_subject_of(&f->sk, s.doc_type ? s.doc_type : "passport",
+	                                        s.doc_number ? s.doc_number : "E12345678",
+	                                        c.subject),
+	                 0);
+	c.colour = s.colour;
+	c.category = s.category;
+	c.iat = s.iat ? s.iat : NOW - 3600;
+	c.nbf = c.iat;
+	c.exp = s.exp ? s.exp : NOW + DAY;
+	const char *pem = s.pem ? s.pem : f->pem;
+	assert_true(healthcode_issue(&c, pem, strlen(pem), NULL, out, HEALTHCODE_TEXT_MAX) > 0);
+}
+
+static struct event verify_at(struct fixture *f, const char *code, int64_t now)
+{
+	struct effect fx;
+	struct event ev;
+	memset(&fx, 0, sizeof(fx));
+	fx.kind = FX_VERIFY;
+	fx.ticket = 41;
+	snprintf(fx.verify.text, sizeof(fx.verify.text), "%s", code);
+	memset(&ev, 0x5a, sizeof(ev));
+	assert_int_equal(verify_code(f->v, &fx, now, &ev), 0);
+	assert_int_equal(ev.kind, EV_VERIFIED);
+	assert_int_equal(ev.ticket, 41);
+	return ev;
+}
+
+static struct event verify(struct fixture *f, const char *code)
+{
+	return verify_at(f, code, NOW);
+}
+
+static void assert_person_empty(const struct person *p)
+{
+	static const struct person zero;
+	assert_memory_equal(p, &zero, sizeof(zero));
+}
+
+static void check_in(struct fixture *f, const struct person *p)
+{
+	struct effect fx;
+	struct event ev;
+	memset(&fx, 0, sizeof(fx));
+	fx.kind = FX_CHECKIN;
+	fx.ticket = 9;
+	fx.checkin.count = 1;
+	fx.checkin.people[0] = *p;
+	snprintf(fx.checkin.briefing_version, sizeof(fx.checkin.briefing_version), "sha256:ab");
+	assert_int_equal(checkin_commit(f->st, &f->ccfg, &fx, NOW, &ev), 0);
+	assert_int_equal(ev.kind, EV_ASSIGNED);
+}
+
+static void test_found_on_manifest(void **state)
+{
+	struct fixture *f = *state;
+	char code[HEALTHCODE_TEXT_MAX], want[64];
+	issue(f, (struct code_spec){0}, code);
+	struct event ev = verify(f, code);
+	const struct person *p = &ev.verified.person;
+	assert_int_equal(ev.verified.reason, REASON_OK);
+	assert_int_equal(ev.verified.policy, FLOW_POLICY_ALLOW);
+	assert_string_equal(p->arrival_id, "2");
+	assert_string_equal(p->name_masked, "李*");
+	mask_id_number("E12345678", want, sizeof(want));
+	assert_string_equal(p->doc_masked, want);
+	assert_string_equal(p->group_id, "F001");
+	assert_int_equal(p->category, CATEGORY_INBOUND);
+	assert_int_equal(p->code, FLOW_CODE_GREEN);
+	assert_false(p->minor);
+	assert_false(p->walk_in);
+	/* the key is the code's subject: the same holder scanning again gives the same key */
+	char sub[HEALTHCODE_SUBJECT_LEN + 1];
+	trust_store_subject_of(&f->sk, "passport", "E12345678", sub);
+	assert_string_equal(p->key, sub);
+	/* no full name or number anywhere in the answer */
+	assert_null(memmem(&ev, sizeof(ev), "李娜", strlen("李娜")));
+	assert_null(memmem(&ev, sizeof(ev), "E12345678", 9));
+
+	/* the manifest's child flag, the mainland ID card, the manifest's category */
+	issue(f, (struct code_spec){.doc_number = "E22345678", .name = "张小明"}, code);
+	ev = verify(f, code);
+	assert_string_equal(ev.verified.person.arrival_id, "3");
+	assert_true(ev.verified.person.minor);
+	assert_string_equal(ev.verified.person.name_masked, "张*明");
+	issue(f,
+	      (struct code_spec){
+	          .doc_type = "身份证", .doc_number = "440305198001011235", .name = "张伟"},
+	      code);
+	ev = verify(f, code);
+	assert_string_equal(ev.verified.person.arrival_id, "1");
+	assert_string_equal(ev.verified.person.doc_masked, "4403**********1235");
+	issue(f, (struct code_spec){.doc_number = "E32345678", .category = CATEGORY_INBOUND}, code);
+	ev = verify(f, code);
+	assert_string_equal(ev.verified.person.arrival_id, "4");
+	assert_int_equal(ev.verified.person.category, CATEGORY_CLOSE_CONTACT);
+}
+
+static void test_walk_in_admitted_then_checked_in(void **state)
+{
+	struct fixture *f = *state;
+	char code[HEALTHCODE_TEXT_MAX], id[FLOW_ARRIVAL_ID_MAX];
+	issue(f,
+	      (struct code_spec){.doc_number = "G99887766",
+	                         .name = "赵敏",
+	                         .category = CATEGORY_SECONDARY_CONTACT},
+	      code);
+	struct event ev = verify(f, code);
+	struct person p = ev.verified.person;
+	assert_int_equal(ev.verified.reason, REASON_NOT_ON_MANIFEST);
+	assert_int_equal(ev.verified.policy, FLOW_POLICY_STAFF); /* default: staff approval */
+	assert_string_equal(p.arrival_id, "");
+	assert_string_equal(p.name_masked, "赵*");
+	assert_string_equal(p.doc_masked, "");
+	assert_int_equal(p.category, CATEGORY_SECONDARY_CONTACT);
+	assert_true(p.key[0]);
+
+	/* unknown key: nothing remembered */
+	assert_int_equal(verify_admit_walk_in(f->v, "no-such-key", "B7", NOW, id), -ENOENT);
+	assert_int_equal(verify_admit_walk_in(f->v, p.key, "B7", NOW, id), 0);
+	struct arrival_record a;
+	assert_int_equal(store_arrival_get(f->st, strtoll(id, NULL, 10), &a), 0);
+	assert_string_equal(a.name, "赵敏");
+	assert_string_equal(a.batch, "walk-in");
+	assert_string_equal(a.subject_id, p.key);
+	assert_int_equal(a.category, CATEGORY_SECONDARY_CONTACT);
+	assert_int_equal(a.onsite_days, f->cfg.policy.term[CATEGORY_SECONDARY_CONTACT].onsite_days);
+	assert_int_equal(a.expected_day, day_from_unix(NOW, 8 * 3600));
+	assert_non_null(strstr(a.notes, "B7"));
+	/* admitted once: the claims are forgotten */
+	char again[FLOW_ARRIVAL_ID_MAX];
+	assert_int_equal(verify_admit_walk_in(f->v, p.key, "B7", NOW, again), -ENOENT);
+
+	/* the id is what FX_CHECKIN needs */
+	snprintf(p.arrival_id, sizeof(p.arrival_id), "%s", id);
+	p.walk_in = true;
+	check_in(f, &p);
+
+	/* the same code now: on the manifest, checked in, a reprint is offered */
+	ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_ALREADY_CHECKED_IN);
+	assert_string_equal(ev.verified.person.arrival_id, id);
+	assert_string_equal(ev.verified.person.key, p.key);
+}
+
+static void test_walk_in_forgotten_on_clear(void **state)
+{
+	struct fixture *f = *state;
+	char code[HEALTHCODE_TEXT_MAX], id[FLOW_ARRIVAL_ID_MAX];
+	char keys[VERIFY_WALK_IN_MAX + 1][FLOW_KEY_MAX];
+	for (int i = 0; i <= VERIFY_WALK_IN_MAX; i++) {
+		char num[16];
+		snprintf(num, sizeof(num), "W%08d", i);
+		issue(f, (struct code_spec){.doc_number = num, .name = "Jo DOE"}, code);
+		struct event ev = verify(f, code);
+		assert_int_equal(ev.verified.reason, REASON_NOT_ON_MANIFEST);
+		snprintf(keys[i], FLOW_KEY_MAX, "%s", ev.verified.person.key);
+	}
+	/* bounded: the oldest was pushed out */
+	assert_int_equal(verify_admit_walk_in(f->v, keys[0], "B7", NOW, id), -ENOENT);
+	assert_int_equal(verify_admit_walk_in(f->v, keys[VERIFY_WALK_IN_MAX], "B7", NOW, id), 0);
+	verify_service_forget_all(f->v);
+	for (int i = 1; i < VERIFY_WALK_IN_MAX; i++)
+		assert_int_equal(verify_admit_walk_in(f->v, keys[i], "B7", NOW, id), -ENOENT);
+}
+
+static void test_walk_in_refused_by_policy(void **state)
+{
+	struct fixture *f = *state;
+	char code[HEALTHCODE_TEXT_MAX];
+	verify_service_close(f->v);
+	f->cfg.policy.walk_in = POLICY_REFUSE;
+	f->v = verify_service_open(f->st, &f->cfg);
+	assert_non_null(f->v);
+	issue(f, (struct code_spec){.doc_number = "G11111111"}, code);
+	struct event ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_NOT_ON_MANIFEST);
+	assert_int_equal(ev.verified.policy, FLOW_POLICY_REFUSE);
+}
+
+static void test_already_checked_in(void **state)
+{
+	struct fixture *f = *state;
+	char code[HEALTHCODE_TEXT_MAX];
+	issue(f, (struct code_spec){.doc_number = "P1234567", .name = "Alex SMITH"}, code);
+	struct event ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_OK);
+	check_in(f, &ev.verified.person);
+	ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_ALREADY_CHECKED_IN);
+	assert_string_equal(ev.verified.person.arrival_id, "5");
+	assert_string_equal(ev.verified.person.name_masked, "A*** S****");
+}
+
+static void test_colour_policies(void **state)
+{
+	struct fixture *f = *state;
+	char code[HEALTHCODE_TEXT_MAX];
+	/* defaults: yellow admit; red inbound call the medic; red close contact designated */
+	issue(f, (struct code_spec){.colour = HEALTHCODE_YELLOW}, code);
+	struct event ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_YELLOW_CODE);
+	assert_int_equal(ev.verified.policy, FLOW_POLICY_ALLOW);
+	assert_int_equal(ev.verified.person.code, FLOW_CODE_YELLOW);
+	issue(f, (struct code_spec){.colour = HEALTHCODE_RED}, code);
+	ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_RED_CODE);
+	assert_int_equal(ev.verified.policy, FLOW_POLICY_STAFF);
+	assert_int_equal(ev.verified.person.code, FLOW_CODE_RED);
+	assert_string_equal(ev.verified.person.arrival_id, "2");
+	issue(f, (struct code_spec){.doc_number = "E32345678", .colour = HEALTHCODE_RED}, code);
+	ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_RED_CODE);
+	assert_int_equal(ev.verified.policy, FLOW_POLICY_ALLOW); /* designated floor */
+
+	/* a station refusing yellow codes of inbound travellers */
+	verify_service_close(f->v);
+	f->cfg.policy.code_action[CATEGORY_INBOUND][POLICY_CODE_YELLOW] = POLICY_REFUSE;
+	f->v = verify_service_open(f->st, &f->cfg);
+	issue(f, (struct code_spec){.colour = HEALTHCODE_YELLOW}, code);
+	ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_YELLOW_CODE);
+	assert_int_equal(ev.verified.policy, FLOW_POLICY_REFUSE);
+	/* a yellow walk-in: the stricter of colour (refuse) and walk-in (staff) */
+	issue(f, (struct code_spec){.doc_number = "G22222222", .colour = HEALTHCODE_YELLOW}, code);
+	ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_NOT_ON_MANIFEST);
+	assert_int_equal(ev.verified.policy, FLOW_POLICY_REFUSE);
+	assert_int_equal(ev.verified.person.code, FLOW_CODE_YELLOW);
+
+	assert_int_equal(verify_flow_policy(POLICY_ADMIT), FLOW_POLICY_ALLOW);
+	assert_int_equal(verify_flow_policy(POLICY_ADMIT_DESIGNATED), FLOW_POLICY_ALLOW);
+	assert_int_equal(verify_flow_policy(POLICY_STAFF_APPROVAL), FLOW_POLICY_STAFF);
+	assert_int_equal(verify_flow_policy(POLICY_CALL_MEDIC), FLOW_POLICY_STAFF);
+	assert_int_equal(verify_flow_policy(POLICY_REFUSE), FLOW_POLICY_REFUSE);
+	assert_int_equal(verify_flow_policy((enum policy_action)99), FLOW_POLICY_REFUSE);
+}
+
+static void test_expired_and_skew(void **state)
+{
+	struct fixture *f = *state;
+	char code[HEALTHCODE_TEXT_MAX];
+	issue(f, (struct code_spec){.iat = NOW - 2 * DAY, .exp = NOW - 100}, code);
+	struct event ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_OK); /* within the default 300 s skew */
+	verify_service_close(f->v);
+	f->cfg.code.skew_s = 0;
+	f->v = verify_service_open(f->st, &f->cfg);
+	ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_EXPIRED);
+	assert_int_equal(ev.verified.policy, FLOW_POLICY_DEFAULT);
+	assert_person_empty(&ev.verified.person);
+	/* not yet valid */
+	issue(f, (struct code_spec){.iat = NOW + 3600, .exp = NOW + DAY}, code);
+	ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_NOT_YET_VALID);
+}
+
+static void test_forged_and_unknown(void **state)
+{
+	struct fixture *f = *state;
+	char code[HEALTHCODE_TEXT_MAX];
+	issue(f, (struct code_spec){0}, code);
+	/* a character of the payload changed: never valid */
+	char *payload = strchr(code, '.') + 5;
+	*payload = *payload == 'A' ? 'B' : 'A';
+	struct event ev = verify(f, code);
+	assert_true(ev.verified.reason == REASON_BAD_SIGNATURE ||
+	            ev.verified.reason == REASON_MALFORMED);
+	assert_person_empty(&ev.verified.person);
+	/* a key the store does not hold, naming a trusted issuer */
+	issue(f, (struct code_spec){.pem = f->new_pem}, code);
+	ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_UNKNOWN_ISSUER);
+	/* not a health code at all */
+	ev = verify(f, "https://example.com/?q=1");
+	assert_int_equal(ev.verified.reason, REASON_NOT_HEALTH_CODE);
+	ev = verify(f, "");
+	assert_int_equal(ev.verified.reason, REASON_NOT_HEALTH_CODE);
+}
+
+static void test_demo_refused_unless_allowed(void **state)
+{
+	struct fixture *f = *state;
+	char code[HEALTHCODE_TEXT_MAX];
+	issue(f, (struct code_spec){.pem = f->demo_pem, .iss = "demo.hc"}, code);
+	struct event ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_DEMO_KEY);
+	assert_person_empty(&ev.verified.person);
+	verify_service_close(f->v);
+	f->cfg.code.demo_allowed = true;
+	f->v = verify_service_open(f->st, &f->cfg);
+	ev = verify(f, code);
+	/* genuine in demo mode; its subject is of gd.hc's key here, so it is found */
+	assert_int_equal(ev.verified.reason, REASON_OK);
+	assert_string_equal(ev.verified.person.arrival_id, "2");
+}
+
+static void test_revoked_live(void **state)
+{
+	struct fixture *f = *state;
+	char code[HEALTHCODE_TEXT_MAX], other[HEALTHCODE_TEXT_MAX];
+	issue(f, (struct code_spec){.jti = "jti-one"}, code);
+	issue(f, (struct code_spec){.jti = "jti-two"}, other);
+	uint64_t gen = verify_service_generation(f->v);
+	assert_int_equal(verify(f, code).verified.reason, REASON_OK);
+	/* credential revocation: no reload needed, only that code */
+	assert_int_equal(store_revocation_add(f->st, "gd.hc", "jti-one", NOW, "test"), 0);
+	assert_int_equal(verify(f, code).verified.reason, REASON_REVOKED);
+	assert_int_equal(verify(f, other).verified.reason, REASON_OK);
+	/* the same jti of another issuer is not revoked */
+	assert_int_equal(store_revocation_add(f->st, "demo.hc", "jti-two", NOW, ""), 0);
+	assert_int_equal(verify(f, other).verified.reason, REASON_OK);
+	/* every code of a subject */
+	char sub[HEALTHCODE_SUBJECT_LEN + 1];
+	trust_store_subject_of(&f->sk, "passport", "E12345678", sub);
+	assert_int_equal(store_revocation_add(f->st, "gd.hc", sub, NOW, ""), 0);
+	assert_int_equal(verify(f, other).verified.reason, REASON_REVOKED);
+	assert_int_equal(verify_service_generation(f->v), gen);
+
+	/* a revoked signing key: every code it signed */
+	issue(f, (struct code_spec){.doc_number = "P1234567"}, code);
+	assert_int_equal(verify(f, code).verified.reason, REASON_OK);
+	struct trust_list *t = trust_store_load(f->st, NULL, NULL);
+	assert_non_null(t);
+	char kid[TRUST_KID_MAX] = "";
+	for (int i = 0; i < t->n_keys; i++)
+		if (strcmp(t->keys[i].issuer, "gd.hc") == 0)
+			snprintf(kid, sizeof(kid), "%s", t->keys[i].kid);
+	trust_list_free(t);
+	assert_int_equal(store_issuer_key_revoke(f->st, kid, NOW), 0);
+	assert_int_equal(verify(f, code).verified.reason, REASON_REVOKED);
+	assert_int_equal(verify_service_generation(f->v), gen + 1);
+}
+
+static void test_reload_after_keys_change(void **state)
+{
+	struct fixture *f = *state;
+	char code[HEALTHCODE_TEXT_MAX];
+	issue(f, (struct code_spec){.pem = f->new_pem}, code);
+	uint64_t gen = verify_service_generation(f->v);
+	assert_int_equal(gen, 1);
+	assert_int_equal(verify(f, code).verified.reason, REASON_UNKNOWN_ISSUER);
+	assert_int_equal(verify_service_generation(f->v), gen); /* nothing changed */
+	assert_int_equal(add_jwk(f->st, f->new_jwk, false), 0);
+	struct event ev = verify(f, code);
+	assert_int_equal(ev.verified.reason, REASON_OK);
+	assert_string_equal(ev.verified.person.arrival_id, "2");
+	assert_int_equal(verify_service_generation(f->v), gen + 1);
+	assert_int_equal(verify_service_reload(f->v), 0);
+	assert_int_equal(verify_service_generation(f->v), gen + 2);
+	/* adding the same key again changes nothing */
+	assert_int_equal(add_jwk(f->st, f->new_jwk, false), 0);
+	verify(f, code);
+	assert_int_equal(verify_service_generation(f->v), gen + 2);
+}
+
+static void test_manifest_day_window(void **state)
+{
+	struct fixture *f = *state;
+	char code[HEALTHCODE_TEXT_MAX];
+	/* two days late still matches; five days late is a walk-in; two days early too */
+	issue(f, (struct code_spec){.iat = NOW + 2 * DAY, .exp = NOW + 3 * DAY}, code);
+	assert_int_equal(verify_at(f, code, NOW + 2 * DAY + 60).verified.reason, REASON_OK);
+	issue(f, (struct code_spec){.iat = NOW + 5 * DAY, .exp = NOW + 6 * DAY}, code);
+	assert_int_equal(verify_at(f, code, NOW + 5 * DAY + 60).verified.reason,
+	                 REASON_NOT_ON_MANIFEST);
+	issue(f, (struct code_spec){.iat = NOW - 3 * DAY, .exp = NOW + 6 * DAY}, code);
+	assert_int_equal(verify_at(f, code, NOW - 2 * DAY).verified.reason, REASON_NOT_ON_MANIFEST);
+	assert_int_equal(verify_at(f, code, NOW - DAY).verified.reason, REASON_OK);
+}
+
+static void test_bad_calls(void **state)
+{
+	struct fixture *f = *state;
+	struct effect fx;
+	struct event ev;
+	memset(&fx, 0, sizeof(fx));
+	fx.kind = FX_CHECKIN;
+	assert_int_equal(verify_code(f->v, &fx, NOW, &ev), -EINVAL);
+	assert_int_equal(verify_code(f->v, NULL, NOW, &ev), -EINVAL);
+	char id[FLOW_ARRIVAL_ID_MAX];
+	assert_int_equal(verify_admit_walk_in(f->v, "", "B7", NOW, id), -EINVAL);
+	assert_string_equal(verify_match_name(VERIFY_MATCH_WALK_IN), "walk_in");
+	assert_string_equal(verify_match_name((enum verify_match)42), "?");
+}
+
+static void test_keys_into_the_store(void **state)
+{
+	struct fixture *f = *state;
+	struct trust_store_added added[TRUST_STORE_ADD_MAX];
+	size_t n = 99;
+	char detail[256];
+	static const char private_jwk[] = "{\"kty\":\"EC\",\"crv\":\"P-256\",\"iss\":\"x\",\"x\":"
+	                                  "\"AA\",\"y\":\"AA\",\"d\":\"AA\"}";
+	assert_int_equal(trust_store_add_jwks(f->st, private_jwk, strlen(private_jwk), false, NOW,
+	                                      added, &n, detail, sizeof(detail)),
+	                 -EINVAL);
+	assert_non_null(strstr(detail, "private"));
+	assert_int_equal(n, 0);
+	static const char pem[] = "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n";
+	assert_int_equal(trust_store_add_jwks(f->st, pem, strlen(pem), false, NOW, added, &n,
+	                                      detail, sizeof(detail)),
+	                 -EINVAL);
+	/* a set with one bad key adds nothing, not even the good one */
+	char set[2 * TRUST_JWK_MAX];
+	snprintf(set, sizeof(set), "{\"keys\":[%s,{\"kty\":\"EC\"}]}", f->new_jwk);
+	assert_int_equal(trust_store_add_jwks(f->st, set, strlen(set), false, NOW, added, &n,
+	                                      detail, sizeof(detail)),
+	                 -EINVAL);
+	struct issuer_key *keys;
+	size_t nkeys;
+	assert_int_equal(store_issuer_keys_list(f->st, &keys, &nkeys), 0);
+	assert_int_equal(nkeys, 3); /* gd.hc signing and subject keys, demo.hc signing key */
+	free(keys);
+	/* document types */
+	assert_string_equal(trust_store_doc_type_code("passport"), "P");
+	assert_string_equal(trust_store_doc_type_code("护照"), "P");
+	assert_string_equal(trust_store_doc_type_code("id_card"), "ID");
+	assert_null(trust_store_doc_type_code("library card"));
+	/* several issuers with subject keys: the caller must choose */
+	char jwk[TRUST_JWK_MAX];
+	struct trust_subject_key sk;
+	assert_int_equal(healthcode_subject_keygen("demo.hc", jwk, sizeof(jwk)), 0);
+	assert_int_equal(add_jwk(f->st, jwk, true), 0);
+	assert_int_equal(trust_store_subject_key(f->st, NULL, &sk), -EEXIST);
+	assert_int_equal(trust_store_subject_key(f->st, "demo.hc", &sk), 0);
+	assert_int_equal(trust_store_subject_key(f->st, "nobody", &sk), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_found_on_manifest, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_walk_in_admitted_then_checked_in, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_walk_in_forgotten_on_clear, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_walk_in_refused_by_policy, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_already_checked_in, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_colour_policies, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_expired_and_skew, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_forged_and_unknown, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_demo_refused_unless_allowed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_revoked_live, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reload_after_keys_change, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_manifest_day_window, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_calls, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_keys_into_the_store, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
