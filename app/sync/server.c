@@ -94,8 +94,10 @@ static int request_authenticate(struct sync_server *s, struct MHD_Connection *c,
 	const char *h =
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	char device[SYNC_ID_MAX], secret[SYNC_SECRET_HEX + 1];
-	if (!sync_token_parse(h, device, secret))
+	if (!sync_token_parse(h, device, secret)) {
+		log_warn("refused a request without a well-formed credential");
 		return SYNC_E_UNAUTHENTICATED;
+	}
 	pthread_mutex_lock(&s->lock);
 	int status = s->backend->ops->authenticate(s->backend, device, secret, out);
 	pthread_mutex_unlock(&s->lock);

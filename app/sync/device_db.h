@@ -1,0 +1,32 @@
+/* app/sync/device_db.h: a sync source on a device's SQLite file: its outbox (the same
+ * `outbox` table as app/store's schema), the pull cursor, and a replica of the station's
+ * changes by (kind, key). Until the kiosk's store adapter exists, tools and tests use it. */
+#ifndef HK_SYNC_DEVICE_DB_H
+#define HK_SYNC_DEVICE_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/sync/client.h"
+
+struct sync_device_db;
+
+/* Open (creating if missing) the device file at path for device_id's own records: WAL,
+ * synchronous=FULL, the tables created when missing. NULL with a reason in err. Several
+ * handles may be open on one file (the screen's and the sync thread's). */
+struct sync_device_db *sync_device_db_open(const char *path, const char *device_id, char *err,
+                                           size_t errlen);
+void sync_device_db_close(struct sync_device_db *db);
+/* The source view for sync_client_start; closing the source closes db. */
+struct sync_source *sync_device_db_source(struct sync_device_db *db);
+
+/* Record one own record durably: the next device seq (into *seq, may be NULL), the outbox
+ * row, in one transaction. body: a JSON object text. */
+int sync_device_db_add(struct sync_device_db *db, const char *kind, int64_t at, const char *body,
+                       int64_t *seq);
+/* The replicated body of (kind, key) into a malloc'd string the caller frees, or NULL. */
+char *sync_device_db_replica(struct sync_device_db *db, const char *kind, const char *key);
+/* Replica rows held. */
+int sync_device_db_replica_count(struct sync_device_db *db, int64_t *n);
+
+#endif
