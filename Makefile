@@ -34,11 +34,12 @@ CFLAGS      ?= -O2 -g
 SAN_FLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=all
 ALL_CFLAGS   = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. $(pkg_cflags)
-LDLIBS_ALL   = $(pkg_libs) -lm -lpthread
+# libcups2-dev on Debian 12 ships no cups.pc (only cups-config): linked by name.
+LDLIBS_ALL   = $(pkg_libs) -lcups -lm -lpthread
 
 # Sources: every .c under these folders goes into one static library; each program is
 # the .c files of its own folder linked against it.
-LIB_DIRS    := app/core app/sys app/store app/sync app/ui drivers/camera drivers/scanner drivers/fonts \
+LIB_DIRS    := app/core app/sys app/store app/sync app/service app/ui drivers/camera drivers/scanner drivers/fonts \
                drivers/printer drivers/board
 LIB_SRC     := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 PROGRAMS    := $(notdir $(patsubst %/,%,$(dir $(wildcard app/kiosk/*.c app/stationd/*.c app/stationctl/*.c))))

@@ -26,6 +26,8 @@ static const char *const reason_codes[REASON_COUNT] = {
     [REASON_TIMEOUT] = "E_TIMEOUT",
     [REASON_NOT_ME] = "E_NOT_ME",
     [REASON_STAFF_REQUIRED] = "E_STAFF_REQUIRED",
+    [REASON_NO_DESIGNATED_ROOM] = "E_NO_DESIGNATED_ROOM",
+    [REASON_ALREADY_ADDED] = "E_ALREADY_ADDED",
 };
 
 static const char *const category_names[CATEGORY_COUNT] = {"inbound", "close_contact",

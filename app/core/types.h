@@ -55,6 +55,9 @@ enum reason {
 	REASON_TIMEOUT,        /* abandoned session */
 	REASON_NOT_ME,         /* the person said the identity shown is not theirs */
 	REASON_STAFF_REQUIRED, /* waiting for a staff decision */
+	/* red or orange, and the floors set aside for them are full */
+	REASON_NO_DESIGNATED_ROOM,
+	REASON_ALREADY_ADDED, /* this person is already in the group being checked in */
 	REASON_COUNT
 };
 

@@ -1,0 +1,44 @@
+/* app/stationctl/stationctl.h: the station admin CLI's command table. A command is a name,
+ * a one-line summary, a usage text and a run function; adding one is one table entry. */
+#ifndef HK_STATIONCTL_H
+#define HK_STATIONCTL_H
+
+#include <stdio.h>
+
+#include "app/store/store.h"
+
+/* Exit codes of every command. */
+enum ctl_exit {
+	CTL_OK = 0,
+	CTL_FAILED = 1, /* the operation was refused or failed; nothing half-done */
+	CTL_USAGE = 2,  /* bad command line */
+};
+
+struct ctl {
+	const char *db_path; /* --db, $HK_STATION_DB, or var/station.db */
+	const char *prog;    /* argv[0] for messages */
+};
+
+struct ctl_command {
+	const char *name;
+	const char *summary;
+	const char *usage; /* full --help text, "Usage: ..." first */
+	/* argv[0] is the command name; returns an enum ctl_exit. */
+	int (*run)(struct ctl *ctl, int argc, char **argv);
+};
+
+/* The store for a command; must_exist refuses a missing file (only init creates one).
+ * Prints the reason to stderr and returns NULL on failure. Close with store_close(). */
+struct store *ctl_store_open(struct ctl *ctl, int must_exist);
+
+/* Print a command's usage to stdout (for --help) or stderr (for a usage error). */
+void ctl_usage(const struct ctl_command *cmd, FILE *to);
+/* True when argv holds -h or --help before any "--". */
+int ctl_wants_help(int argc, char **argv);
+
+extern const struct ctl_command ctl_cmd_init;
+extern const struct ctl_command ctl_cmd_rooms;
+extern const struct ctl_command ctl_cmd_import_manifest;
+extern const struct ctl_command ctl_cmd_export;
+
+#endif

@@ -1,0 +1,389 @@
+/* app/store/store.h: the station data store: one SQLite schema shared by stationd and every
+ * device's local database; typed queries, the check-in transaction and the sync outbox.
+ * Schema, migrations and durability are described in docs/store.md.
+ *
+ * Conventions: actions return 0 or a negative enum store_status; results go to
+ * out-parameters. Days are hk_day (stored as "YYYY-MM-DD" text), times are UTC unix
+ * seconds given by the caller (the store never reads the clock for a record). Strings in
+ * records are fixed NUL-terminated UTF-8 buffers; a value that does not fit is
+ * STORE_E_INVALID, never truncated. One struct store is used by one thread at a time. */
+#ifndef HK_STORE_H
+#define HK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/core/manifest.h"
+#include "app/core/types.h"
+
+#define STORE_SCHEMA_VERSION 2 /* PRAGMA user_version this build writes */
+
+#define STORE_ID_MAX     64   /* device ids, station ids, badge ids, kids */
+#define STORE_ROOM_MAX   16   /* room number "1201" */
+#define STORE_SERIAL_MAX 32   /* wristband serial */
+#define STORE_TOKEN_MAX  256  /* wristband token text */
+#define STORE_HASH_MAX   72   /* briefing version hash, e.g. "sha256:" + hex */
+#define STORE_LANG_MAX   16   /* "zh-CN" */
+#define STORE_TEXT_MAX   256  /* reasons, notes, details */
+#define STORE_KEY_MAX    1024 /* public key text (PEM or base64) */
+
+enum store_status {
+	STORE_OK = 0,
+	STORE_E_IO = -1,                 /* cannot open, create, read or rename a file */
+	STORE_E_CORRUPT = -2,            /* failed the integrity check; file moved aside */
+	STORE_E_TOO_NEW = -3,            /* schema newer than this build; file untouched */
+	STORE_E_SQL = -4,                /* unexpected SQLite failure; see store_errmsg() */
+	STORE_E_NOT_FOUND = -5,          /* no such arrival, room, key, ... */
+	STORE_E_EXISTS = -6,             /* a unique value (room number, serial, ...) is taken */
+	STORE_E_ALREADY_CHECKED_IN = -7, /* the arrival has an active check-in */
+	STORE_E_ROOM_FULL = -8,          /* occupants would exceed capacity */
+	STORE_E_ROOM_UNAVAILABLE = -9,   /* room is cleaning or blocked */
+	STORE_E_ROOM_OCCUPIED = -10,     /* state change refused while people live there */
+	STORE_E_INVALID = -11,           /* argument breaks the contract (too long, bad enum) */
+	STORE_E_SEQ = -12,               /* device_seq is not this device's next sequence */
+	STORE_E_NO_IDENTITY = -13,       /* the store has no device id yet (store_identity_set) */
+	STORE_E_BUSY = -14,              /* locked by another process past the busy timeout */
+	STORE_E_NOMEM = -15,             /* out of memory */
+	STORE_E_BAD_INPUT = -16,         /* a manifest with bad rows; nothing written */
+};
+
+/* Stable English name of a status for logs, e.g. "E_ROOM_FULL"; never NULL. */
+const char *store_status_name(int status);
+
+struct store;
+
+struct store_error {
+	int code;          /* enum store_status */
+	char message[512]; /* English, for logs and the admin's terminal */
+};
+
+/* Open (creating if missing) the store at path, check its integrity, and bring its schema
+ * up to STORE_SCHEMA_VERSION. Sets WAL, synchronous=FULL, foreign keys, a 5 s busy
+ * timeout. A file failing the integrity check (or not a database at all) is renamed to
+ * "PATH.corrupt-YYYYMMDDTHHMMSSZ" (with its -wal beside it), a line is logged to stderr,
+ * and NULL returned with err->code STORE_E_CORRUPT: the caller decides to start fresh. A
+ * file of a newer schema is left alone (STORE_E_TOO_NEW). Returns NULL with *err filled on
+ * any failure (err may be NULL). Close with store_close(). */
+struct store *store_open(const char *path, struct store_error *err);
+void store_close(struct store *st);
+
+/* English detail of the last failure on this handle (SQLite's message); never NULL. */
+const char *store_errmsg(const struct store *st);
+
+/* PRAGMA user_version of the open store (STORE_SCHEMA_VERSION after store_open). */
+int store_schema_version(struct store *st);
+
+/* Station and device identity. device_id names this store's own records in the outbox;
+ * set it once when the device is enrolled (stationctl init, device pairing). */
+struct store_identity {
+	char station_id[STORE_ID_MAX];
+	char device_id[STORE_ID_MAX];
+	int64_t next_device_seq; /* the sequence number the next own record gets */
+};
+int store_identity_get(struct store *st, struct store_identity *out);
+/* Sets station and device id; next_device_seq is kept. */
+int store_identity_set(struct store *st, const char *station_id, const char *device_id);
+
+/* What a device record (see the outbox section) was written as. */
+struct store_written {
+	int64_t id;         /* row id in its table */
+	int64_t device_seq; /* the sequence number the record carries */
+	bool already_had;   /* another device's record this store already held: nothing written */
+};
+
+/* ---- arrivals (the manifest) ---- */
+
+/* Insert a; sets a->id. a->id != 0 inserts with that id (replicas copy the station's ids).
+ * STORE_E_EXISTS when the same document and expected day is already there. */
+int store_arrival_add(struct store *st, struct arrival_record *a);
+int store_arrival_get(struct store *st, int64_t id, struct arrival_record *out);
+/* The arrival with this health-code subject id; of several, the latest expected day.
+ * STORE_E_NOT_FOUND when none. */
+int store_arrival_find_subject(struct store *st, const char *subject_id,
+                               struct arrival_record *out);
+/* Record the health-code subject id computed from the document ("" clears it). */
+int store_arrival_set_subject(struct store *st, int64_t id, const char *subject_id);
+/* Every arrival with this group id, by id. *out is malloc'd; the caller frees it.
+ * *n is 0 (and *out NULL) for an unknown or empty group id. */
+int store_arrivals_in_group(struct store *st, const char *group_id, struct arrival_record **out,
+                            size_t *n);
+int store_arrivals_count(struct store *st, size_t *n);
+/* Call fn for every arrival, by id; a non-zero return of fn stops and is returned. */
+int store_arrivals_each(struct store *st, int (*fn)(const struct arrival_record *a, void *ctx),
+                        void *ctx);
+
+/* ---- manifest import ---- */
+
+struct manifest_report {
+	/* filled by the import */
+	size_t rows;                        /* arrivals written; 0 when refused */
+	size_t by_category[CATEGORY_COUNT]; /* of the rows written */
+	size_t bad_rows;                    /* rows refused */
+	bool had_bom;                       /* UTF-8 with a byte order mark */
+	bool from_gb18030;                  /* the text was converted from GB18030 */
+	/* set by the caller (may be NULL): told about every bad row, in line order */
+	void (*on_error)(void *ctx, size_t line, const char *reason);
+	void *ctx;
+};
+
+/* Import a manifest CSV (format: docs/manifest.md) all-or-nothing in one transaction.
+ * The text is UTF-8 (BOM optional) or, when not valid UTF-8, GB18030. Every bad row is
+ * reported through rep->on_error as (line, reason); if any, nothing is written and the
+ * result is STORE_E_BAD_INPUT. Also refuses rows already in the store and repeated rows. */
+int store_manifest_import(struct store *st, const char *text, size_t len,
+                          struct manifest_report *rep);
+/* The same, from a file. STORE_E_IO when it cannot be read (errno kept). */
+int store_manifest_import_file(struct store *st, const char *path, struct manifest_report *rep);
+
+/* ---- rooms ---- */
+
+#define STORE_ROOM_RELEASES_MAX 16
+
+struct room_info {
+	char number[STORE_ROOM_MAX];
+	int floor;
+	int capacity;
+	enum room_state state;
+	int occupants;                            /* current occupancy rows */
+	int n_releases;                           /* entries in releases[] */
+	hk_day releases[STORE_ROOM_RELEASES_MAX]; /* occupants' planned release days, ascending */
+};
+
+struct room_spec {
+	char number[STORE_ROOM_MAX]; /* "1201" */
+	int floor;
+	int capacity; /* beds, 1..16 */
+};
+
+/* Add n rooms, all or nothing, each free. STORE_E_EXISTS when one is already there (or
+ * named twice; *dup set to its index, dup may be NULL); STORE_E_INVALID for an empty
+ * number or a capacity outside 1..16. */
+int store_rooms_add(struct store *st, const struct room_spec *rooms, size_t n, size_t *dup);
+int store_room_get(struct store *st, const char *number, struct room_info *out);
+/* Every room by floor, then number. *out is malloc'd; the caller frees it. */
+int store_rooms_list(struct store *st, struct room_info **out, size_t *n);
+/* Set free, cleaning or blocked: STORE_E_ROOM_OCCUPIED while occupants live there;
+ * ROOM_OCCUPIED is set only by a check-in (STORE_E_INVALID here). */
+int store_room_set_state(struct store *st, const char *number, enum room_state state);
+
+/* ---- check-in ---- */
+
+struct checkin_timings {     /* milliseconds; -1 when not measured (schema v2) */
+	int32_t verify_ms;   /* code scanned -> verdict shown */
+	int32_t confirm_ms;  /* verdict -> identity confirmed */
+	int32_t briefing_ms; /* briefing shown -> acknowledged */
+	int32_t total_ms;    /* first scan -> this commit */
+};
+
+struct checkin_record {
+	int64_t arrival_id;
+	int64_t at;                         /* unix seconds */
+	char device_id[STORE_ID_MAX];       /* "" : this store's own device */
+	int64_t device_seq;                 /* 0 : this device's next (own records only) */
+	char code_result[16];               /* health-code colour verified: green/yellow/red */
+	enum reason code_reason;            /* REASON_OK, or why staff approved anyway */
+	char briefing_hash[STORE_HASH_MAX]; /* version hash of the text acknowledged */
+	char briefing_lang[STORE_LANG_MAX]; /* "zh-CN", "en", ... */
+	char room[STORE_ROOM_MAX];
+	enum risk risk;                 /* initial risk colour */
+	char risk_set_by[STORE_ID_MAX]; /* staff badge id, or "kiosk" */
+	hk_day planned_release;
+	char wristband_serial[STORE_SERIAL_MAX];
+	char wristband_token[STORE_TOKEN_MAX];
+	struct checkin_timings timings;
+};
+
+struct checkin_result {
+	int64_t checkin_id;
+	int64_t device_seq; /* the sequence number the record carries */
+	bool already_had;   /* a replicated record this store already held: nothing written */
+};
+
+/* Check a person in, in ONE durable transaction: the check-in row, the occupancy row, the
+ * room state, the wristband row and the outbox row. Own records (device_id "" or this
+ * store's) get this device's next sequence number (or must carry exactly it: peek with
+ * store_identity_get() to sign a wristband serial first; otherwise STORE_E_SEQ); records of
+ * another device keep theirs and, when already held, set res->already_had. Refuses with
+ * STORE_E_NOT_FOUND (arrival or room), STORE_E_ALREADY_CHECKED_IN, STORE_E_ROOM_FULL,
+ * STORE_E_ROOM_UNAVAILABLE, STORE_E_EXISTS (wristband serial taken), STORE_E_INVALID. On any
+ * failure nothing is written. res may be NULL. */
+int store_checkin_commit(struct store *st, const struct checkin_record *rec,
+                         struct checkin_result *res);
+/* The same for a family or group: all n check-ins or none. res has n entries (may be NULL). */
+int store_checkin_commit_group(struct store *st, const struct checkin_record *recs, size_t n,
+                               struct checkin_result *res);
+
+/* End the active check-in of an arrival at `at` (unix seconds), in one transaction: the
+ * check-in becomes "released", its occupancy row is closed, the person's active wristbands
+ * become void (reason "released"), the room goes to cleaning once nobody is left in it, and
+ * an own audit record (action "release", by actor: a staff badge id) with its outbox row
+ * says who did it. STORE_E_NOT_FOUND when the arrival is not checked in. w may be NULL. */
+int store_checkin_release(struct store *st, int64_t arrival_id, int64_t at, const char *actor,
+                          struct store_written *w);
+
+/* A check-in as stored, with its arrival. */
+struct checkin_row {
+	int64_t id;
+	char state[12]; /* "active", "released", "void" */
+	struct checkin_record c;
+	struct arrival_record a;
+};
+/* The active check-in of an arrival; STORE_E_NOT_FOUND when none. */
+int store_checkin_active(struct store *st, int64_t arrival_id, struct checkin_row *out);
+/* Call fn for every check-in by time, then id; a non-zero return of fn stops and is
+ * returned. */
+int store_checkins_each(struct store *st, int (*fn)(const struct checkin_row *row, void *ctx),
+                        void *ctx);
+
+/* ---- outbox: own records not yet pushed (and, on stationd, received ones to forward) ---- */
+
+struct outbox_item {
+	int64_t id; /* outbox order */
+	char device_id[STORE_ID_MAX];
+	int64_t device_seq;
+	char kind[24]; /* "checkin", "risk_change", "scan", "audit" */
+	char *payload; /* JSON object text; owned by the list */
+	int64_t created_at;
+};
+/* Up to max pending items, oldest first. Free with store_outbox_free(). */
+int store_outbox_pending(struct store *st, size_t max, struct outbox_item **items, size_t *n);
+void store_outbox_free(struct outbox_item *items, size_t n);
+/* Mark the items of device_id ("" : own) with device_seq <= through_seq as sent at now. */
+int store_outbox_mark_sent(struct store *st, const char *device_id, int64_t through_seq,
+                           int64_t now);
+int store_outbox_count(struct store *st, size_t *pending);
+
+/* ---- other device records: each carries (device_id, device_seq) like a check-in; the
+ * written result tells the sequence used and whether it was already held ---- */
+
+struct risk_change {
+	int64_t arrival_id;
+	int64_t at;
+	char device_id[STORE_ID_MAX]; /* "" : own */
+	int64_t device_seq;           /* 0 : next own */
+	enum risk risk;
+	char set_by[STORE_ID_MAX]; /* staff badge id */
+	char why[STORE_TEXT_MAX];
+};
+int store_risk_change_add(struct store *st, const struct risk_change *rc,
+                          struct store_written *out);
+/* Current risk of an arrival: its latest change, else the active check-in's initial one. */
+int store_arrival_risk(struct store *st, int64_t arrival_id, enum risk *out);
+
+struct scan_record {
+	int64_t at;
+	char device_id[STORE_ID_MAX];
+	int64_t device_seq;
+	char checkpoint[STORE_ID_MAX]; /* "gate-1", "floor-12" */
+	char serial[STORE_SERIAL_MAX]; /* wristband serial read ("" when unreadable) */
+	enum reason result;            /* REASON_OK or why the band was refused */
+};
+int store_scan_add(struct store *st, const struct scan_record *s, struct store_written *out);
+
+struct audit_record {
+	int64_t at;
+	char device_id[STORE_ID_MAX];
+	int64_t device_seq;
+	char actor[STORE_ID_MAX];  /* badge id of the staff member */
+	char action[32];           /* "approve_checkin", "void_wristband", ... */
+	char target[STORE_ID_MAX]; /* what it acted on: arrival id, serial, room */
+	char detail[STORE_TEXT_MAX];
+};
+int store_audit_add(struct store *st, const struct audit_record *a, struct store_written *out);
+
+/* ---- wristbands ---- */
+
+enum wristband_state {
+	WRISTBAND_ACTIVE,
+	WRISTBAND_VOID,
+	WRISTBAND_REPLACED
+};
+struct wristband_info {
+	char serial[STORE_SERIAL_MAX];
+	int64_t arrival_id;
+	char room[STORE_ROOM_MAX];
+	int64_t issued_at;
+	enum wristband_state state;
+	char reason[STORE_TEXT_MAX];
+	char token[STORE_TOKEN_MAX];
+};
+int store_wristband_get(struct store *st, const char *serial, struct wristband_info *out);
+/* Mark a band void or replaced with a reason (active -> void/replaced only). */
+int store_wristband_set_state(struct store *st, const char *serial, enum wristband_state state,
+                              const char *reason);
+
+/* ---- print jobs (device-local queue, schema v2) ---- */
+
+enum print_job_state {
+	PRINT_QUEUED,
+	PRINT_PRINTING,
+	PRINT_DONE,
+	PRINT_FAILED
+};
+struct print_job {
+	int64_t id;
+	char kind[24];          /* "wristband", "label" */
+	char ref[STORE_ID_MAX]; /* what it prints: a wristband serial, a room */
+	char *payload;          /* job data (JSON); owned by the job, free with free() */
+	enum print_job_state state;
+	int attempts; /* times it went to PRINTING */
+	char printer[STORE_ID_MAX];
+	char error[STORE_TEXT_MAX];
+	int64_t created_at;
+	int64_t updated_at;
+};
+int store_print_job_add(struct store *st, const char *kind, const char *ref, const char *payload,
+                        const char *printer, int64_t now, int64_t *id);
+/* Oldest queued job into *out (payload malloc'd); STORE_E_NOT_FOUND when none. */
+int store_print_job_next(struct store *st, struct print_job *out);
+/* Move a job on; PRINTING counts an attempt; error may be NULL. */
+int store_print_job_set_state(struct store *st, int64_t id, enum print_job_state state,
+                              const char *error, int64_t now);
+
+/* ---- trust: issuer keys, credential revocations, devices, staff badges ---- */
+
+struct issuer_key {
+	char kid[STORE_ID_MAX];
+	char issuer[STORE_ID_MAX];
+	char alg[16]; /* "ES256", "Ed25519", "SM2" */
+	char public_key[STORE_KEY_MAX];
+	bool demo; /* a demo key: refused unless the device is in demo mode */
+	int64_t added_at;
+	int64_t revoked_at; /* 0 when in force */
+};
+int store_issuer_key_add(struct store *st, const struct issuer_key *k);
+int store_issuer_key_get(struct store *st, const char *kid, struct issuer_key *out);
+int store_issuer_key_revoke(struct store *st, const char *kid, int64_t at);
+/* Every key by kid; *out malloc'd, caller frees. */
+int store_issuer_keys_list(struct store *st, struct issuer_key **out, size_t *n);
+
+int store_revocation_add(struct store *st, const char *issuer, const char *credential_id,
+                         int64_t at, const char *reason);
+int store_revocation_has(struct store *st, const char *issuer, const char *credential_id,
+                         bool *revoked);
+
+struct device_record {
+	char id[STORE_ID_MAX];
+	char name[STORE_ID_MAX];
+	char role[16]; /* "entrance", "security", "frontdesk", "station" */
+	char credential_hash[STORE_HASH_MAX];
+	int64_t added_at;
+	int64_t revoked_at; /* 0 when in force */
+};
+int store_device_add(struct store *st, const struct device_record *d);
+int store_device_get(struct store *st, const char *id, struct device_record *out);
+int store_device_revoke(struct store *st, const char *id, int64_t at);
+int store_devices_list(struct store *st, struct device_record **out, size_t *n);
+
+struct badge_record {
+	char badge_id[STORE_ID_MAX];
+	char role[16]; /* "staff", "doctor", "security", "admin" */
+	char pin_hash[STORE_HASH_MAX + 64];
+	int64_t added_at;
+	int64_t revoked_at;
+};
+int store_badge_add(struct store *st, const struct badge_record *b);
+int store_badge_get(struct store *st, const char *badge_id, struct badge_record *out);
+
+#endif
