@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app/core/config.h"
+#include "app/store/store.h"
 #include "app/sync/server.h"
 #include "app/sync/station.h"
 #include "app/sys/sys.h"
@@ -116,6 +117,15 @@ int main(int argc, char **argv)
 	    .station_id = config_get_str(&cfg, "station.id", "station"),
 	    .lease_ttl_s = lease_ttl,
 	};
+	/* The store creates or migrates the schema and checks the file's integrity first; a
+	 * corrupt file is moved aside by store_open and stationd refuses to start. */
+	struct store_error serr;
+	struct store *store = store_open(store_path, &serr);
+	if (!store) {
+		log_err("cannot open the station store %s: %s", store_path, serr.message);
+		goto out_free;
+	}
+	store_close(store);
 	struct sync_station *st = sync_station_open(store_path, &so, err, sizeof(err));
 	if (!st) {
 		log_err("cannot open the station store: %s", err);

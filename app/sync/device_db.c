@@ -100,35 +100,43 @@ static int state_set(struct sync_device_db *d, const char *name, int64_t value)
 	return finish(s);
 }
 
-int sync_device_db_add(struct sync_device_db *d, const char *kind, int64_t at, const char *body,
-                       int64_t *seq)
+int sync_device_db_add(struct sync_device_db *d, struct sync_record *recs, size_t n)
 {
 	int64_t next;
 	int status;
-	if (!sync_kind_valid(kind) || !body)
-		return SYNC_E_MALFORMED;
+	sqlite3_stmt *s = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!sync_kind_valid(recs[i].kind) || !recs[i].body)
+			return SYNC_E_MALFORMED;
 	if ((status = exec(d, "BEGIN IMMEDIATE")))
 		return status;
 	if ((status = state_get(d, "next_seq", &next)))
 		goto out_rollback;
-	sqlite3_stmt *s = prepare(d, "INSERT INTO outbox (device_id, device_seq, kind, payload, "
-	                             "created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+	s = prepare(d, "INSERT INTO outbox (device_id, device_seq, kind, payload, created_at) "
+	               "VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (!s) {
 		status = SYNC_E_INTERNAL;
 		goto out_rollback;
 	}
-	sqlite3_bind_text(s, 1, d->device_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, next);
-	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, body, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, at);
-	if ((status = finish(s)) || (status = state_set(d, "next_seq", next + 1)) ||
-	    (status = exec(d, "COMMIT")))
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, d->device_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, next + (int64_t)i);
+		sqlite3_bind_text(s, 3, recs[i].kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, recs[i].body, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 5, recs[i].at);
+		if ((status = sql_status(sqlite3_step(s))))
+			goto out_rollback;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if ((status = state_set(d, "next_seq", next + (int64_t)n)) || (status = exec(d, "COMMIT")))
 		goto out_rollback;
-	if (seq)
-		*seq = next;
+	for (size_t i = 0; i < n; i++)
+		recs[i].seq = next + (int64_t)i;
 	return 0;
 out_rollback:
+	sqlite3_finalize(s);
 	exec(d, "ROLLBACK");
 	return status;
 }

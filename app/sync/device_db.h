@@ -20,10 +20,10 @@ void sync_device_db_close(struct sync_device_db *db);
 /* The source view for sync_client_start; closing the source closes db. */
 struct sync_source *sync_device_db_source(struct sync_device_db *db);
 
-/* Record one own record durably: the next device seq (into *seq, may be NULL), the outbox
- * row, in one transaction. body: a JSON object text. */
-int sync_device_db_add(struct sync_device_db *db, const char *kind, int64_t at, const char *body,
-                       int64_t *seq);
+/* Record n own records durably in one transaction (a family's check-ins belong together):
+ * each gets the device's next seq (written into recs[i].seq) and an outbox row; kind, at
+ * and body (a JSON object text) are read. All or nothing. */
+int sync_device_db_add(struct sync_device_db *db, struct sync_record *recs, size_t n);
 /* The replicated body of (kind, key) into a malloc'd string the caller frees, or NULL. */
 char *sync_device_db_replica(struct sync_device_db *db, const char *kind, const char *key);
 /* Replica rows held. */

@@ -68,18 +68,27 @@ int main(int argc, char **argv)
 	const char *cmd = argv[3];
 	int status = 0;
 	if (strcmp(cmd, "add") == 0 && (argc == 5 || argc == 6)) {
+		/* in transactions of up to 500, as a busy kiosk would not, to keep tests fast */
 		long n = atol(argv[4]);
-		const char *kind = argc == 6 ? argv[5] : "scan";
-		for (long i = 0; i < n && !status; i++) {
-			char body[64];
-			snprintf(body, sizeof(body), "{\"n\":%ld}", i);
-			status = sync_device_db_add(db, kind, (int64_t)time(NULL), body, NULL);
+		struct sync_record recs[500];
+		char bodies[500][32];
+		for (long done = 0; done < n && !status;) {
+			size_t k = 0;
+			for (; k < 500 && done < n; k++, done++) {
+				snprintf(bodies[k], sizeof(bodies[k]), "{\"n\":%ld}", done);
+				recs[k] = (struct sync_record){.at = (int64_t)time(NULL),
+				                               .body = bodies[k]};
+				snprintf(recs[k].kind, sizeof(recs[k].kind), "%s",
+				         argc == 6 ? argv[5] : "scan");
+			}
+			status = sync_device_db_add(db, recs, k);
 		}
 	} else if (strcmp(cmd, "checkin") == 0 && argc == 6) {
 		char body[128];
 		snprintf(body, sizeof(body), "{\"arrival_id\":%ld,\"room\":\"%s\"}", atol(argv[4]),
 		         argv[5]);
-		status = sync_device_db_add(db, "checkin", (int64_t)time(NULL), body, NULL);
+		struct sync_record r = {.kind = "checkin", .at = (int64_t)time(NULL), .body = body};
+		status = sync_device_db_add(db, &r, 1);
 	} else if ((strcmp(cmd, "sync") == 0 && argc >= 6 && argc <= 8) ||
 	           (strcmp(cmd, "round") == 0 && argc == 6)) {
 		struct sync_client_options o = {
