@@ -3,6 +3,7 @@
  *   sync_admin DB device-add ID ROLE     prints the credential DEVICEID.SECRET
  *   sync_admin DB device-revoke ID
  *   sync_admin DB room-add NUMBER CAPACITY
+ *   sync_admin DB rooms-add FIRST LAST CAPACITY   numbered rooms FIRST..LAST
  *   sync_admin DB publish KIND KEY JSON
  *   sync_admin DB counts                 records= conflicts= devices= changes= leases=
  *   sync_admin DB held ID                records= held_through=
@@ -38,6 +39,12 @@ int main(int argc, char **argv)
 		status = sync_station_device_revoke(st, argv[3]);
 	} else if (strcmp(cmd, "room-add") == 0 && argc == 5) {
 		status = sync_station_room_add(st, argv[3], atoi(argv[4]));
+	} else if (strcmp(cmd, "rooms-add") == 0 && argc == 6) {
+		for (long r = atol(argv[3]); r <= atol(argv[4]) && !status; r++) {
+			char number[SYNC_ROOM_MAX];
+			snprintf(number, sizeof(number), "%ld", r);
+			status = sync_station_room_add(st, number, atoi(argv[5]));
+		}
 	} else if (strcmp(cmd, "publish") == 0 && argc == 6) {
 		status = sync_station_publish(st, argv[3], argv[4], argv[5]);
 	} else if (strcmp(cmd, "counts") == 0 && argc == 3) {

@@ -2,6 +2,8 @@
  * database (app/sync/device_db.h) and the real sync client:
  *   sync_device DB ID add N [KIND]          N own records (body {"n":i}); KIND default scan
  *   sync_device DB ID checkin ARRIVAL ROOM  one check-in record
+ *   sync_device DB ID checkins FILE         one check-in per line "ARRIVAL ROOM", each in
+ *                                           its own transaction as at a kiosk
  *   sync_device DB ID sync URL TOKEN [SECONDS] [BATCH]
  *       run the client thread until nothing waits and a round succeeded (exit 0), or
  *       SECONDS pass (exit 1); prints the final status
@@ -89,6 +91,20 @@ int main(int argc, char **argv)
 		         argv[5]);
 		struct sync_record r = {.kind = "checkin", .at = (int64_t)time(NULL), .body = body};
 		status = sync_device_db_add(db, &r, 1);
+	} else if (strcmp(cmd, "checkins") == 0 && argc == 5) {
+		FILE *in = fopen(argv[4], "r");
+		long arrival;
+		char room[SYNC_ROOM_MAX], body[128];
+		status = in ? 0 : 1;
+		while (in && !status && fscanf(in, "%ld %15s", &arrival, room) == 2) {
+			snprintf(body, sizeof(body), "{\"arrival_id\":%ld,\"room\":\"%s\"}",
+			         arrival, room);
+			struct sync_record r = {
+			    .kind = "checkin", .at = (int64_t)time(NULL), .body = body};
+			status = sync_device_db_add(db, &r, 1);
+		}
+		if (in)
+			fclose(in);
 	} else if ((strcmp(cmd, "sync") == 0 && argc >= 6 && argc <= 8) ||
 	           (strcmp(cmd, "round") == 0 && argc == 6)) {
 		struct sync_client_options o = {
