@@ -30,6 +30,42 @@ static const char *const reason_codes[REASON_COUNT] = {
     [REASON_ALREADY_ADDED] = "E_ALREADY_ADDED",
 };
 
+/* What the staff should know or do, per reason (English; no personal data). */
+static const char *const staff_hints[REASON_COUNT] = {
+    [REASON_OK] = "valid health code",
+    [REASON_NOT_HEALTH_CODE] = "scanned text is not a health code; ask for the health-code page",
+    [REASON_UNSUPPORTED_VERSION] =
+        "health-code version not supported by this firmware; verify at the desk",
+    [REASON_MALFORMED] = "health code incomplete or damaged; rescan, then verify at the desk",
+    [REASON_UNKNOWN_ISSUER] = "issuer key not on the trust list; check `stationctl keys list`",
+    [REASON_BAD_SIGNATURE] =
+        "signature invalid: possibly altered; verify with `stationctl verify-code`",
+    [REASON_EXPIRED] = "health code expired; the person must refresh it",
+    [REASON_NOT_YET_VALID] = "health code not yet valid; check the device clock if this repeats",
+    [REASON_REVOKED] = "health code or its key revoked by the issuer; do not admit without a check",
+    [REASON_DEMO_KEY] = "demo-key code on a production device; refused",
+    [REASON_RED_CODE] = "valid red code: keep the person here, call the medic",
+    [REASON_YELLOW_CODE] = "valid yellow code: follow the station's yellow-code policy",
+    [REASON_NOT_ON_MANIFEST] = "not on today's manifest: walk-in, needs a staff decision",
+    [REASON_ALREADY_CHECKED_IN] =
+        "already checked in: no second room; reprint the wristband if needed",
+    [REASON_NO_ROOM] = "no free room matches: assign one at the desk",
+    [REASON_GROUP_TOO_LARGE] = "group too large for automatic assignment: assign at the desk",
+    [REASON_PRINTER_FAILED] = "checked in but the wristband did not print: reprint at the desk",
+    [REASON_STORE_FAILED] = "check-in not recorded (store failure): check in at the desk",
+    [REASON_TIMEOUT] = "session abandoned; nothing recorded",
+    [REASON_NOT_ME] = "person says the identity shown is not theirs: check documents",
+    [REASON_STAFF_REQUIRED] = "waiting for a staff decision at the kiosk",
+    [REASON_NO_DESIGNATED_ROOM] =
+        "red/orange resident and the designated floors are full: assign at the desk",
+    [REASON_ALREADY_ADDED] = "the same person was scanned twice for one group; nothing to do",
+};
+
+const char *reason_staff_hint(enum reason r)
+{
+	return (unsigned)r < REASON_COUNT && staff_hints[r] ? staff_hints[r] : "unknown reason";
+}
+
 static const char *const category_names[CATEGORY_COUNT] = {"inbound", "close_contact",
                                                            "secondary_contact"};
 static const char *const risk_names[RISK_COUNT] = {"green", "yellow", "orange", "red"};
