@@ -58,15 +58,18 @@ records() { counts | sed -n 's/^records=\([0-9]*\).*/\1/p'; }
 body() { printf '%s' "$2" >"$TMP/$1.json"; }
 
 start_station || { echo "Bail out! stationd did not start"; cat "$LOG"; exit 1; }
-K1=$("$ADMIN" "$DB" device-add kiosk-1 entrance)
+CTL="$SAN_BIN/stationctl --db $DB"
+K1=$($CTL devices add kiosk-1 --role entrance)
 K2=$("$ADMIN" "$DB" device-add kiosk-2 entrance)
-SEC=$("$ADMIN" "$DB" device-add post-1 security)
-OLD=$("$ADMIN" "$DB" device-add kiosk-old entrance)
-"$ADMIN" "$DB" device-revoke kiosk-old
+SEC=$($CTL devices add post-1 --role security)
+OLD=$($CTL devices add kiosk-old --role entrance)
+$CTL devices revoke kiosk-old
 "$ADMIN" "$DB" rooms-add 1201 1205 2
 
 ok_if "health answers without a credential" \
 	bash -c "[ \"\$(curl -s $(url /v1/health))\" = '{\"v\":1,\"status\":\"ok\",\"station\":\"test-station\"}' ]"
+ok_if "stationctl devices: a taken id, a bad role and a bad id are refused; list shows roles" \
+	bash -c "! $CTL devices add kiosk-1 --role entrance 2>/dev/null && ! $CTL devices add k9 --role station 2>/dev/null && ! $CTL devices add 'a b' --role entrance 2>/dev/null && $CTL devices list | grep -qE '^kiosk-old +entrance +revoked' && $CTL devices list | grep -qE '^post-1 +security +active'"
 ok_if "the credential is DEVICEID.SECRET, and only a hash is stored" \
 	bash -c "[[ '$K1' =~ ^kiosk-1\.[0-9a-f]{64}$ ]] && ! sqlite3 '$DB' 'SELECT credential_hash FROM devices' | grep -q '${K1#kiosk-1.}' && sqlite3 '$DB' \"SELECT credential_hash FROM devices WHERE id = 'kiosk-1'\" | grep -qE '^sha256:[0-9a-f]{64}$'"
 
