@@ -324,6 +324,42 @@ static int round_pull(struct http *h, struct sync_source *src, struct sync_clien
 	return 0;
 }
 
+static int round_leases(struct http *h, struct sync_source *src, int want,
+                        struct sync_client_status *st)
+{
+	struct sync_lease_request req = {.want = want > SYNC_LEASE_MAX ? SYNC_LEASE_MAX : want};
+	struct sync_lease_reply reply;
+	char err[128];
+	if (!src->ops->leases_returning || !src->ops->leases_set)
+		return 0;
+	if (src->ops->leases_returning(src, &req)) {
+		snprintf(st->last_error, sizeof(st->last_error), "cannot read the leases");
+		return SYNC_E_INTERNAL;
+	}
+	if (want <= 0 && req.n_returned == 0)
+		return 0; /* a device that holds no leases does not ask */
+	if (req.want < 0)
+		req.want = 0;
+	char *text = sync_lease_request_encode(&req);
+	if (!text)
+		return SYNC_E_NOMEM;
+	int status = http_exchange(h, "/v1/leases", text);
+	free(text);
+	if (!status &&
+	    (status = sync_lease_reply_decode(h->reply, h->len, &reply, err, sizeof(err))))
+		snprintf(h->error, sizeof(h->error), "bad leases reply: %s", err);
+	if (status) {
+		snprintf(st->last_error, sizeof(st->last_error), "leases: %.200s", h->error);
+		return status;
+	}
+	if (src->ops->leases_set(src, &reply)) {
+		snprintf(st->last_error, sizeof(st->last_error), "cannot store the leases");
+		return SYNC_E_INTERNAL;
+	}
+	st->leases = reply.n;
+	return 0;
+}
+
 static int round_run(struct http *h, struct sync_source *src, size_t *batch,
                      struct sync_client_status *st)
 {
@@ -331,6 +367,8 @@ static int round_run(struct http *h, struct sync_source *src, size_t *batch,
 	int status = round_push(h, src, batch, st);
 	if (!status)
 		status = round_pull(h, src, st);
+	if (!status)
+		status = round_leases(h, src, h->o->lease_want, st);
 	size_t waiting;
 	if (src->ops->count(src, &waiting) == 0)
 		st->waiting = waiting;

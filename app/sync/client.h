@@ -27,6 +27,11 @@ struct sync_source_ops {
 	int (*cursor)(struct sync_source *src, int64_t *since);
 	/* Apply pulled changes and remember r->cursor, in one transaction. */
 	int (*apply)(struct sync_source *src, const struct sync_pull_reply *r);
+	/* Room leases (entrance and front desk; both NULL elsewhere): the rooms the device gives
+	 * back into req->returned, then, after the station answered, the leases it now holds
+	 * (replacing what it held; the returned rooms are forgotten). */
+	int (*leases_returning)(struct sync_source *src, struct sync_lease_request *req);
+	int (*leases_set)(struct sync_source *src, const struct sync_lease_reply *r);
 	void (*close)(struct sync_source *src);
 };
 struct sync_source {
@@ -45,6 +50,8 @@ struct sync_client_options {
 	int backoff_min_ms;  /* first wait after a failure; 0: 500 */
 	int backoff_max_ms;  /* cap of the exponential back-off; 0: 60000 */
 	int timeout_ms;      /* one HTTP exchange; 0: 15000 */
+	int lease_want;      /* rooms to hold after every round; 0: none (rooms given back are
+	                      * still returned) */
 };
 
 /* What the screen may show staff; a snapshot, read without waiting on the network. */
@@ -56,6 +63,7 @@ struct sync_client_status {
 	int64_t last_attempt_ms; /* unix ms of the last attempt */
 	int64_t delivered;       /* records marked delivered since start */
 	int64_t cursor;          /* last pull cursor applied */
+	int leases;              /* rooms leased to the device after the last round */
 	int failures;            /* consecutive failed rounds */
 	int next_retry_ms;       /* current back-off; 0 when not backing off */
 	char last_error[SYNC_TEXT_MAX]; /* English; "" after a success */

@@ -39,6 +39,12 @@ static const char schema[] =
     "  seq INTEGER NOT NULL,\n"
     "  body TEXT NOT NULL,\n"
     "  PRIMARY KEY (kind, key)\n"
+    ") STRICT;\n"
+    "CREATE TABLE IF NOT EXISTS sync_leases_held (\n"
+    "  room TEXT PRIMARY KEY,\n"
+    "  capacity INTEGER NOT NULL,\n"
+    "  expires_at INTEGER NOT NULL,\n"
+    "  give_back INTEGER NOT NULL DEFAULT 0\n"
     ") STRICT;\n";
 
 static int sql_status(int rc)
@@ -251,6 +257,95 @@ out_rollback:
 	return status;
 }
 
+static int db_leases_returning(struct sync_source *src, struct sync_lease_request *req)
+{
+	struct sync_device_db *d = (struct sync_device_db *)src;
+	sqlite3_stmt *s = prepare(d, "SELECT room FROM sync_leases_held WHERE give_back = 1 "
+	                             "ORDER BY room LIMIT 64");
+	int rc;
+	if (!s)
+		return SYNC_E_INTERNAL;
+	req->n_returned = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && req->n_returned < SYNC_LEASE_MAX)
+		snprintf(req->returned[req->n_returned++], SYNC_ROOM_MAX, "%s",
+		         (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_status(rc);
+}
+
+static int db_leases_set(struct sync_source *src, const struct sync_lease_reply *r)
+{
+	struct sync_device_db *d = (struct sync_device_db *)src;
+	int64_t now = (int64_t)time(NULL);
+	int status;
+	if ((status = exec(d, "BEGIN IMMEDIATE")))
+		return status;
+	if ((status = exec(d, "DELETE FROM sync_leases_held")))
+		goto out_rollback;
+	sqlite3_stmt *s = prepare(d, "INSERT INTO sync_leases_held (room, capacity, expires_at) "
+	                             "VALUES (?1, ?2, ?3)");
+	if (!s) {
+		status = SYNC_E_INTERNAL;
+		goto out_rollback;
+	}
+	for (int i = 0; i < r->n && !status; i++) {
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, r->leases[i].room, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, r->leases[i].capacity);
+		sqlite3_bind_int64(s, 3, now + r->leases[i].expires_in);
+		status = sql_status(sqlite3_step(s));
+	}
+	sqlite3_finalize(s);
+	if (status || (status = exec(d, "COMMIT")))
+		goto out_rollback;
+	return 0;
+out_rollback:
+	exec(d, "ROLLBACK");
+	return status;
+}
+
+int sync_device_db_leases(struct sync_device_db *d, struct sync_device_lease **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct sync_device_lease *list = calloc(SYNC_LEASE_MAX, sizeof(*list));
+	sqlite3_stmt *s = prepare(d, "SELECT room, capacity, expires_at, give_back FROM "
+	                             "sync_leases_held ORDER BY room LIMIT 64");
+	int rc;
+	if (!list || !s) {
+		free(list);
+		sqlite3_finalize(s);
+		return SYNC_E_INTERNAL;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < SYNC_LEASE_MAX) {
+		struct sync_device_lease *l = &list[(*n)++];
+		snprintf(l->room, sizeof(l->room), "%s", (const char *)sqlite3_column_text(s, 0));
+		l->capacity = sqlite3_column_int(s, 1);
+		l->expires_at = sqlite3_column_int64(s, 2);
+		l->returning = sqlite3_column_int(s, 3) != 0;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		free(list);
+		*n = 0;
+		return sql_status(rc);
+	}
+	*out = list;
+	return 0;
+}
+
+int sync_device_db_lease_return(struct sync_device_db *d, const char *room)
+{
+	sqlite3_stmt *s = prepare(d, "UPDATE sync_leases_held SET give_back = 1 WHERE room = ?1");
+	if (!s)
+		return SYNC_E_INTERNAL;
+	sqlite3_bind_text(s, 1, room, -1, SQLITE_STATIC);
+	int status = finish(s);
+	if (!status && sqlite3_changes(d->db) == 0)
+		status = SYNC_E_NOT_FOUND;
+	return status;
+}
+
 static void db_close(struct sync_source *src)
 {
 	sync_device_db_close((struct sync_device_db *)src);
@@ -262,6 +357,8 @@ static const struct sync_source_ops device_db_ops = {
     .count = db_count,
     .cursor = db_cursor,
     .apply = db_apply,
+    .leases_returning = db_leases_returning,
+    .leases_set = db_leases_set,
     .close = db_close,
 };
 

@@ -4,6 +4,7 @@
 #ifndef HK_SYNC_DEVICE_DB_H
 #define HK_SYNC_DEVICE_DB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,17 @@ struct sync_source *sync_device_db_source(struct sync_device_db *db);
 int sync_device_db_add(struct sync_device_db *db, struct sync_record *recs, size_t n);
 /* The replicated body of (kind, key) into a malloc'd string the caller frees, or NULL. */
 char *sync_device_db_replica(struct sync_device_db *db, const char *kind, const char *key);
+/* Room leases the device holds (kept by the client after each round). expires_at is the
+ * device's wall clock at receipt plus the lease's duration. *out malloc'd, caller frees. */
+struct sync_device_lease {
+	char room[SYNC_ROOM_MAX];
+	int capacity;
+	int64_t expires_at;
+	bool returning; /* given back at the next round */
+};
+int sync_device_db_leases(struct sync_device_db *db, struct sync_device_lease **out, size_t *n);
+/* Give a leased room back at the next round (it was not used). SYNC_E_NOT_FOUND when not held. */
+int sync_device_db_lease_return(struct sync_device_db *db, const char *room);
 /* Replica rows held. */
 int sync_device_db_replica_count(struct sync_device_db *db, int64_t *n);
 

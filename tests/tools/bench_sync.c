@@ -227,7 +227,12 @@ static void faulty_close(struct sync_source *s)
 }
 
 static const struct sync_source_ops faulty_ops = {
-    faulty_pending, faulty_mark, faulty_count, faulty_cursor, faulty_apply, faulty_close,
+    .pending = faulty_pending,
+    .mark_sent = faulty_mark,
+    .count = faulty_count,
+    .cursor = faulty_cursor,
+    .apply = faulty_apply,
+    .close = faulty_close,
 };
 
 struct soaker {

@@ -352,11 +352,13 @@ static void test_client_against_server(void **state)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u", sync_server_port(srv));
 	db = sync_device_db_open(dpath, "k1", err, sizeof(err));
 	assert_non_null(db);
+	o.lease_want = 2;
 	c = sync_client_start(sync_device_db_source(db), &o, err, sizeof(err));
 	assert_non_null(c);
 	assert_true(wait_status(c, &st, 10000, all_delivered));
 	assert_true(st.online);
 	assert_int_equal(st.delivered, 250);
+	assert_int_equal(st.leases, 1); /* the one room there is */
 	assert_string_equal(st.last_error, "");
 	assert_true(st.cursor >= 1);
 	sync_client_stop(c);
@@ -369,6 +371,25 @@ static void test_client_against_server(void **state)
 	char *room = sync_device_db_replica(db, "room", "301");
 	assert_non_null(room);
 	free(room);
+	/* the lease is kept on the device; given back, the next round returns it */
+	struct sync_device_lease *leases;
+	size_t n_leases;
+	assert_int_equal(sync_device_db_leases(db, &leases, &n_leases), 0);
+	assert_int_equal(n_leases, 1);
+	assert_string_equal(leases[0].room, "301");
+	assert_int_equal(leases[0].capacity, 2);
+	assert_true(leases[0].expires_at > clock_unix_s() + 50);
+	free(leases);
+	assert_int_equal(sync_device_db_lease_return(db, "301"), 0);
+	assert_int_equal(sync_device_db_lease_return(db, "999"), SYNC_E_NOT_FOUND);
+	o.lease_want = 0; /* keep none */
+	assert_int_equal(sync_client_round(sync_device_db_source(db), &o, NULL), 0);
+	struct sync_station_counts counts;
+	assert_int_equal(sync_station_counts(f->st, &counts), 0);
+	assert_int_equal(counts.leases, 0);
+	assert_int_equal(sync_device_db_leases(db, &leases, &n_leases), 0);
+	assert_int_equal(n_leases, 0);
+	free(leases);
 	sync_device_db_close(db);
 
 	/* a revoked credential: the client says it is refused and keeps its records */
