@@ -20,6 +20,7 @@ struct sync_station {
 	char devices_table[16]; /* "devices" (the store's) or "sync_devices" */
 	char rooms_table[16];   /* "rooms" (the store's) or "sync_rooms" */
 	int64_t lease_ttl;
+	int64_t mirrored_at; /* last second the store's tables were mirrored */
 	int64_t (*now)(void *ctx);
 	void *now_ctx;
 };
@@ -61,7 +62,14 @@ static const char schema[] =
     "  granted_at INTEGER NOT NULL,\n"
     "  expires_at INTEGER NOT NULL\n"
     ") STRICT;\n"
-    "CREATE INDEX IF NOT EXISTS sync_leases_device ON sync_leases (device_id);\n";
+    "CREATE INDEX IF NOT EXISTS sync_leases_device ON sync_leases (device_id);\n"
+    /* what the change log last said about each (kind, key) mirrored from the store */
+    "CREATE TABLE IF NOT EXISTS sync_published (\n"
+    "  kind TEXT NOT NULL,\n"
+    "  key TEXT NOT NULL,\n"
+    "  body TEXT NOT NULL,\n"
+    "  PRIMARY KEY (kind, key)\n"
+    ") STRICT;\n";
 
 /* Used only when the file has no store schema (the same columns as the store's tables). */
 static const char schema_devices[] =
@@ -131,7 +139,7 @@ static sqlite3_stmt *prepare(struct sync_station *st, const char *sql)
 /* Prepare SQL with the table names filled in for "{devices}" and "{rooms}". */
 static sqlite3_stmt *preparef(struct sync_station *st, const char *tmpl)
 {
-	char sql[1024];
+	char sql[4096];
 	size_t n = 0;
 	while (*tmpl && n + 1 < sizeof(sql)) {
 		const char *name = NULL;
@@ -192,6 +200,13 @@ static int change_add(struct sync_station *st, const char *kind, const char *key
 	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, body, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, now);
+	int status = sql_status(sqlite3_step(s));
+	sqlite3_finalize(s);
+	return status;
+}
+
+static int step_done(sqlite3_stmt *s)
+{
 	int status = sql_status(sqlite3_step(s));
 	sqlite3_finalize(s);
 	return status;
@@ -513,6 +528,100 @@ out_free:
 	return status;
 }
 
+/* ---- mirroring the store's tables into the change log ---- */
+
+/* Each source: a change kind and a query giving (key, body) for every current row of a
+ * store table. A row is published when its body differs from what was last published. */
+static const struct {
+	const char *kind;
+	const char *table;
+	const char *query;
+} mirrors[] = {
+    {"room", "{rooms}",
+     "SELECT number, json_object('floor', floor, 'capacity', capacity, 'state', state) "
+     "FROM {rooms}"},
+    {"arrival", "arrivals",
+     "SELECT CAST(id AS TEXT), json_object('batch', batch, 'name', name, 'doc_type', "
+     "doc_type, 'doc_number', doc_number, 'nationality', nationality, 'phone', phone, "
+     "'category', category, 'onsite_days', onsite_days, 'home_days', home_days, 'group_id', "
+     "group_id, 'elderly', elderly, 'child', child, 'pregnant', pregnant, 'dietary', dietary, "
+     "'notes', notes, 'expected_day', expected_day, 'subject_id', subject_id) FROM arrivals"},
+    {"risk", "risk_changes",
+     "SELECT CAST(arrival_id AS TEXT), json_object('risk', risk, 'at', at, 'set_by', set_by, "
+     "'why', why) FROM risk_changes r WHERE id = (SELECT max(id) FROM risk_changes WHERE "
+     "arrival_id = r.arrival_id)"},
+    {"wristband_void", "wristbands",
+     "SELECT serial, json_object('state', state, 'reason', reason) FROM wristbands WHERE "
+     "state <> 'active'"},
+    {"issuer_key", "issuer_keys",
+     "SELECT kid, json_object('issuer', issuer, 'alg', alg, 'public_key', public_key, 'demo', "
+     "demo, 'revoked_at', revoked_at) FROM issuer_keys"},
+    {"revocation", "revocations",
+     "SELECT issuer || '/' || credential_id, json_object('revoked_at', revoked_at, 'reason', "
+     "reason) FROM revocations"},
+    {"badge", "badges",
+     "SELECT badge_id, json_object('role', role, 'pin_hash', pin_hash, 'revoked_at', "
+     "revoked_at) FROM badges"},
+};
+
+int sync_station_mirror(struct sync_station *st, int64_t *published)
+{
+	int64_t now = station_now(st), total = 0;
+	int status;
+	char sql[2048];
+	if ((status = begin(st)))
+		return status;
+	for (size_t i = 0; i < sizeof(mirrors) / sizeof(*mirrors); i++) {
+		const char *table = mirrors[i].table;
+		if (strcmp(table, "{rooms}") == 0)
+			table = st->rooms_table;
+		if (!table_exists(st->db, table))
+			continue;
+		/* new or changed rows into the change log, then remember them */
+		snprintf(
+		    sql, sizeof(sql),
+		    "WITH cur(key, body) AS (%s) INSERT INTO sync_changes (kind, key, body, at) "
+		    "SELECT ?1, key, body, ?2 FROM cur WHERE NOT EXISTS (SELECT 1 FROM "
+		    "sync_published p WHERE p.kind = ?1 AND p.key = cur.key AND p.body = "
+		    "cur.body) ORDER BY key",
+		    mirrors[i].query);
+		sqlite3_stmt *s = preparef(st, sql);
+		if (!s) {
+			status = SYNC_E_INTERNAL;
+			goto out_rollback;
+		}
+		sqlite3_bind_text(s, 1, mirrors[i].kind, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, now);
+		if ((status = step_done(s)))
+			goto out_rollback;
+		int64_t added = sqlite3_changes64(st->db);
+		total += added;
+		if (!added)
+			continue;
+		snprintf(
+		    sql, sizeof(sql),
+		    "WITH cur(key, body) AS (%s) INSERT INTO sync_published (kind, key, body) "
+		    "SELECT ?1, key, body FROM cur WHERE true ON CONFLICT (kind, key) DO UPDATE "
+		    "SET body = excluded.body",
+		    mirrors[i].query);
+		if (!(s = preparef(st, sql))) {
+			status = SYNC_E_INTERNAL;
+			goto out_rollback;
+		}
+		sqlite3_bind_text(s, 1, mirrors[i].kind, -1, SQLITE_STATIC);
+		if ((status = step_done(s)))
+			goto out_rollback;
+	}
+	if ((status = commit(st)))
+		return status;
+	if (published)
+		*published = total;
+	return 0;
+out_rollback:
+	rollback(st);
+	return status;
+}
+
 /* ---- pull ---- */
 
 static int station_pull(struct sync_backend *b, const struct sync_device *d, int64_t since,
@@ -522,6 +631,10 @@ static int station_pull(struct sync_backend *b, const struct sync_device *d, int
 	(void)d;
 	int status = 0, rc;
 	memset(out, 0, sizeof(*out));
+	/* what staff changed through the store since the last second reaches the log first */
+	int64_t now = station_now(st);
+	if (now != st->mirrored_at && sync_station_mirror(st, NULL) == 0)
+		st->mirrored_at = now;
 	out->cursor = since;
 	out->changes = calloc((size_t)limit, sizeof(*out->changes));
 	if (!out->changes)
@@ -562,13 +675,6 @@ out_free:
 }
 
 /* ---- leases ---- */
-
-static int step_done(sqlite3_stmt *s)
-{
-	int status = sql_status(sqlite3_step(s));
-	sqlite3_finalize(s);
-	return status;
-}
 
 static int station_lease(struct sync_backend *b, const struct sync_device *d,
                          const struct sync_lease_request *req, struct sync_lease_reply *out)
@@ -791,32 +897,19 @@ int sync_station_device_revoke(struct sync_station *st, const char *device_id)
 
 int sync_station_room_add(struct sync_station *st, const char *number, int capacity)
 {
-	int status;
 	if (!sync_room_valid(number) || capacity < 1 || capacity > 16)
 		return SYNC_E_MALFORMED;
-	if ((status = begin(st)))
-		return status;
 	sqlite3_stmt *s =
 	    preparef(st, "INSERT INTO {rooms} (number, floor, capacity) VALUES (?1, 0, "
 	                 "?2)");
-	if (!s) {
-		rollback(st);
+	if (!s)
 		return SYNC_E_INTERNAL;
-	}
 	sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, capacity);
 	int rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	status = (rc & 0xff) == SQLITE_CONSTRAINT ? SYNC_E_FORBIDDEN : sql_status(rc);
-	char body[64];
-	snprintf(body, sizeof(body), "{\"capacity\":%d,\"state\":\"free\"}", capacity);
-	if (!status)
-		status = change_add(st, "room", number, body, station_now(st));
-	if (status) {
-		rollback(st);
-		return status;
-	}
-	return commit(st);
+	int status = (rc & 0xff) == SQLITE_CONSTRAINT ? SYNC_E_FORBIDDEN : sql_status(rc);
+	return status ? status : sync_station_mirror(st, NULL);
 }
 
 int sync_station_publish(struct sync_station *st, const char *kind, const char *key,

@@ -37,11 +37,20 @@ int sync_station_device_add(struct sync_station *st, const char *device_id, cons
                             enum sync_role role, char token[SYNC_TOKEN_MAX]);
 /* Revoke a device: from now on its requests get 401. SYNC_E_NOT_FOUND when unknown. */
 int sync_station_device_revoke(struct sync_station *st, const char *device_id);
-/* Add a free room with capacity 1..16 and publish it as a "room" change. */
+/* Add a free room with capacity 1..16 (to the store's rooms table when the file has one)
+ * and publish it as a "room" change. */
 int sync_station_room_add(struct sync_station *st, const char *number, int capacity);
 /* Publish a change for devices to pull (body: a JSON object text). */
 int sync_station_publish(struct sync_station *st, const char *kind, const char *key,
                          const char *body);
+
+/* Publish what changed in the store's own tables since the last call, as changes devices
+ * pull: rooms ("room", key the number), manifest rows ("arrival", key the arrival id),
+ * the latest risk colour of each arrival ("risk"), void or replaced wristbands
+ * ("wristband_void", key the serial), issuer keys ("issuer_key"), credential revocations
+ * ("revocation", key ISSUER/ID) and staff badges ("badge"). Also run by every pull, at most
+ * once a second. *published (may be NULL) gets the number of changes added. */
+int sync_station_mirror(struct sync_station *st, int64_t *published);
 
 /* What the station holds, for tests and reports. */
 struct sync_station_counts {

@@ -175,6 +175,8 @@ start_station "$DOWN_PORT"
 wait "$CLIENT"
 ok_if "when the station comes up they are delivered" bash -c "grep -q '^waiting=0 delivered=300' $TMP/k3.out && [ \"\$('$ADMIN' '$DB' held kiosk-3)\" = 'records=300 held_through=300' ]"
 ok_if "the device pulled the station's changes" bash -c "'$DEVICE' '$TMP/k3.db' kiosk-3 replica room 1203 | grep -q capacity"
+ok_if "a manifest imported by stationctl reaches the device's replica" \
+	bash -c "$CTL import-manifest tests/fixtures/manifest-sample.csv >/dev/null && sleep 1.1 && '$DEVICE' '$TMP/k3.db' kiosk-3 round '$(url '')' '$K3' >/dev/null && '$DEVICE' '$TMP/k3.db' kiosk-3 replica arrival 1 | grep -q '\"doc_type\":\"id_card\"'"
 
 # The station killed (SIGKILL) while batches arrive; the device resends; exactly once.
 K4=$("$ADMIN" "$DB" device-add kiosk-4 entrance)

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/store/store.h"
 #include "app/sync/client.h"
 #include "app/sync/device_db.h"
 #include "app/sync/server.h"
@@ -254,6 +255,49 @@ static void test_leases(void **state)
 	assert_int_equal(rb.n, 4);
 }
 
+/* The store's own tables (as stationctl writes them) reach the change log once, and again
+ * only when they change. */
+static void test_mirror_store_tables(void **state)
+{
+	struct fixture *f = *state;
+	char path[160], err[160];
+	struct store_error serr;
+	snprintf(path, sizeof(path), "%s/store.db", f->dir);
+	struct store *store = store_open(path, &serr);
+	assert_non_null(store);
+	struct room_spec rooms[] = {{"1201", 12, 2}, {"1202", 12, 2}};
+	assert_int_equal(store_rooms_add(store, rooms, 2, NULL), 0);
+	struct issuer_key k = {
+	    .kid = "k1", .issuer = "hc", .alg = "Ed25519", .public_key = "AAAA", .added_at = 1};
+	assert_int_equal(store_issuer_key_add(store, &k), 0);
+	struct sync_station_options o = {.station_id = "st", .now = test_now, .now_ctx = f};
+	struct sync_station *st = sync_station_open(path, &o, err, sizeof(err));
+	assert_non_null(st);
+	int64_t n;
+	assert_int_equal(sync_station_mirror(st, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(sync_station_mirror(st, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_room_set_state(store, "1202", ROOM_BLOCKED), 0);
+	assert_int_equal(store_issuer_key_revoke(store, "k1", 5), 0);
+	/* a pull mirrors first (the test clock has not moved since: force it on) */
+	f->now++;
+	struct sync_backend *b = sync_station_backend(st);
+	struct sync_device d = {.id = "x", .role = SYNC_ROLE_SECURITY};
+	struct sync_pull_reply pr;
+	assert_int_equal(b->ops->pull(b, &d, 3, 100, &pr), 0);
+	assert_int_equal(pr.n, 2);
+	assert_string_equal(pr.changes[0].kind, "room");
+	assert_string_equal(pr.changes[0].key, "1202");
+	assert_string_equal(pr.changes[0].body,
+	                    "{\"floor\":12,\"capacity\":2,\"state\":\"blocked\"}");
+	assert_string_equal(pr.changes[1].kind, "issuer_key");
+	assert_non_null(strstr(pr.changes[1].body, "\"revoked_at\":5"));
+	sync_pull_reply_free(&pr);
+	sync_station_close(st);
+	store_close(store);
+}
+
 static void test_backoff(void **state)
 {
 	(void)state;
@@ -413,6 +457,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_exactly_once_and_held_through, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_conflicts_first_stored_wins, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_leases, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_mirror_store_tables, setup, teardown),
 	    cmocka_unit_test(test_backoff),
 	    cmocka_unit_test_setup_teardown(test_client_against_server, setup, teardown),
 	};
