@@ -3,6 +3,7 @@
 # authentication and roles, malformed and oversized bodies, exactly-once pushes (repeated,
 # reordered, server killed mid-batch), a client that waits for a server that is down,
 # conflicts, room leases, clean shutdown, integrity. Uses $BUILD/san/{bin,tools}.
+# shellcheck source=tests/integration/tap.sh disable=SC1091
 . "$(dirname "$0")/tap.sh"
 SAN_TOOLS="$BUILD/san/tools"
 ADMIN="$SAN_TOOLS/sync_admin"
@@ -202,6 +203,26 @@ rc=$?
 ok_if "SIGTERM: stationd drains and exits 0" [ "$rc" = 0 ]
 ok_if "stationd logged no personal data and no crash" bash -c "! grep -qiE 'sanitizer|runtime error' '$LOG'"
 ok_if "PRAGMA integrity_check is ok" bash -c "[ \"\$(sqlite3 '$DB' 'PRAGMA integrity_check')\" = ok ] && '$ADMIN' '$DB' integrity"
+# HTTPS with the station's own certificate, trusted by the device through its ca_file.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=station \
+	-addext subjectAltName=IP:127.0.0.1 -keyout "$TMP/tls.key" -out "$TMP/tls.crt" 2>/dev/null
+printf '[http]\nlisten = 127.0.0.1:0\ntls_cert = %s\ntls_key = %s\n[store]\npath = %s\n' \
+	"$TMP/tls.crt" "$TMP/tls.key" "$DB" >"$TMP/tls.ini"
+"$SAN_BIN/stationd" --config "$TMP/tls.ini" 2>"$TMP/tls.log" &
+TLS_PID=$!
+for _ in $(seq 100); do
+	TLS_PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) (https).*/\1/p' "$TMP/tls.log")
+	[ -n "$TLS_PORT" ] && break
+	sleep 0.05
+done
+"$DEVICE" "$TMP/k5.db" kiosk-5 add 20 >/dev/null
+K5=$($CTL devices add kiosk-5 --role security)
+ok_if "HTTPS: health with the pinned certificate; refused without it" \
+	bash -c "curl -sf --cacert '$TMP/tls.crt' https://127.0.0.1:$TLS_PORT/v1/health | grep -q ok && ! curl -sf https://127.0.0.1:$TLS_PORT/v1/health >/dev/null 2>&1"
+ok_if "HTTPS: a device delivers its records over TLS" \
+	bash -c "SYNC_CA_FILE='$TMP/tls.crt' '$DEVICE' '$TMP/k5.db' kiosk-5 round https://127.0.0.1:$TLS_PORT '$K5' | grep -q '^waiting=0 delivered=20'"
+kill -TERM "$TLS_PID"
+wait "$TLS_PID"
 printf '[http]\nlisten = 127.0.0.1:0\n' >"$TMP/bad.ini"
 ok_if "a missing [store] path is refused clearly" \
 	bash -c "! '$SAN_BIN/stationd' --config '$TMP/bad.ini' 2>'$TMP/bad.err' && grep -q 'path is required' '$TMP/bad.err'"

@@ -9,7 +9,8 @@
  *       SECONDS pass (exit 1); prints the final status
  *   sync_device DB ID round URL TOKEN       one round on this thread; exit 0 on success
  *   sync_device DB ID pending               own records not yet delivered
- *   sync_device DB ID replica KIND KEY      a pulled change's body (exit 1 when absent) */
+ *   sync_device DB ID replica KIND KEY      a pulled change's body (exit 1 when absent)
+ * $SYNC_CA_FILE, when set, is the certificate to trust for https. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,7 @@ int main(int argc, char **argv)
 		    .backoff_min_ms = 50,
 		    .backoff_max_ms = 1000,
 		    .timeout_ms = 5000,
+		    .ca_file = getenv("SYNC_CA_FILE"),
 		};
 		if (strcmp(cmd, "sync") == 0)
 			return run_sync(db, &o, argc >= 7 ? atoi(argv[6]) : 20);
