@@ -21,6 +21,7 @@ struct sync_station {
 	char rooms_table[16];   /* "rooms" (the store's) or "sync_rooms" */
 	int64_t lease_ttl;
 	int64_t mirrored_at; /* last second the store's tables were mirrored */
+	bool store_checkins; /* the file has the store's checkins and occupancy tables */
 	int64_t (*now)(void *ctx);
 	void *now_ctx;
 };
@@ -281,12 +282,24 @@ static int push_stmts_prepare(struct sync_station *st, struct push_stmts *p)
 	    prepare(st, "INSERT INTO sync_records (device_id, device_seq, kind, at, body, "
 	                "received_at, status, reason, arrival_id, room) VALUES (?1, ?2, ?3, "
 	                "?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-	p->active =
-	    prepare(st, "SELECT device_id || '/' || device_seq FROM sync_records WHERE "
-	                "kind = 'checkin' AND status = 'stored' AND arrival_id = ?1 LIMIT 1");
+	/* With the store's schema, people checked in at the station itself (the front desk,
+	 * through the store) count as well: their active check-ins and current occupancy. */
+	p->active = prepare(
+	    st, st->store_checkins
+	            ? "SELECT device_id || '/' || device_seq FROM sync_records WHERE kind = "
+	              "'checkin' AND status = 'stored' AND arrival_id = ?1 UNION ALL SELECT "
+	              "device_id || '/' || device_seq FROM checkins WHERE arrival_id = ?1 AND "
+	              "state = 'active' LIMIT 1"
+	            : "SELECT device_id || '/' || device_seq FROM sync_records WHERE kind = "
+	              "'checkin' AND status = 'stored' AND arrival_id = ?1 LIMIT 1");
 	p->room = preparef(st, "SELECT capacity, state FROM {rooms} WHERE number = ?1");
-	p->occupants = prepare(st, "SELECT count(*) FROM sync_records WHERE kind = 'checkin' AND "
-	                           "status = 'stored' AND room = ?1");
+	p->occupants = prepare(
+	    st, st->store_checkins
+	            ? "SELECT (SELECT count(*) FROM sync_records WHERE kind = 'checkin' AND status "
+	              "= 'stored' AND room = ?1) + (SELECT count(*) FROM occupancy WHERE room = ?1 "
+	              "AND until IS NULL)"
+	            : "SELECT count(*) FROM sync_records WHERE kind = 'checkin' AND status = "
+	              "'stored' AND room = ?1");
 	p->held_get = prepare(st, "SELECT held_through FROM sync_held WHERE device_id = ?1");
 	p->held_set = prepare(st, "INSERT INTO sync_held (device_id, held_through) VALUES (?1, ?2) "
 	                          "ON CONFLICT (device_id) DO UPDATE SET held_through = ?2");
@@ -806,6 +819,7 @@ struct sync_station *sync_station_open(const char *path, const struct sync_stati
 	                 NULL, NULL, &msg) != SQLITE_OK)
 		goto out_msg;
 	bool store_devices = table_exists(st->db, "devices");
+	st->store_checkins = table_exists(st->db, "checkins") && table_exists(st->db, "occupancy");
 	bool store_rooms = table_exists(st->db, "rooms");
 	snprintf(st->devices_table, sizeof(st->devices_table), "%s",
 	         store_devices ? "devices" : "sync_devices");

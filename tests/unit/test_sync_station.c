@@ -298,6 +298,59 @@ static void test_mirror_store_tables(void **state)
 	store_close(store);
 }
 
+/* A person checked in at the station itself (through the store) counts for conflicts. */
+static void test_store_checkins_count(void **state)
+{
+	struct fixture *f = *state;
+	char path[160], err[160], token[SYNC_TOKEN_MAX];
+	struct store_error serr;
+	struct manifest_report rep = {0};
+	snprintf(path, sizeof(path), "%s/store.db", f->dir);
+	struct store *store = store_open(path, &serr);
+	assert_non_null(store);
+	assert_int_equal(store_identity_set(store, "st", "desk"), 0);
+	assert_int_equal(
+	    store_manifest_import_file(store, "tests/fixtures/manifest-sample.csv", &rep), 0);
+	struct room_spec rooms[] = {{"1201", 12, 2}, {"1202", 12, 2}};
+	assert_int_equal(store_rooms_add(store, rooms, 2, NULL), 0);
+	struct checkin_record c = {.arrival_id = 1,
+	                           .at = 1795000000,
+	                           .code_result = "green",
+	                           .briefing_hash = "h",
+	                           .briefing_lang = "zh-CN",
+	                           .room = "1201",
+	                           .risk = RISK_GREEN,
+	                           .risk_set_by = "kiosk",
+	                           .planned_release = day_from_ymd(2026, 12, 13),
+	                           .wristband_serial = "S-1",
+	                           .wristband_token = "T-1"};
+	assert_int_equal(store_checkin_commit(store, &c, NULL), 0);
+	struct sync_station *st = sync_station_open(path, NULL, err, sizeof(err));
+	assert_non_null(st);
+	struct sync_backend *b = sync_station_backend(st);
+	assert_int_equal(sync_station_device_add(st, "k1", "k1", SYNC_ROLE_ENTRANCE, token), 0);
+	struct sync_device d = {.id = "k1", .role = SYNC_ROLE_ENTRANCE};
+	struct sync_record r[3] = {
+	    {.seq = 1, .kind = "checkin", .body = "{\"arrival_id\":1,\"room\":\"1202\"}"},
+	    {.seq = 2, .kind = "checkin", .body = "{\"arrival_id\":2,\"room\":\"1201\"}"},
+	    {.seq = 3, .kind = "checkin", .body = "{\"arrival_id\":3,\"room\":\"1201\"}"}};
+	struct sync_push p = {.device = "k1", .records = r, .n = 3};
+	struct sync_push_reply out;
+	assert_int_equal(b->ops->push(b, &d, &p, &out), 0);
+	assert_int_equal(out.results[0].status, SYNC_RESULT_CONFLICT); /* checked in at the desk */
+	assert_int_equal(out.results[1].status, SYNC_RESULT_STORED);   /* 1 + 1 of 2 places */
+	assert_int_equal(out.results[2].status, SYNC_RESULT_CONFLICT); /* full */
+	sync_push_reply_free(&out);
+	/* an occupied room is not leased */
+	struct sync_lease_request want = {.want = 5};
+	struct sync_lease_reply lr;
+	assert_int_equal(b->ops->lease(b, &d, &want, &lr), 0);
+	assert_int_equal(lr.n, 1);
+	assert_string_equal(lr.leases[0].room, "1202");
+	sync_station_close(st);
+	store_close(store);
+}
+
 static void test_backoff(void **state)
 {
 	(void)state;
@@ -458,6 +511,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_conflicts_first_stored_wins, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_leases, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_mirror_store_tables, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_checkins_count, setup, teardown),
 	    cmocka_unit_test(test_backoff),
 	    cmocka_unit_test_setup_teardown(test_client_against_server, setup, teardown),
 	};
