@@ -28,6 +28,22 @@ static const char *const reason_codes[REASON_COUNT] = {
     [REASON_STAFF_REQUIRED] = "E_STAFF_REQUIRED",
     [REASON_NO_DESIGNATED_ROOM] = "E_NO_DESIGNATED_ROOM",
     [REASON_ALREADY_ADDED] = "E_ALREADY_ADDED",
+    [REASON_NOT_WRISTBAND] = "E_NOT_WRISTBAND",
+    [REASON_BAND_FORGED] = "E_BAND_FORGED",
+    [REASON_BAND_VOID] = "E_BAND_VOID",
+    [REASON_BAND_REPLACED] = "E_BAND_REPLACED",
+    [REASON_BAND_UNKNOWN] = "E_BAND_UNKNOWN",
+    [REASON_WRONG_STATION] = "E_WRONG_STATION",
+    [REASON_WRONG_PLACE] = "E_WRONG_PLACE",
+    [REASON_RELEASED] = "E_RELEASED",
+    [REASON_TRANSFERRED] = "E_TRANSFERRED",
+    [REASON_UNVERIFIABLE] = "E_UNVERIFIABLE",
+    [REASON_LOOKUP_FAILED] = "E_LOOKUP_FAILED",
+    [REASON_BAD_PIN] = "E_BAD_PIN",
+    [REASON_LOCKED_OUT] = "E_LOCKED_OUT",
+    [REASON_BAD_REQUEST] = "E_BAD_REQUEST",
+    [REASON_NOT_FOUND] = "E_NOT_FOUND",
+    [REASON_CONFLICT] = "E_CONFLICT",
 };
 
 /* What the staff should know or do, per reason (English; no personal data). */
@@ -59,6 +75,22 @@ static const char *const staff_hints[REASON_COUNT] = {
     [REASON_NO_DESIGNATED_ROOM] =
         "red/orange resident and the designated floors are full: assign at the desk",
     [REASON_ALREADY_ADDED] = "the same person was scanned twice for one group; nothing to do",
+    [REASON_NOT_WRISTBAND] = "scanned text is not a wristband token",
+    [REASON_BAND_FORGED] = "wristband signature invalid: forged or altered band; stop and check",
+    [REASON_BAND_VOID] = "wristband voided at the desk; stop and check",
+    [REASON_BAND_REPLACED] = "old wristband of a reprint; collect it, check the new one",
+    [REASON_BAND_UNKNOWN] = "genuine band unknown to this replica; check sync and the desk",
+    [REASON_WRONG_STATION] = "wristband of another station",
+    [REASON_WRONG_PLACE] = "resident not allowed at this checkpoint",
+    [REASON_RELEASED] = "resident released",
+    [REASON_TRANSFERRED] = "resident transferred to hospital",
+    [REASON_UNVERIFIABLE] = "no trusted station key on this device: sync it",
+    [REASON_LOOKUP_FAILED] = "local replica could not be read: check the device store",
+    [REASON_BAD_PIN] = "badge and PIN do not match",
+    [REASON_LOCKED_OUT] = "too many bad PINs: sign-in locked for a while",
+    [REASON_BAD_REQUEST] = "action details missing or out of range",
+    [REASON_NOT_FOUND] = "no such resident, band or record",
+    [REASON_CONFLICT] = "record changed since shown: reload and retry",
 };
 
 const char *reason_staff_hint(enum reason r)

@@ -40,6 +40,7 @@ extern const struct ctl_command ctl_cmd_init;
 extern const struct ctl_command ctl_cmd_rooms;
 extern const struct ctl_command ctl_cmd_import_manifest;
 extern const struct ctl_command ctl_cmd_export;
+extern const struct ctl_command ctl_cmd_bandkey;
 extern const struct ctl_command ctl_cmd_devices;
 
 #endif
