@@ -21,6 +21,7 @@ static const struct ctl_command *const commands[] = {
     &ctl_cmd_revoke_code,
     &ctl_cmd_verify_code,
     &ctl_cmd_demo,
+    &ctl_cmd_devices,
     /* clang-format on */
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(*commands))

@@ -45,5 +45,6 @@ extern const struct ctl_command ctl_cmd_keys;
 extern const struct ctl_command ctl_cmd_revoke_code;
 extern const struct ctl_command ctl_cmd_verify_code;
 extern const struct ctl_command ctl_cmd_demo;
+extern const struct ctl_command ctl_cmd_devices;
 
 #endif
