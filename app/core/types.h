@@ -58,6 +58,13 @@ enum reason {
 	/* red or orange, and the floors set aside for them are full */
 	REASON_NO_DESIGNATED_ROOM,
 	REASON_ALREADY_ADDED, /* this person is already in the group being checked in */
+	/* print faults, precise (REASON_PRINTER_FAILED: any other); the job waits or fails */
+	REASON_PAPER_OUT,
+	REASON_PRINTER_HEAD_OPEN,
+	REASON_PRINTER_PAUSED,
+	REASON_PRINTER_OFFLINE,   /* unreachable, or silent where it must answer */
+	REASON_PRINT_UNCERTAIN,   /* the label may have printed: staff look before reprinting */
+	REASON_PRINT_JOB_INVALID, /* the job's data cannot be laid out */
 	REASON_COUNT
 };
 
