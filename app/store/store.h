@@ -396,8 +396,8 @@ int store_print_job_set_state(struct store *st, int64_t id, enum print_job_state
 /* Move job id from state `from` to `to`, only if it is in `from` (so the spooler and staff
  * on other connections never overwrite each other's step): STORE_E_NOT_FOUND when there is
  * no such job in that state. Sets reason and error (NULL: ""), printer (NULL: kept) and
- * updated_at; PRINTING counts an attempt; QUEUED sets queued_at, and from FAILED or
- * UNCERTAIN (a staff retry) also restarts the attempt count. */
+ * updated_at; PRINTING counts an attempt; QUEUED from FAILED or UNCERTAIN (a staff retry)
+ * sets queued_at and restarts the attempt count. */
 int store_print_job_move(struct store *st, int64_t id, enum print_job_state from,
                          enum print_job_state to, enum reason reason, const char *error,
                          const char *printer, int64_t now);

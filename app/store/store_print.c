@@ -157,8 +157,8 @@ int store_print_job_move(struct store *st, int64_t id, enum print_job_state from
 	        "printer = coalesce(?6, printer), updated_at = ?7, "
 	        "attempts = CASE WHEN ?3 = 'printing' THEN attempts + 1 "
 	        "WHEN ?3 = 'queued' AND ?2 IN ('failed', 'uncertain') THEN 0 ELSE attempts END, "
-	        "queued_at = CASE WHEN ?3 = 'queued' AND ?2 <> 'printing' THEN ?7 ELSE queued_at "
-	        "END WHERE id = ?1 AND state = ?2");
+	        "queued_at = CASE WHEN ?3 = 'queued' AND ?2 IN ('failed', 'uncertain') THEN ?7 "
+	        "ELSE queued_at END WHERE id = ?1 AND state = ?2");
 	if (!s)
 		return STORE_E_SQL;
 	sqlite3_bind_int64(s, 1, id);

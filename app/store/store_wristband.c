@@ -55,11 +55,12 @@ static int exec_finalize(struct store *st, sqlite3_stmt *s)
 static char *void_payload(const struct wristband_replacement *r, const struct wristband_info *old,
                           const char *dev, int64_t seq)
 {
-	json_t *o = json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "device_id",
-	                      dev, "device_seq", (json_int_t)seq, "at", (json_int_t)r->at,
-	                      "serial", old->serial, "state", "replaced", "reason", r->reason,
-	                      "actor", r->actor, "arrival_id", (json_int_t)old->arrival_id, "room",
-	                      old->room, "replaced_by", r->serial, "token", r->token);
+	json_t *o =
+	    json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "device_id", dev,
+	              "device_seq", (json_int_t)seq, "at", (json_int_t)r->at, "serial", old->serial,
+	              "state", "replaced", "reason", r->reason, "actor", r->actor, "arrival_id",
+	              (json_int_t)old->arrival_id, "room", old->room, "replaced_by", r->serial,
+	              "token", r->token);
 	char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(o);
 	return text;
@@ -84,8 +85,8 @@ int store_wristband_replace(struct store *st, const struct wristband_replacement
 		return status;
 	status = store_wristband_get(st, r->old_serial, &old);
 	if (status == 0 && old.state != WRISTBAND_ACTIVE)
-		status = store_failf(st, STORE_E_NOT_FOUND, "wristband %s is not active",
-		                     r->old_serial);
+		status =
+		    store_failf(st, STORE_E_NOT_FOUND, "wristband %s is not active", r->old_serial);
 	if (status)
 		goto out_rollback;
 	sqlite3_stmt *s = store_prepare(st, "SELECT 1 FROM wristbands WHERE serial = ?1");
@@ -96,8 +97,9 @@ int store_wristband_replace(struct store *st, const struct wristband_replacement
 	store_bind_text(s, 1, r->serial, false);
 	int rc = sqlite3_step(s);
 	found = rc == SQLITE_ROW;
-	status = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-	                                               : store_fail(st, sqlite3_extended_errcode(st->db));
+	status = rc == SQLITE_ROW || rc == SQLITE_DONE
+	             ? 0
+	             : store_fail(st, sqlite3_extended_errcode(st->db));
 	sqlite3_finalize(s);
 	if (!status && found)
 		status = store_failf(st, STORE_E_EXISTS, "wristband serial %s is taken", r->serial);
