@@ -11,9 +11,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/sys/sys.h"
 #include "drivers/printer/printer.h"
 
-enum { PRIMARY, FALLBACK, N_PRINTERS };
+enum {
+	PRIMARY,
+	FALLBACK,
+	N_PRINTERS
+};
 static const char *const printer_names[N_PRINTERS] = {"primary", "fallback"};
 
 struct spool {
@@ -38,7 +43,7 @@ const char *spool_outcome_name(enum spool_outcome o)
 
 static int64_t now_s(void)
 {
-	return (int64_t)time(NULL);
+	return clock_unix_s();
 }
 
 static bool stopping(struct spool *s)
@@ -129,9 +134,9 @@ static int printer_ready(struct printer *p)
 static void notify(struct spool *s, const struct print_job *job, enum spool_outcome outcome,
                    enum reason reason, int which, int attempts, int err)
 {
-	fprintf(stderr, "spool: job %lld %s %s on %s (%s, %d sends)\n", (long long)job->id,
-	        job->kind, outcome_names[outcome], printer_names[which], reason_code(reason),
-	        attempts);
+	log_msg(outcome == SPOOL_PRINTED ? LOG_LEVEL_INFO : LOG_LEVEL_WARN,
+	        "spool: job %lld %s %s, %s printer (%s, %d sends)", (long long)job->id, job->kind,
+	        outcome_names[outcome], printer_names[which], reason_code(reason), attempts);
 	if (!s->cfg.notify)
 		return;
 	struct spool_result r = {.job_id = job->id,
@@ -147,7 +152,7 @@ static void notify(struct spool *s, const struct print_job *job, enum spool_outc
 
 static void log_store(struct spool *s, const char *what, int64_t id, int status)
 {
-	fprintf(stderr, "spool: job %lld: cannot %s: %s (%s)\n", (long long)id, what,
+	log_err("spool: job %lld: cannot %s: %s (%s)", (long long)id, what,
 	        store_status_name(status), store_errmsg(s->st));
 }
 
@@ -244,13 +249,14 @@ static void spool_run(struct spool *s, struct print_job *job)
 		struct printer *p = s->printers[which];
 		if (failures > 0) {
 			if (t - cur.queued_at > s->cfg.max_age_s) {
-				status = store_print_job_move(s->st, job->id, PRINT_QUEUED,
-				                              PRINT_FAILED, last, "gave up: too old",
-				                              NULL, t);
+				status =
+				    store_print_job_move(s->st, job->id, PRINT_QUEUED, PRINT_FAILED,
+				                         last, "gave up: too old", NULL, t);
 				if (status)
 					log_store(s, "fail", job->id, status);
 				else
-					notify(s, job, SPOOL_FAILED, last, which, cur.attempts, err);
+					notify(s, job, SPOOL_FAILED, last, which, cur.attempts,
+					       err);
 				break;
 			}
 			/* waiting: ask the printer, and send only once it says it can print */
@@ -275,18 +281,17 @@ static void spool_run(struct spool *s, struct print_job *job)
 		int attempts = cur.attempts + 1;
 		if (err == 0 || err == PRINTER_E_PARTIAL) {
 			bool done = err == 0;
-			status = store_print_job_move(s->st, job->id, PRINT_PRINTING,
-			                              done ? PRINT_DONE : PRINT_UNCERTAIN,
-			                              reason_of(err), done ? NULL : "sent part way",
-			                              NULL, t);
+			status = store_print_job_move(
+			    s->st, job->id, PRINT_PRINTING, done ? PRINT_DONE : PRINT_UNCERTAIN,
+			    reason_of(err), done ? NULL : "sent part way", NULL, t);
 			/* not recorded: the job stays "printing" and is uncertain at the next
 			 * start, never printed twice */
 			if (status)
 				log_store(s, "record the result", job->id, status);
 			if (done && which == PRIMARY)
 				s->primary_down = false;
-			notify(s, job, done ? SPOOL_PRINTED : SPOOL_UNCERTAIN, reason_of(err), which,
-			       attempts, err);
+			notify(s, job, done ? SPOOL_PRINTED : SPOOL_UNCERTAIN, reason_of(err),
+			       which, attempts, err);
 			break;
 		}
 		last = reason_of(err);
@@ -311,9 +316,10 @@ static void spool_run(struct spool *s, struct print_job *job)
 			told_waiting = true;
 		}
 	next:
-		if (which == PRIMARY && s->printers[FALLBACK] && failures >= s->cfg.fallback_after) {
-			status = store_print_job_set_printer(s->st, job->id, printer_names[FALLBACK],
-			                                     now_s());
+		if (which == PRIMARY && s->printers[FALLBACK] &&
+		    failures >= s->cfg.fallback_after) {
+			status = store_print_job_set_printer(s->st, job->id,
+			                                     printer_names[FALLBACK], now_s());
 			if (status == 0) {
 				which = FALLBACK;
 				s->primary_down = true;

@@ -29,13 +29,13 @@ struct spool_payload {
 	enum label_kind kind;
 	enum label_lang lang;
 	char room[STORE_ROOM_MAX];
-	char name[SPOOL_TEXT_MAX];    /* masked */
-	char release[11];             /* "YYYY-MM-DD" */
-	enum risk risk;               /* wristband and door marker */
-	char token[STORE_TOKEN_MAX];  /* QR content */
+	char name[SPOOL_TEXT_MAX];         /* masked */
+	char release[11];                  /* "YYYY-MM-DD" */
+	enum risk risk;                    /* wristband and door marker */
+	char token[STORE_TOKEN_MAX];       /* QR content */
 	char occupants[4][SPOOL_TEXT_MAX]; /* door: masked names */
-	bool care;                    /* door: the care heart */
-	unsigned diet;                /* meal: LABEL_DIET_* */
+	bool care;                         /* door: the care heart */
+	unsigned diet;                     /* meal: LABEL_DIET_* */
 	char diet_note[SPOOL_TEXT_MAX];
 	char sample_id[64];
 	char date[11];
@@ -123,8 +123,8 @@ void spool_close(struct spool *s);
 /* Queue the wristband of an arrival's active check-in: its active band's serial and token,
  * masked name, room, planned release, current risk. ref = the serial. STORE_E_NOT_FOUND
  * when not checked in or without an active band. job_id may be NULL. */
-int spool_submit_wristband(struct store *st, int64_t arrival_id, enum label_lang lang,
-                           int64_t now, int64_t *job_id);
+int spool_submit_wristband(struct store *st, int64_t arrival_id, enum label_lang lang, int64_t now,
+                           int64_t *job_id);
 /* Queue a room's door label: masked names of the people checked in there (at most 4),
  * the latest planned release, the highest risk; token is the QR text (a room token).
  * ref = the room. */
@@ -159,12 +159,12 @@ int spool_cancel(struct store *st, int64_t job_id, int64_t now);
 
 struct spool_reprint {
 	int64_t arrival_id;
-	const char *actor;  /* staff badge id */
-	const char *reason; /* "damaged", "unreadable", "lost" */
+	const char *actor;                       /* staff badge id */
+	const char *reason;                      /* "damaged", "unreadable", "lost" */
 	const struct wristband_private_key *key; /* the station's signing key, borrowed */
 	enum label_lang lang;
-	int64_t now;          /* unix seconds */
-	int32_t tz_offset_s;  /* the station's zone (China: 8 * 3600), for the issue day */
+	int64_t now;         /* unix seconds */
+	int32_t tz_offset_s; /* the station's zone (China: 8 * 3600), for the issue day */
 };
 struct spool_reprinted {
 	char serial[STORE_SERIAL_MAX]; /* the new band */

@@ -15,9 +15,8 @@ static const struct {
 	unsigned flag;
 	const char *name;
 } diets[] = {
-    {LABEL_DIET_ELDERLY, "elderly"}, {LABEL_DIET_CHILD, "child"},
-    {LABEL_DIET_HALAL, "halal"},     {LABEL_DIET_VEGETARIAN, "vegetarian"},
-    {LABEL_DIET_SOFT, "soft"},
+    {LABEL_DIET_ELDERLY, "elderly"},       {LABEL_DIET_CHILD, "child"}, {LABEL_DIET_HALAL, "halal"},
+    {LABEL_DIET_VEGETARIAN, "vegetarian"}, {LABEL_DIET_SOFT, "soft"},
 };
 #define N_DIETS (sizeof(diets) / sizeof(*diets))
 
@@ -65,17 +64,18 @@ int spool_payload_encode(const struct spool_payload *p, char **json)
 	if ((unsigned)p->kind >= LABEL_KIND_COUNT || (unsigned)p->lang >= LABEL_LANG_COUNT ||
 	    (unsigned)p->risk >= RISK_COUNT || p->copies < 0 || p->copies > 9)
 		return -EINVAL;
-	json_t *o = json_pack("{s:i, s:s, s:s, s:s}", "v", PAYLOAD_VERSION, "kind",
-	                      kind_names[p->kind], "lang", lang_names[p->lang], "risk",
-	                      risk_name(p->risk));
+	json_t *o =
+	    json_pack("{s:i, s:s, s:s, s:s}", "v", PAYLOAD_VERSION, "kind", kind_names[p->kind],
+	              "lang", lang_names[p->lang], "risk", risk_name(p->risk));
 	if (!o)
 		return -ENOMEM;
-	bool ok = put_text(o, "room", p->room) && put_text(o, "name", p->name) &&
-	          put_text(o, "release", p->release) && put_text(o, "token", p->token) &&
-	          put_text(o, "diet_note", p->diet_note) && put_text(o, "sample_id", p->sample_id) &&
-	          put_text(o, "date", p->date) &&
-	          (!p->care || json_object_set_new(o, "care", json_true()) == 0) &&
-	          (p->copies <= 1 || json_object_set_new(o, "copies", json_integer(p->copies)) == 0);
+	bool ok =
+	    put_text(o, "room", p->room) && put_text(o, "name", p->name) &&
+	    put_text(o, "release", p->release) && put_text(o, "token", p->token) &&
+	    put_text(o, "diet_note", p->diet_note) && put_text(o, "sample_id", p->sample_id) &&
+	    put_text(o, "date", p->date) &&
+	    (!p->care || json_object_set_new(o, "care", json_true()) == 0) &&
+	    (p->copies <= 1 || json_object_set_new(o, "copies", json_integer(p->copies)) == 0);
 	json_t *names = json_array(), *diet = json_array();
 	for (int i = 0; ok && names && i < 4; i++)
 		if (*p->occupants[i])

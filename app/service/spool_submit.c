@@ -54,8 +54,8 @@ out_free:
 	return status;
 }
 
-int spool_submit_wristband(struct store *st, int64_t arrival_id, enum label_lang lang,
-                           int64_t now, int64_t *job_id)
+int spool_submit_wristband(struct store *st, int64_t arrival_id, enum label_lang lang, int64_t now,
+                           int64_t *job_id)
 {
 	struct wristband_info band;
 	struct spool_payload p;
@@ -123,7 +123,8 @@ int spool_pending(struct store *st, int64_t now, struct spool_pending **out, siz
 	*out = NULL;
 	*n = 0;
 	int status = store_print_jobs_list(
-	    st, (1u << PRINT_QUEUED) | (1u << PRINT_FAILED) | (1u << PRINT_UNCERTAIN), &jobs, &count);
+	    st, (1u << PRINT_QUEUED) | (1u << PRINT_FAILED) | (1u << PRINT_UNCERTAIN), &jobs,
+	    &count);
 	if (status)
 		return status;
 	struct spool_pending *list = count ? calloc(count, sizeof(*list)) : NULL;
@@ -195,7 +196,8 @@ int spool_reprint_wristband(struct store *st, const struct spool_reprint *req,
 			goto out_free;
 		struct wristband w = {.serial = id.next_device_seq,
 		                      .day = day_from_unix(req->now, req->tz_offset_s)};
-		if (strlen(id.station_id) >= sizeof(w.station) || strlen(band.room) >= sizeof(w.room)) {
+		if (strlen(id.station_id) >= sizeof(w.station) ||
+		    strlen(band.room) >= sizeof(w.room)) {
 			status = STORE_E_INVALID;
 			goto out_free;
 		}
@@ -226,7 +228,8 @@ int spool_reprint_wristband(struct store *st, const struct spool_reprint *req,
 		snprintf(r->serial, sizeof(r->serial), "%lld", (long long)w.serial);
 		r->device_seq = id.next_device_seq;
 		r->at = req->now;
-		if (strlen(req->actor) >= sizeof(r->actor) || strlen(req->reason) >= sizeof(r->reason)) {
+		if (strlen(req->actor) >= sizeof(r->actor) ||
+		    strlen(req->reason) >= sizeof(r->reason)) {
 			status = STORE_E_INVALID;
 			goto out_free;
 		}

@@ -176,7 +176,8 @@ static void test_replace_all_or_nothing(void **state)
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	r = replacement("5", 0);
-	assert_int_equal(store_wristband_replace(f->st, &r, NULL), STORE_E_INVALID); /* a constraint */
+	assert_int_equal(store_wristband_replace(f->st, &r, NULL),
+	                 STORE_E_INVALID); /* a constraint */
 	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER refuse", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	/* no actor */
@@ -211,8 +212,8 @@ static void test_job_life_cycle(void **state)
 	assert_int_equal(store_print_job_add(f->st, "meal", "1201", "{}", "", T0 + 2, &c), 0);
 
 	/* compare-and-set: only from the state named */
-	assert_int_equal(store_print_job_move(f->st, a, PRINT_FAILED, PRINT_QUEUED, REASON_OK,
-	                                      NULL, NULL, T0 + 3),
+	assert_int_equal(store_print_job_move(f->st, a, PRINT_FAILED, PRINT_QUEUED, REASON_OK, NULL,
+	                                      NULL, T0 + 3),
 	                 STORE_E_NOT_FOUND);
 	assert_int_equal(store_print_job_move(f->st, a, PRINT_QUEUED, PRINT_PRINTING, REASON_OK,
 	                                      NULL, "primary", T0 + 3),
@@ -233,16 +234,15 @@ static void test_job_life_cycle(void **state)
 	assert_int_equal(store_print_job_set_printer(f->st, a, "fallback", T0 + 5), 0);
 
 	/* a and b left printing by a crash: uncertain, and only they */
-	assert_int_equal(store_print_job_move(f->st, a, PRINT_QUEUED, PRINT_PRINTING,
-	                                      REASON_OK, NULL, NULL, T0 + 6),
+	assert_int_equal(store_print_job_move(f->st, a, PRINT_QUEUED, PRINT_PRINTING, REASON_OK,
+	                                      NULL, NULL, T0 + 6),
 	                 0);
-	assert_int_equal(store_print_job_move(f->st, b, PRINT_QUEUED, PRINT_PRINTING,
-	                                      REASON_OK, NULL, NULL, T0 + 6),
+	assert_int_equal(store_print_job_move(f->st, b, PRINT_QUEUED, PRINT_PRINTING, REASON_OK,
+	                                      NULL, NULL, T0 + 6),
 	                 0);
 	size_t n;
-	assert_int_equal(store_print_jobs_recover(f->st, REASON_PRINT_UNCERTAIN, "crash",
-	                                          T0 + 7, &n),
-	                 0);
+	assert_int_equal(
+	    store_print_jobs_recover(f->st, REASON_PRINT_UNCERTAIN, "crash", T0 + 7, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(store_print_job_next(f->st, &job), 0);
 	assert_int_equal(job.id, c);
@@ -267,8 +267,8 @@ static void test_job_life_cycle(void **state)
 	assert_int_equal(job.queued_at, T0 + 100);
 	assert_int_equal(job.reason, REASON_OK);
 	free(job.payload);
-	assert_int_equal(store_print_job_move(f->st, b, PRINT_UNCERTAIN, PRINT_CANCELLED,
-	                                      REASON_OK, NULL, NULL, T0 + 101),
+	assert_int_equal(store_print_job_move(f->st, b, PRINT_UNCERTAIN, PRINT_CANCELLED, REASON_OK,
+	                                      NULL, NULL, T0 + 101),
 	                 0);
 	assert_int_equal(store_print_jobs_list(f->st, 1u << PRINT_QUEUED, &jobs, &n), 0);
 	assert_int_equal(n, 2);
