@@ -262,6 +262,14 @@ static void spool_run(struct spool *s, struct print_job *job)
 			/* waiting: ask the printer, and send only once it says it can print */
 			int refused = printer_ready(p);
 			if (refused) {
+				/* the desk sees what the printer says now */
+				if (reason_of(refused) != last)
+					status = store_print_job_move(
+					    s->st, job->id, PRINT_QUEUED, PRINT_QUEUED,
+					    reason_of(refused), printer_error_code(refused), NULL,
+					    t);
+				if (status)
+					log_store(s, "record the printer state", job->id, status);
 				err = refused;
 				last = reason_of(refused);
 				failures++;

@@ -62,8 +62,8 @@ void spool_payload_fields(const struct spool_payload *p, struct label_fields *ou
 /* What happened to a job, as the completion callback tells it. */
 enum spool_outcome {
 	SPOOL_PRINTED,   /* handed over completely to the printer */
-	SPOOL_WAITING,   /* first failure of a job that will be retried (once per job and
-	                  * printer): tell the person to collect the band at the front desk */
+	SPOOL_WAITING,   /* first failure of a job that will be retried (once per job): tell
+	                  * the person to collect the band at the front desk */
 	SPOOL_MOVED,     /* moved to the fallback printer */
 	SPOOL_FAILED,    /* gave up (attempts or age): waits for staff in the pending list */
 	SPOOL_UNCERTAIN, /* may have printed (PARTIAL, or found "printing" at start): staff */

@@ -150,6 +150,12 @@ static void test_replace_writes_everything(void **state)
 	/* the replaced band cannot be replaced again */
 	r = replacement("9", 0);
 	assert_int_equal(store_wristband_replace(f->st, &r, NULL), STORE_E_NOT_FOUND);
+	/* a serial once used is never given again */
+	r = replacement("1", 0);
+	snprintf(r.old_serial, sizeof(r.old_serial), "2");
+	assert_int_equal(store_wristband_replace(f->st, &r, NULL), STORE_E_EXISTS);
+	assert_int_equal(store_wristband_get(f->st, "2", &band), 0);
+	assert_int_equal(band.state, WRISTBAND_ACTIVE);
 }
 
 static void test_replace_all_or_nothing(void **state)
