@@ -148,12 +148,13 @@ struct spool_pending {
 };
 /* Queued, failed and uncertain jobs, oldest first, into *out (malloc'd, caller frees). */
 int spool_pending(struct store *st, int64_t now, struct spool_pending **out, size_t *n);
-/* Staff: print a failed or uncertain job again (same label, same token: for an uncertain
- * wristband only after seeing it did not come out; otherwise reprint). STORE_E_NOT_FOUND
- * when the job is not failed or uncertain. Call spool_kick() after. */
-int spool_retry(struct store *st, int64_t job_id, int64_t now);
-/* Staff: withdraw a queued, failed or uncertain job. STORE_E_NOT_FOUND otherwise. */
-int spool_cancel(struct store *st, int64_t job_id, int64_t now);
+/* Staff (actor: badge id, audited in the same transaction): print a failed or uncertain
+ * job again (same label, same token: for an uncertain wristband only after seeing it did
+ * not come out; otherwise reprint). STORE_E_NOT_FOUND when the job is not failed or
+ * uncertain. Call spool_kick() after. */
+int spool_retry(struct store *st, int64_t job_id, const char *actor, int64_t now);
+/* Staff, audited: withdraw a queued, failed or uncertain job. STORE_E_NOT_FOUND otherwise. */
+int spool_cancel(struct store *st, int64_t job_id, const char *actor, int64_t now);
 
 /* ---- reprint ---- */
 

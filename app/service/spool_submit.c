@@ -149,24 +149,14 @@ int spool_pending(struct store *st, int64_t now, struct spool_pending **out, siz
 	return 0;
 }
 
-int spool_retry(struct store *st, int64_t job_id, int64_t now)
+int spool_retry(struct store *st, int64_t job_id, const char *actor, int64_t now)
 {
-	int status = store_print_job_move(st, job_id, PRINT_FAILED, PRINT_QUEUED, REASON_OK, NULL,
-	                                  NULL, now);
-	if (status == STORE_E_NOT_FOUND)
-		status = store_print_job_move(st, job_id, PRINT_UNCERTAIN, PRINT_QUEUED, REASON_OK,
-		                              NULL, NULL, now);
-	return status;
+	return store_print_job_decide(st, job_id, PRINT_QUEUED, actor, now, NULL);
 }
 
-int spool_cancel(struct store *st, int64_t job_id, int64_t now)
+int spool_cancel(struct store *st, int64_t job_id, const char *actor, int64_t now)
 {
-	static const enum print_job_state from[] = {PRINT_QUEUED, PRINT_FAILED, PRINT_UNCERTAIN};
-	int status = STORE_E_NOT_FOUND;
-	for (size_t i = 0; i < 3 && status == STORE_E_NOT_FOUND; i++)
-		status = store_print_job_move(st, job_id, from[i], PRINT_CANCELLED, REASON_OK,
-		                              "cancelled by staff", NULL, now);
-	return status;
+	return store_print_job_decide(st, job_id, PRINT_CANCELLED, actor, now, NULL);
 }
 
 int spool_reprint_wristband(struct store *st, const struct spool_reprint *req,

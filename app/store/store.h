@@ -401,6 +401,15 @@ int store_print_job_set_state(struct store *st, int64_t id, enum print_job_state
 int store_print_job_move(struct store *st, int64_t id, enum print_job_state from,
                          enum print_job_state to, enum reason reason, const char *error,
                          const char *printer, int64_t now);
+/* A staff decision on a job, in one transaction with an own audit record (actor: the staff
+ * badge; action "print_retry" or "print_cancel"; target "job:ID"; detail: kind, ref and the
+ * state it left). to = PRINT_QUEUED retries a failed or uncertain job (attempts and age
+ * start again); to = PRINT_CANCELLED withdraws a queued, failed or uncertain one.
+ * STORE_E_NOT_FOUND when the job is in none of those states (done, printing, or already
+ * decided); STORE_E_INVALID for another `to` or no actor. w (may be NULL) gets the audit
+ * record. */
+int store_print_job_decide(struct store *st, int64_t id, enum print_job_state to, const char *actor,
+                           int64_t now, struct store_written *w);
 /* Put a queued job on another printer (printer names as in print_job.printer).
  * STORE_E_NOT_FOUND when the job is not queued. */
 int store_print_job_set_printer(struct store *st, int64_t id, const char *printer, int64_t now);

@@ -3,6 +3,7 @@
  * may have printed stays visible to staff. */
 #include "app/store/store_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -281,4 +282,51 @@ void store_print_jobs_free(struct print_job *jobs, size_t n)
 	for (size_t i = 0; jobs && i < n; i++)
 		free(jobs[i].payload);
 	free(jobs);
+}
+
+int store_print_job_decide(struct store *st, int64_t id, enum print_job_state to, const char *actor,
+                           int64_t now, struct store_written *w)
+{
+	struct store_written scratch;
+	struct print_job job = {0};
+	char target[STORE_ID_MAX], detail[STORE_TEXT_MAX];
+	if ((to != PRINT_QUEUED && to != PRINT_CANCELLED) || !actor || !*actor ||
+	    !store_fits(actor, STORE_ID_MAX))
+		return store_failf(st, STORE_E_INVALID,
+		                   "a decision is retry or cancel, by a badge");
+	int status = store_begin(st);
+	if (status)
+		return status;
+	status = store_print_job_get(st, id, &job);
+	if (status)
+		goto out_rollback;
+	bool allowed = job.state == PRINT_FAILED || job.state == PRINT_UNCERTAIN ||
+	               (to == PRINT_CANCELLED && job.state == PRINT_QUEUED);
+	if (!allowed) {
+		status = store_failf(st, STORE_E_NOT_FOUND, "print job %lld is %s", (long long)id,
+		                     job_state_names[job.state]);
+		goto out_rollback;
+	}
+	status =
+	    store_print_job_move(st, id, job.state, to, REASON_OK,
+	                         to == PRINT_CANCELLED ? "cancelled by staff" : NULL, NULL, now);
+	if (status)
+		goto out_rollback;
+	snprintf(target, sizeof(target), "job:%lld", (long long)id);
+	snprintf(detail, sizeof(detail), "%s %.*s was %s", job.kind, STORE_ID_MAX - 1, job.ref,
+	         job_state_names[job.state]);
+	status =
+	    store_audit_append_own(st, actor, to == PRINT_QUEUED ? "print_retry" : "print_cancel",
+	                           target, detail, now, w ? w : &scratch);
+	if (status)
+		goto out_rollback;
+	status = store_commit(st);
+	if (status)
+		goto out_rollback;
+	free(job.payload);
+	return 0;
+out_rollback:
+	store_rollback(st);
+	free(job.payload);
+	return status;
 }

@@ -341,9 +341,8 @@ static int64_t check_in(struct fx *f, const char *name, const char *room, int n)
 	assert_int_equal(store_arrival_add(f->st, &a), 0);
 	struct store_identity id;
 	assert_int_equal(store_identity_get(f->st, &id), 0);
-	struct wristband w = {.station = "SZ03",
-	                      .serial = id.next_device_seq,
-	                      .day = day_from_ymd(2026, 11, 29)};
+	struct wristband w = {
+	    .station = "SZ03", .serial = id.next_device_seq, .day = day_from_ymd(2026, 11, 29)};
 	snprintf(w.room, sizeof(w.room), "%s", room);
 	struct checkin_record c = {.arrival_id = a.id, .at = time(NULL), .code_reason = REASON_OK};
 	c.device_seq = id.next_device_seq;
@@ -355,9 +354,8 @@ static int64_t check_in(struct fx *f, const char *name, const char *room, int n)
 	c.risk = RISK_YELLOW;
 	c.planned_release = day_from_ymd(2026, 12, 13);
 	snprintf(c.wristband_serial, sizeof(c.wristband_serial), "%lld", (long long)w.serial);
-	assert_int_equal(wristband_issue(&w, &f->priv, c.wristband_token,
-	                                 sizeof(c.wristband_token)),
-	                 0);
+	assert_int_equal(
+	    wristband_issue(&w, &f->priv, c.wristband_token, sizeof(c.wristband_token)), 0);
 	assert_int_equal(store_checkin_commit(f->st, &c, NULL), 0);
 	return a.id;
 }
@@ -411,8 +409,12 @@ static void png_decode(struct fx *f, const char *name, char *out, size_t cap)
 static void test_payload_round_trip(void **state)
 {
 	(void)state;
-	struct spool_payload p = {.kind = LABEL_DOOR, .lang = LABEL_LANG_EN, .risk = RISK_RED,
-	                          .care = true, .copies = 2, .diet = LABEL_DIET_SOFT};
+	struct spool_payload p = {.kind = LABEL_DOOR,
+	                          .lang = LABEL_LANG_EN,
+	                          .risk = RISK_RED,
+	                          .care = true,
+	                          .copies = 2,
+	                          .diet = LABEL_DIET_SOFT};
 	snprintf(p.room, sizeof(p.room), "1208");
 	snprintf(p.occupants[0], sizeof(p.occupants[0]), "张*明");
 	snprintf(p.occupants[1], sizeof(p.occupants[1]), "L** Wei");
@@ -492,7 +494,8 @@ static void test_prints_in_order(void **state)
 	assert_int_equal(store_wristband_active(f->st, arrivals[0], &band), 0);
 	assert_string_equal(text, band.token);
 	struct wristband w;
-	assert_int_equal(wristband_verify(text, strlen(text), "SZ03", &f->pub, 1, &w), WRISTBAND_OK);
+	assert_int_equal(wristband_verify(text, strlen(text), "SZ03", &f->pub, 1, &w),
+	                 WRISTBAND_OK);
 	assert_string_equal(w.room, "1201");
 	size_t n;
 	struct spool_pending *pending;
@@ -606,9 +609,10 @@ static void test_gives_up_then_staff_retry(void **state)
 	assert_int_equal(pending[0].state, PRINT_FAILED);
 	assert_int_equal(pending[0].reason, REASON_PRINTER_OFFLINE);
 	free(pending);
-	assert_int_equal(spool_cancel(f->st, job + 100, time(NULL)), STORE_E_NOT_FOUND);
-	assert_int_equal(spool_retry(f->st, job, time(NULL)), 0);
-	assert_int_equal(spool_retry(f->st, job, time(NULL)), STORE_E_NOT_FOUND); /* queued */
+	assert_int_equal(spool_cancel(f->st, job + 100, "badge-7", time(NULL)), STORE_E_NOT_FOUND);
+	assert_int_equal(spool_retry(f->st, job, "badge-7", time(NULL)), 0);
+	assert_int_equal(spool_retry(f->st, job, "badge-7", time(NULL)),
+	                 STORE_E_NOT_FOUND); /* queued */
 	char spec[160];
 	snprintf(spec, sizeof(spec), "png:%s", f->png);
 	s = open_spool(f, spec, NULL);
@@ -629,7 +633,7 @@ static void test_crash_leaves_uncertain(void **state)
 	assert_int_equal(store_print_job_move(f->st, sent, PRINT_QUEUED, PRINT_PRINTING, REASON_OK,
 	                                      NULL, "primary", time(NULL)),
 	                 0);
-	assert_int_equal(spool_cancel(f->st, cancelled, time(NULL)), 0);
+	assert_int_equal(spool_cancel(f->st, cancelled, "badge-7", time(NULL)), 0);
 	char spec[160];
 	snprintf(spec, sizeof(spec), "png:%s", f->png);
 	struct spool *s = open_spool(f, spec, NULL);
@@ -722,7 +726,7 @@ static void test_reprint_voids_old_band(void **state)
 	struct spool_reprinted again;
 	assert_int_equal(spool_reprint_wristband(f->st, &req, &again), 0);
 	assert_string_equal(again.old_serial, out.serial);
-	assert_int_equal(spool_cancel(f->st, again.job_id, time(NULL)), 0);
+	assert_int_equal(spool_cancel(f->st, again.job_id, "badge-7", time(NULL)), 0);
 	/* not checked in: nothing to reprint */
 	req.arrival_id = arrival + 1000;
 	assert_int_equal(spool_reprint_wristband(f->st, &req, NULL), STORE_E_NOT_FOUND);

@@ -289,12 +289,61 @@ static void test_job_life_cycle(void **state)
 	assert_string_equal(store_print_job_state_name(PRINT_STATE_COUNT), "?");
 }
 
+static void test_staff_decisions_audited(void **state)
+{
+	struct fx *f = *state;
+	int64_t a, b;
+	assert_int_equal(store_print_job_add(f->st, "wristband", "1", "{}", "", T0, &a), 0);
+	assert_int_equal(store_print_job_add(f->st, "door", "1201", "{}", "", T0, &b), 0);
+	size_t before = outbox_pending(f->st);
+	/* a queued job cannot be retried, a printing one cannot be decided at all */
+	assert_int_equal(store_print_job_decide(f->st, a, PRINT_QUEUED, "badge-7", T0, NULL),
+	                 STORE_E_NOT_FOUND);
+	assert_int_equal(
+	    store_print_job_move(f->st, a, PRINT_QUEUED, PRINT_PRINTING, REASON_OK, NULL, NULL, T0),
+	    0);
+	assert_int_equal(store_print_job_decide(f->st, a, PRINT_CANCELLED, "badge-7", T0, NULL),
+	                 STORE_E_NOT_FOUND);
+	assert_int_equal(store_print_job_decide(f->st, b, PRINT_DONE, "badge-7", T0, NULL),
+	                 STORE_E_INVALID);
+	assert_int_equal(store_print_job_decide(f->st, b, PRINT_CANCELLED, "", T0, NULL),
+	                 STORE_E_INVALID);
+	assert_int_equal(outbox_pending(f->st), before);
+	/* uncertain -> retried, with the badge in the audit log */
+	assert_int_equal(store_print_jobs_recover(f->st, REASON_PRINT_UNCERTAIN, NULL, T0, NULL),
+	                 0);
+	struct store_written w;
+	assert_int_equal(store_print_job_decide(f->st, a, PRINT_QUEUED, "badge-7", T0 + 9, &w), 0);
+	assert_true(w.device_seq > 0);
+	struct print_job job;
+	assert_int_equal(store_print_job_get(f->st, a, &job), 0);
+	assert_int_equal(job.state, PRINT_QUEUED);
+	assert_int_equal(job.attempts, 0);
+	assert_int_equal(job.queued_at, T0 + 9);
+	free(job.payload);
+	assert_int_equal(
+	    store_print_job_decide(f->st, b, PRINT_CANCELLED, "badge-8", T0 + 10, NULL), 0);
+	assert_int_equal(
+	    store_print_job_decide(f->st, b, PRINT_CANCELLED, "badge-8", T0 + 11, NULL),
+	    STORE_E_NOT_FOUND);
+	struct outbox_item *items;
+	size_t n;
+	assert_int_equal(store_outbox_pending(f->st, 10, &items, &n), 0);
+	assert_int_equal(n, before + 2);
+	assert_non_null(strstr(items[n - 2].payload, "\"action\":\"print_retry\""));
+	assert_non_null(strstr(items[n - 2].payload, "\"detail\":\"wristband 1 was uncertain\""));
+	assert_non_null(strstr(items[n - 1].payload, "\"action\":\"print_cancel\""));
+	assert_non_null(strstr(items[n - 1].payload, "\"actor\":\"badge-8\""));
+	store_outbox_free(items, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_replace_writes_everything, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_replace_all_or_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_job_life_cycle, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_staff_decisions_audited, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
