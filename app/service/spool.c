@@ -219,9 +219,12 @@ static int job_printer(struct spool *s, const struct print_job *job)
 	return FALLBACK;
 }
 
-/* One job until it is done, failed, uncertain, cancelled by staff, or the spool stops. */
-static void spool_run(struct spool *s, struct print_job *job)
+/* One job until it is done, failed, uncertain, cancelled by staff, or the spool stops.
+ * Returns 0, or a store status when the store could not record a step (the caller then
+ * waits before reading the queue again rather than spin on the same row). */
+static int spool_run(struct spool *s, struct print_job *job)
 {
+	int stuck = 0;
 	int copies = 1, which, err = 0, failures = 0, backoff = s->cfg.backoff_ms;
 	bool told_waiting = false;
 	enum reason last = job->reason;
@@ -236,7 +239,7 @@ static void spool_run(struct spool *s, struct print_job *job)
 		else
 			notify(s, job, SPOOL_FAILED, REASON_PRINT_JOB_INVALID, PRIMARY,
 			       job->attempts, 0);
-		return;
+		return status;
 	}
 	which = job_printer(s, job);
 	while (!stopping(s)) {
@@ -244,8 +247,10 @@ static void spool_run(struct spool *s, struct print_job *job)
 		free(cur.payload);
 		cur.payload = NULL;
 		int status = store_print_job_get(s->st, job->id, &cur);
-		if (status || cur.state != PRINT_QUEUED)
-			break; /* cancelled or changed by staff */
+		if (status || cur.state != PRINT_QUEUED) {
+			stuck = status; /* else cancelled or changed by staff */
+			break;
+		}
 		struct printer *p = s->printers[which];
 		if (failures > 0) {
 			if (t - cur.queued_at > s->cfg.max_age_s) {
@@ -279,8 +284,10 @@ static void spool_run(struct spool *s, struct print_job *job)
 		status = store_print_job_move(s->st, job->id, PRINT_QUEUED, PRINT_PRINTING, last,
 		                              NULL, printer_names[which], t);
 		if (status) {
-			if (status != STORE_E_NOT_FOUND)
+			if (status != STORE_E_NOT_FOUND) { /* else cancelled meanwhile */
 				log_store(s, "mark printing", job->id, status);
+				stuck = status;
+			}
 			break;
 		}
 		struct printer_job pj = {.id = (uint64_t)job->id, .label = label, .copies = copies};
@@ -308,6 +315,7 @@ static void spool_run(struct spool *s, struct print_job *job)
 		                              printer_error_code(err), NULL, t);
 		if (status) {
 			log_store(s, "requeue", job->id, status);
+			stuck = status;
 			break;
 		}
 		if (attempts >= s->cfg.max_attempts) {
@@ -344,6 +352,7 @@ static void spool_run(struct spool *s, struct print_job *job)
 	}
 	free(cur.payload);
 	label_free(label);
+	return stuck;
 }
 
 static void *spool_main(void *arg)
@@ -354,14 +363,12 @@ static void *spool_main(void *arg)
 		struct print_job job;
 		int status = store_print_job_next(s->st, &job);
 		if (status == 0) {
-			spool_run(s, &job);
+			status = spool_run(s, &job);
 			free(job.payload);
-			continue;
-		}
-		if (status != STORE_E_NOT_FOUND) {
-			free(job.payload);
+			if (status == 0)
+				continue;
+		} else if (status != STORE_E_NOT_FOUND)
 			log_store(s, "read the queue", 0, status);
-		}
 		spool_wait(s, s->cfg.idle_ms, true);
 	}
 	return NULL;

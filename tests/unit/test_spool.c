@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -742,6 +744,69 @@ static void test_reprint_voids_old_band(void **state)
 	assert_string_equal(text, out.token);
 }
 
+struct fifo_reader {
+	char path[256];
+	size_t got;
+};
+
+static void *fifo_read_all(void *arg)
+{
+	struct fifo_reader *r = arg;
+	int fd = open(r->path, O_RDONLY);
+	char buf[4096];
+	ssize_t n;
+	while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0)
+		r->got += (size_t)n;
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+/* A device whose reader stops part way through a job (larger than the pipe): the label
+ * may have come out, so the job is uncertain and not sent again; a staff retry prints it
+ * once the device reads again. */
+static void test_partial_is_uncertain(void **state)
+{
+	struct fx *f = *state;
+	NEED_KIT();
+	struct fifo_reader r = {0};
+	snprintf(r.path, sizeof(r.path), "%s/lp0", f->dir);
+	assert_int_equal(mkfifo(r.path, 0600), 0);
+	struct spool_payload p = {.kind = LABEL_DOOR, .lang = LABEL_LANG_ZH, .copies = 1};
+	snprintf(p.room, sizeof(p.room), "1201");
+	snprintf(p.occupants[0], sizeof(p.occupants[0]), "张*明");
+	snprintf(p.token, sizeof(p.token), "ROOM-1201");
+	int64_t job;
+	assert_int_equal(spool_submit(f->st, &p, "1201", time(NULL), &job), 0);
+	int hold = open(r.path, O_RDONLY | O_NONBLOCK); /* a reader that never reads */
+	assert_true(hold >= 0);
+	char spec[300];
+	snprintf(spec, sizeof(spec), "zpl:%s?timeout_ms=200", r.path);
+	struct spool *s = open_spool(f, spec, NULL);
+	struct spool_result res = wait_result(f, job, SPOOL_UNCERTAIN);
+	assert_int_equal(res.err, PRINTER_E_PARTIAL);
+	assert_int_equal(res.reason, REASON_PRINT_UNCERTAIN);
+	usleep(300000);
+	close(hold);
+	struct print_job row;
+	assert_int_equal(store_print_job_get(f->st, job, &row), 0);
+	assert_int_equal(row.state, PRINT_UNCERTAIN);
+	assert_int_equal(row.attempts, 1);
+	free(row.payload);
+	assert_int_equal(count_results(f, SPOOL_UNCERTAIN), 1);
+	/* staff looked: nothing came out; retry with the printer reading again */
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, fifo_read_all, &r), 0);
+	usleep(20000);
+	assert_int_equal(spool_retry(f->st, job, "badge-7", time(NULL)), 0);
+	spool_kick(s);
+	wait_result(f, job, SPOOL_PRINTED);
+	spool_close(s);
+	pthread_join(th, NULL);
+	assert_true(r.got > 65536);
+	assert_int_equal(job_state(f, job, NULL), PRINT_DONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -752,6 +817,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_gives_up_then_staff_retry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_crash_leaves_uncertain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_restart_resumes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_partial_is_uncertain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reprint_voids_old_band, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
