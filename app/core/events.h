@@ -191,6 +191,17 @@ enum audit_action {
 	AUDIT_DENY_REPRINT,
 	AUDIT_RESUME,      /* panel closed, session goes on */
 	AUDIT_END_SESSION, /* session ended by staff */
+	/* front desk (docs/flow-frontdesk.md): reason is the outcome */
+	AUDIT_STAFF_LOGOUT,         /* signed out: REASON_OK by hand, REASON_TIMEOUT idle */
+	AUDIT_STAFF_LOCKED_ATTEMPT, /* a sign-in attempt refused unchecked during a lockout */
+	AUDIT_VIEW_CARD,            /* a resident's card was opened */
+	AUDIT_PRINT_LABEL,
+	AUDIT_REPRINT_BAND,
+	AUDIT_VOID_BAND,
+	AUDIT_SET_RISK,
+	AUDIT_RELEASE,
+	AUDIT_TRANSFER,
+	AUDIT_EXTEND,
 	AUDIT_ACTION_COUNT
 };
 

@@ -28,6 +28,22 @@ static const char *const reason_codes[REASON_COUNT] = {
     [REASON_STAFF_REQUIRED] = "E_STAFF_REQUIRED",
     [REASON_NO_DESIGNATED_ROOM] = "E_NO_DESIGNATED_ROOM",
     [REASON_ALREADY_ADDED] = "E_ALREADY_ADDED",
+    [REASON_NOT_WRISTBAND] = "E_NOT_WRISTBAND",
+    [REASON_BAND_FORGED] = "E_BAND_FORGED",
+    [REASON_BAND_VOID] = "E_BAND_VOID",
+    [REASON_BAND_REPLACED] = "E_BAND_REPLACED",
+    [REASON_BAND_UNKNOWN] = "E_BAND_UNKNOWN",
+    [REASON_WRONG_STATION] = "E_WRONG_STATION",
+    [REASON_WRONG_PLACE] = "E_WRONG_PLACE",
+    [REASON_RELEASED] = "E_RELEASED",
+    [REASON_TRANSFERRED] = "E_TRANSFERRED",
+    [REASON_UNVERIFIABLE] = "E_UNVERIFIABLE",
+    [REASON_LOOKUP_FAILED] = "E_LOOKUP_FAILED",
+    [REASON_BAD_PIN] = "E_BAD_PIN",
+    [REASON_LOCKED_OUT] = "E_LOCKED_OUT",
+    [REASON_BAD_REQUEST] = "E_BAD_REQUEST",
+    [REASON_NOT_FOUND] = "E_NOT_FOUND",
+    [REASON_CONFLICT] = "E_CONFLICT",
     [REASON_PAPER_OUT] = "E_PAPER_OUT",
     [REASON_PRINTER_HEAD_OPEN] = "E_PRINTER_HEAD_OPEN",
     [REASON_PRINTER_PAUSED] = "E_PRINTER_PAUSED",
@@ -35,6 +51,65 @@ static const char *const reason_codes[REASON_COUNT] = {
     [REASON_PRINT_UNCERTAIN] = "E_PRINT_UNCERTAIN",
     [REASON_PRINT_JOB_INVALID] = "E_PRINT_JOB_INVALID",
 };
+
+/* What the staff should know or do, per reason (English; no personal data). */
+static const char *const staff_hints[REASON_COUNT] = {
+    [REASON_OK] = "valid health code",
+    [REASON_NOT_HEALTH_CODE] = "scanned text is not a health code; ask for the health-code page",
+    [REASON_UNSUPPORTED_VERSION] =
+        "health-code version not supported by this firmware; verify at the desk",
+    [REASON_MALFORMED] = "health code incomplete or damaged; rescan, then verify at the desk",
+    [REASON_UNKNOWN_ISSUER] = "issuer key not on the trust list; check `stationctl keys list`",
+    [REASON_BAD_SIGNATURE] =
+        "signature invalid: possibly altered; verify with `stationctl verify-code`",
+    [REASON_EXPIRED] = "health code expired; the person must refresh it",
+    [REASON_NOT_YET_VALID] = "health code not yet valid; check the device clock if this repeats",
+    [REASON_REVOKED] = "health code or its key revoked by the issuer; do not admit without a check",
+    [REASON_DEMO_KEY] = "demo-key code on a production device; refused",
+    [REASON_RED_CODE] = "valid red code: keep the person here, call the medic",
+    [REASON_YELLOW_CODE] = "valid yellow code: follow the station's yellow-code policy",
+    [REASON_NOT_ON_MANIFEST] = "not on today's manifest: walk-in, needs a staff decision",
+    [REASON_ALREADY_CHECKED_IN] =
+        "already checked in: no second room; reprint the wristband if needed",
+    [REASON_NO_ROOM] = "no free room matches: assign one at the desk",
+    [REASON_GROUP_TOO_LARGE] = "group too large for automatic assignment: assign at the desk",
+    [REASON_PRINTER_FAILED] = "checked in but the wristband did not print: reprint at the desk",
+    [REASON_STORE_FAILED] = "check-in not recorded (store failure): check in at the desk",
+    [REASON_TIMEOUT] = "session abandoned; nothing recorded",
+    [REASON_NOT_ME] = "person says the identity shown is not theirs: check documents",
+    [REASON_STAFF_REQUIRED] = "waiting for a staff decision at the kiosk",
+    [REASON_NO_DESIGNATED_ROOM] =
+        "red/orange resident and the designated floors are full: assign at the desk",
+    [REASON_ALREADY_ADDED] = "the same person was scanned twice for one group; nothing to do",
+    [REASON_NOT_WRISTBAND] = "scanned text is not a wristband token",
+    [REASON_BAND_FORGED] = "wristband signature invalid: forged or altered band; stop and check",
+    [REASON_BAND_VOID] = "wristband voided at the desk; stop and check",
+    [REASON_BAND_REPLACED] = "old wristband of a reprint; collect it, check the new one",
+    [REASON_BAND_UNKNOWN] = "genuine band unknown to this replica; check sync and the desk",
+    [REASON_WRONG_STATION] = "wristband of another station",
+    [REASON_WRONG_PLACE] = "resident not allowed at this checkpoint",
+    [REASON_RELEASED] = "resident released",
+    [REASON_TRANSFERRED] = "resident transferred to hospital",
+    [REASON_UNVERIFIABLE] = "no trusted station key on this device: sync it",
+    [REASON_LOOKUP_FAILED] = "local replica could not be read: check the device store",
+    [REASON_BAD_PIN] = "badge and PIN do not match",
+    [REASON_LOCKED_OUT] = "too many bad PINs: sign-in locked for a while",
+    [REASON_BAD_REQUEST] = "action details missing or out of range",
+    [REASON_NOT_FOUND] = "no such resident, band or record",
+    [REASON_CONFLICT] = "record changed since shown: reload and retry",
+    [REASON_PAPER_OUT] = "printer out of paper: reload it; the queued job prints by itself",
+    [REASON_PRINTER_HEAD_OPEN] = "printer cover or head open: close it; the job then prints",
+    [REASON_PRINTER_PAUSED] = "printer paused: press its pause/feed key; the job then prints",
+    [REASON_PRINTER_OFFLINE] = "printer unreachable: check power and cable; see pending jobs",
+    [REASON_PRINT_UNCERTAIN] =
+        "label may have printed: look at the printer, then retry, cancel or reprint",
+    [REASON_PRINT_JOB_INVALID] = "print job data cannot be laid out: reprint from the record",
+};
+
+const char *reason_staff_hint(enum reason r)
+{
+	return (unsigned)r < REASON_COUNT && staff_hints[r] ? staff_hints[r] : "unknown reason";
+}
 
 static const char *const category_names[CATEGORY_COUNT] = {"inbound", "close_contact",
                                                            "secondary_contact"};

@@ -58,6 +58,23 @@ enum reason {
 	/* red or orange, and the floors set aside for them are full */
 	REASON_NO_DESIGNATED_ROOM,
 	REASON_ALREADY_ADDED, /* this person is already in the group being checked in */
+	/* security post and front desk (docs/flow-security.md, docs/flow-frontdesk.md) */
+	REASON_NOT_WRISTBAND, /* the scanned text is not a wristband token */
+	REASON_BAND_FORGED,   /* a wristband token no trusted key signed */
+	REASON_BAND_VOID,     /* the band was voided by the front desk */
+	REASON_BAND_REPLACED, /* the band was replaced by a reprint: the newer one counts */
+	REASON_BAND_UNKNOWN,  /* a genuine band the local replica does not know (yet) */
+	REASON_WRONG_STATION, /* a band of another station */
+	REASON_WRONG_PLACE,   /* this checkpoint does not let this resident pass */
+	REASON_RELEASED,      /* the resident has been released */
+	REASON_TRANSFERRED,   /* the resident was transferred to hospital */
+	REASON_UNVERIFIABLE,  /* the device cannot check signatures (no trusted key) */
+	REASON_LOOKUP_FAILED, /* the local replica could not be read */
+	REASON_BAD_PIN,       /* badge and PIN do not match */
+	REASON_LOCKED_OUT,    /* too many bad PINs: sign-in refused for a while */
+	REASON_BAD_REQUEST,   /* an action's details are missing or out of range */
+	REASON_NOT_FOUND,     /* no such resident, band or record */
+	REASON_CONFLICT,      /* the record changed since it was shown: reload and retry */
 	/* print faults, precise (REASON_PRINTER_FAILED: any other); the job waits or fails */
 	REASON_PAPER_OUT,
 	REASON_PRINTER_HEAD_OPEN,
@@ -70,6 +87,10 @@ enum reason {
 
 /* Stable machine code of a reason, e.g. "E_EXPIRED"; never NULL. */
 const char *reason_code(enum reason r);
+/* What staff should know or do, one English line without personal data, for logs and the
+ * staff overlay; "unknown reason" out of range. The person-facing texts, in their language,
+ * are in assets/strings/reasons.json, keyed by reason_code(). */
+const char *reason_staff_hint(enum reason r);
 
 /* Lower-case names used in files, the store and the sync protocol: "inbound",
  * "close_contact", "secondary_contact"; "green", "yellow", "orange", "red"; "free",

@@ -40,5 +40,6 @@ extern const struct ctl_command ctl_cmd_init;
 extern const struct ctl_command ctl_cmd_rooms;
 extern const struct ctl_command ctl_cmd_import_manifest;
 extern const struct ctl_command ctl_cmd_export;
+extern const struct ctl_command ctl_cmd_bandkey;
 
 #endif

@@ -1,0 +1,625 @@
+/* app/core/screens.c: the entrance screens laid out from the layout numbers: a top bar (steps,
+ * language at the top right), content, and a bottom bar (call staff at the bottom left, the
+ * primary action at the bottom right). */
+#include "app/core/screens.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Cut a band off a rectangle. */
+static struct dl_rect take_top(struct dl_rect *r, int h, int gap)
+{
+	struct dl_rect t = {r->x, r->y, r->w, h};
+	r->y += h + gap;
+	r->h -= h + gap;
+	return t;
+}
+
+static struct dl_rect take_bottom(struct dl_rect *r, int h, int gap)
+{
+	struct dl_rect t = {r->x, r->y + r->h - h, r->w, h};
+	r->h -= h + gap;
+	return t;
+}
+
+static struct dl_rect take_left(struct dl_rect *r, int w, int gap)
+{
+	struct dl_rect t = {r->x, r->y, w, r->h};
+	r->x += w + gap;
+	r->w -= w + gap;
+	return t;
+}
+
+static struct dl_rect take_right(struct dl_rect *r, int w, int gap)
+{
+	struct dl_rect t = {r->x + r->w - w, r->y, w, r->h};
+	r->w -= w + gap;
+	return t;
+}
+
+static int max_i(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+static int min_i(int a, int b)
+{
+	return a < b ? a : b;
+}
+
+/* Height for text wrapped at width w: estimated lines (with slack for breaking) x line. */
+static int text_h(const struct layout *l, const char *t, enum dl_role role, enum dl_weight wt,
+                  int w)
+{
+	int est = layout_estimate_width(l, t, role, wt) * 23 / 20;
+	int lines = w > 0 ? (est + w - 1) / w : 1;
+	return max_i(lines, 1) * l->line_h[role];
+}
+
+/* Text wrapped in the top of *r, which shrinks; returns the command index. */
+static int put_text(struct display_list *dl, const struct layout *l, struct dl_rect *r,
+                    const char *t, enum dl_role role, enum dl_weight wt, struct dl_color c,
+                    enum dl_align align, int gap_after)
+{
+	int h = text_h(l, t, role, wt, r->w);
+	struct dl_rect box = take_top(r, h, gap_after);
+	return dl_add_text(dl, l, box, t, role, wt, c, align, DL_WRAP | DL_MUST_FIT);
+}
+
+/* As put_text, but only when the text is estimated to fit in what is left of *r: for texts a
+ * small screen may leave out (queue position, repeated advice). Returns -1 when left out. */
+static int put_text_opt(struct display_list *dl, const struct layout *l, struct dl_rect *r,
+                        const char *t, enum dl_role role, enum dl_weight wt, struct dl_color c,
+                        enum dl_align align, int gap_after)
+{
+	if (text_h(l, t, role, wt, r->w) > r->h)
+		return -1;
+	return put_text(dl, l, r, t, role, wt, c, align, gap_after);
+}
+
+/* The larger of heading and body at which t takes at most max_h. */
+static enum dl_role fit_role(const struct layout *l, const char *t, int w, int max_h)
+{
+	return text_h(l, t, DL_HEADING, DL_BOLD, w) <= max_h ? DL_HEADING : DL_BODY;
+}
+
+/* Width of a button for label: its text plus padding, at least min_w. */
+static int button_w(const struct layout *l, const char *label, int min_w)
+{
+	return max_i(layout_estimate_width(l, label, DL_BODY, DL_BOLD) + 3 * l->gap, min_w);
+}
+
+static bool same(struct dl_color a, struct dl_color b)
+{
+	return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+/* The primary action at the bottom right and an optional secondary one left of it. When they
+ * do not fit beside call staff (narrow portrait screens), they get their own row above the
+ * bottom bar, taken off *content, split evenly. */
+static void place_actions(struct display_list *dl, const struct layout *l, struct dl_rect *content,
+                          struct dl_rect actions, int primary_id, const char *primary,
+                          bool primary_enabled, int secondary_id, const char *secondary)
+{
+	int pw = button_w(l, primary, actions.w / 2);
+	int sw = secondary ? button_w(l, secondary, 3 * l->target_h) : 0;
+	int need = pw + (secondary ? l->gap + sw : 0);
+	if (need > actions.w) {
+		actions = take_bottom(content, l->target_h, l->gap);
+		if (secondary) {
+			pw = (actions.w - l->gap) / 2;
+			sw = actions.w - l->gap - pw;
+		} else {
+			pw = actions.w;
+		}
+	}
+	struct dl_rect p = take_right(&actions, pw, l->gap);
+	dl_add_button_label(dl, l, p, primary_id, primary, DL_GREEN, DL_WHITE, primary_enabled);
+	if (secondary) {
+		struct dl_rect q = take_right(&actions, sw, l->gap);
+		dl_add_button_label(dl, l, q, secondary_id, secondary, DL_CARD, DL_INK, true);
+	}
+}
+
+/* Background, top bar and the call-staff button. Returns the content rectangle in *content
+ * and the free part of the bottom bar (right of call staff) in *actions. */
+static void frame(struct display_list *dl, const struct layout *l, const struct strings *s,
+                  const struct screen_common *c, struct dl_color bg, bool call_staff,
+                  struct dl_rect *content, struct dl_rect *actions)
+{
+	bool on_colour = !same(bg, DL_PAPER);
+	struct dl_color ink = on_colour ? DL_WHITE : DL_INK;
+	struct dl_color clear = {0, 0, 0, 0};
+	struct dl_color btn_fill = on_colour ? clear : DL_CARD;
+	dl_init(dl, l->width, l->height);
+	dl_add_fill(dl, (struct dl_rect){0, 0, l->width, l->height}, bg, 0);
+
+	struct dl_rect top = l->top_bar;
+	const char *lang_label = strings_get(s, "lang.switch", c->lang);
+	struct dl_rect lang = take_right(&top, button_w(l, lang_label, 2 * l->target_h), l->gap);
+	dl_add_button_label(dl, l, lang, SCREEN_BTN_LANG, lang_label, btn_fill, ink, true);
+	if (c->offline) {
+		const char *off = strings_get(s, "staff.offline.short", c->lang);
+		int w = layout_estimate_width(l, off, DL_SMALL, DL_BOLD) + 2 * l->gap;
+		struct dl_rect pill = take_right(&top, w, l->gap);
+		pill.y += (pill.h - l->line_h[DL_SMALL]) / 2;
+		pill.h = l->line_h[DL_SMALL];
+		dl_add_fill(dl, pill, on_colour ? DL_WHITE : DL_AMBER, pill.h / 2);
+		dl_add_text(dl, l, pill, off, DL_SMALL, DL_BOLD, on_colour ? DL_INK : DL_WHITE,
+		            DL_CENTER, DL_MUST_FIT | DL_MIDDLE);
+	}
+	if (c->step >= 0 && !on_colour) {
+		const char *labels[SCREEN_STEPS] = {strings_get(s, "steps.scan", c->lang),
+		                                    strings_get(s, "steps.confirm", c->lang),
+		                                    strings_get(s, "steps.rules", c->lang),
+		                                    strings_get(s, "steps.wristband", c->lang)};
+		dl_add_steps(dl, l, top, labels, SCREEN_STEPS, c->step, DL_NEUTRAL);
+	} else {
+		dl_add_text(dl, l, top, strings_get(s, "app.title", c->lang), DL_BODY, DL_BOLD, ink,
+		            DL_LEFT, DL_MIDDLE);
+	}
+
+	struct dl_rect bottom = l->bottom_bar;
+	if (call_staff) {
+		const char *label = strings_get(s, "call_staff", c->lang);
+		struct dl_rect b = take_left(&bottom, button_w(l, label, 3 * l->target_h), l->gap);
+		dl_add_button_label(dl, l, b, SCREEN_BTN_CALL_STAFF, label, btn_fill, ink, true);
+	}
+	*content = l->content;
+	*actions = bottom;
+}
+
+/* The countdown over everything, then the result. */
+static int finish(struct display_list *dl, const struct layout *l, const struct strings *s,
+                  const struct screen_common *c)
+{
+	if (c->countdown_s > 0) {
+		char n[12], text[160];
+		snprintf(n, sizeof(n), "%d", c->countdown_s);
+		const struct strings_arg args[] = {{"n", n}};
+		strings_format(s, "countdown", c->lang, args, 1, text, sizeof(text));
+		dl_add_modal(dl, (struct dl_rect){0, 0, l->width, l->height}, DL_SCRIM, 0);
+		int w = min_i(l->content.w, 18 * l->px[DL_BODY]);
+		struct dl_rect inner = {0, 0, w - 2 * l->gap, 0};
+		int th = text_h(l, text, DL_HEADING, DL_BOLD, inner.w);
+		int h = l->gap + th + l->gap + l->target_h + l->gap;
+		struct dl_rect card = {(l->width - w) / 2, (l->height - h) / 2, w, h};
+		dl_add_fill(dl, card, DL_CARD, l->radius);
+		struct dl_rect r = dl_rect_inset(card, l->gap);
+		put_text(dl, l, &r, text, DL_HEADING, DL_BOLD, DL_INK, DL_CENTER, l->gap);
+		const char *stay = strings_get(s, "countdown.stay", c->lang);
+		int bw = min_i(button_w(l, stay, 3 * l->target_h), r.w);
+		dl_add_button_label(dl, l,
+		                    (struct dl_rect){r.x + (r.w - bw) / 2, r.y, bw, l->target_h},
+		                    SCREEN_BTN_STAY, stay, DL_NEUTRAL, DL_WHITE, true);
+	}
+	return dl->full ? -ENOSPC : 0;
+}
+
+int screen_attract(struct display_list *dl, const struct layout *l, const struct strings *s,
+                   const struct screen_common *c, bool camera, int pos, int total)
+{
+	struct dl_rect content, actions;
+	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
+	struct dl_rect pic, text = content;
+	if (l->portrait) {
+		int side = min_i(content.w * 3 / 4, content.h / 2);
+		pic = take_top(&text, side, 2 * l->gap);
+		pic.x += (pic.w - side) / 2;
+		pic.w = side;
+	} else {
+		int side = min_i(content.h, content.w * 2 / 5);
+		pic = take_left(&text, side, 2 * l->gap);
+		pic.y += (pic.h - side) / 2;
+		pic.h = side;
+	}
+	if (camera) {
+		dl_add_image(dl, pic, DL_IMAGE_CAMERA);
+	} else {
+		dl_add_fill(dl, pic, DL_CARD, l->radius);
+		dl_add_icon(dl, dl_rect_inset(pic, pic.w / 8), DL_ICON_PHONE_QR, DL_NEUTRAL,
+		            DL_WHITE);
+	}
+	enum dl_align align = l->portrait ? DL_CENTER : DL_LEFT;
+	/* Chinese above, English below in a lighter weight; then how to, in the chosen one.
+	 * In landscape the block sits level with the picture's middle. */
+	const char *zh = strings_get(s, "attract.title", LANG_ZH_CN);
+	const char *en = strings_get(s, "attract.title", LANG_EN);
+	const char *hint = strings_get(s, "attract.hint", c->lang);
+	int need = text_h(l, zh, DL_HEADING, DL_BOLD, text.w) +
+	           text_h(l, en, DL_BODY, DL_REGULAR, text.w) + l->gap +
+	           text_h(l, hint, DL_BODY, DL_REGULAR, text.w);
+	if (!l->portrait && need < text.h) {
+		int shift =
+		    (text.h - need) / 3; /* a little above the middle: the queue goes below */
+		text.y += shift;
+		text.h -= shift;
+	}
+	put_text(dl, l, &text, zh, DL_HEADING, DL_BOLD, DL_INK, align, 0);
+	put_text(dl, l, &text, en, DL_BODY, DL_REGULAR, DL_MUTED, align, l->gap);
+	put_text(dl, l, &text, hint, DL_BODY, DL_REGULAR, DL_INK, align, l->gap);
+	if (pos > 0 && total > 0) {
+		char p[12], t[12], q[160];
+		snprintf(p, sizeof(p), "%d", pos);
+		snprintf(t, sizeof(t), "%d", total);
+		const struct strings_arg args[] = {{"pos", p}, {"total", t}};
+		strings_format(s, "attract.queue", c->lang, args, 2, q, sizeof(q));
+		put_text_opt(dl, l, &text, q, DL_BODY, DL_BOLD, DL_NEUTRAL, align, 0);
+	}
+	return finish(dl, l, s, c);
+}
+
+static const struct {
+	struct dl_color bg;
+	enum dl_icon icon;
+	const char *word;
+} verdicts[] = {
+    [SCREEN_VERDICT_VALID] = {DL_GREEN, DL_ICON_CHECK, "verdict.valid"},
+    [SCREEN_VERDICT_REFUSED] = {DL_RED, DL_ICON_CROSS, "verdict.refused"},
+    [SCREEN_VERDICT_ATTENTION] = {DL_AMBER, DL_ICON_ATTENTION, "verdict.attention"},
+};
+
+/* Icon and one big word, centred in *r as a row (landscape) or a column (portrait); the
+ * band used is taken off the top of *r. */
+static void icon_word(struct display_list *dl, const struct layout *l, struct dl_rect *r,
+                      enum dl_icon icon, struct dl_color bg, const char *word, enum dl_role role)
+{
+	if (role == DL_DISPLAY && layout_estimate_width(l, word, role, DL_BOLD) > r->w)
+		role = DL_HEADING; /* a narrow screen: the largest size that fits */
+	int side = l->px[role] * 3 / 2;
+	int word_w = min_i(layout_estimate_width(l, word, role, DL_BOLD), r->w);
+	int line = l->line_h[role];
+	if (l->portrait || side + l->gap + word_w > r->w) {
+		struct dl_rect ir = take_top(r, side, l->gap);
+		ir.x += (ir.w - side) / 2;
+		ir.w = side;
+		dl_add_icon(dl, ir, icon, DL_WHITE, bg);
+		dl_add_text(dl, l, take_top(r, line, l->gap), word, role, DL_BOLD, DL_WHITE,
+		            DL_CENTER, DL_MUST_FIT);
+		return;
+	}
+	struct dl_rect row = take_top(r, max_i(side, line), l->gap);
+	int x0 = row.x + (row.w - (side + l->gap + word_w)) / 2;
+	dl_add_icon(dl, (struct dl_rect){x0, row.y + (row.h - side) / 2, side, side}, icon,
+	            DL_WHITE, bg);
+	dl_add_text(
+	    dl, l,
+	    (struct dl_rect){x0 + side + l->gap, row.y, row.x + row.w - x0 - side - l->gap, row.h},
+	    word, role, DL_BOLD, DL_WHITE, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+}
+
+int screen_verdict(struct display_list *dl, const struct layout *l, const struct strings *s,
+                   const struct screen_common *c, enum screen_verdict v, const char *detail,
+                   const char *code)
+{
+	if ((unsigned)v > SCREEN_VERDICT_ATTENTION)
+		v = SCREEN_VERDICT_ATTENTION;
+	struct dl_rect content, actions;
+	frame(dl, l, s, c, verdicts[v].bg, true, &content, &actions);
+	const char *word = strings_get(s, verdicts[v].word, c->lang);
+	/* centre the block vertically: measure it first */
+	int need = max_i(l->px[DL_DISPLAY] * 3 / 2, l->line_h[DL_DISPLAY]) + l->gap;
+	if (detail)
+		need += text_h(l, detail, DL_BODY, DL_REGULAR, content.w) + l->gap;
+	if (code)
+		need += l->line_h[DL_SMALL];
+	struct dl_rect r = content;
+	if (need < r.h) {
+		r.y += (r.h - need) / 2;
+		r.h = need;
+	}
+	icon_word(dl, l, &r, verdicts[v].icon, verdicts[v].bg, word, DL_DISPLAY);
+	if (detail)
+		put_text(dl, l, &r, detail, DL_BODY, DL_REGULAR, DL_WHITE, DL_CENTER, l->gap);
+	if (code)
+		dl_add_text(dl, l, take_top(&r, l->line_h[DL_SMALL], 0), code, DL_SMALL, DL_REGULAR,
+		            DL_WHITE, DL_CENTER, DL_MUST_FIT);
+	return finish(dl, l, s, c);
+}
+
+int screen_identity(struct display_list *dl, const struct layout *l, const struct strings *s,
+                    const struct screen_common *c, const char *masked_name, const char *masked_id,
+                    enum category category)
+{
+	struct dl_rect content, actions;
+	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
+	place_actions(dl, l, &content, actions, SCREEN_BTN_YES,
+	              strings_get(s, "identity.yes", c->lang), true, SCREEN_BTN_NO,
+	              strings_get(s, "identity.no", c->lang));
+
+	struct dl_rect r = content;
+	put_text(dl, l, &r, strings_get(s, "identity.title", c->lang), DL_HEADING, DL_BOLD, DL_INK,
+	         DL_LEFT, l->gap);
+	char cat_key[48];
+	snprintf(cat_key, sizeof(cat_key), "category.%s", category_name(category));
+	const char *labels[3] = {strings_get(s, "identity.name", c->lang),
+	                         strings_get(s, "identity.id", c->lang),
+	                         strings_get(s, "identity.category", c->lang)};
+	const char *values[3] = {masked_name, masked_id, strings_get(s, cat_key, c->lang)};
+	enum dl_role roles[3] = {DL_HEADING, DL_BODY, DL_BODY};
+	int label_w = 0;
+	for (int i = 0; i < 3; i++)
+		label_w = max_i(label_w, layout_estimate_width(l, labels[i], DL_BODY, DL_REGULAR));
+	int pad = l->gap;
+	int value_w = 0;
+	for (int i = 0; i < 3; i++)
+		value_w = max_i(value_w, layout_estimate_width(l, values[i] ? values[i] : "",
+		                                               roles[i], DL_BOLD));
+	/* label beside value, or above it when the card is too narrow for both */
+	bool stacked = label_w + 2 * l->gap + value_w > r.w - 2 * pad;
+	int rows_h = l->line_h[DL_HEADING] + 2 * l->line_h[DL_BODY] + 2 * (l->gap / 2);
+	if (stacked)
+		rows_h += 3 * l->line_h[DL_SMALL];
+	struct dl_rect card = take_top(&r, min_i(rows_h + 2 * pad, r.h), 0);
+	dl_add_fill(dl, card, DL_CARD, l->radius);
+	struct dl_rect in = dl_rect_inset(card, pad);
+	for (int i = 0; i < 3; i++) {
+		if (stacked) {
+			dl_add_text(dl, l, take_top(&in, l->line_h[DL_SMALL], 0), labels[i],
+			            DL_SMALL, DL_REGULAR, DL_MUTED, DL_LEFT, DL_MUST_FIT);
+			dl_add_text(dl, l, take_top(&in, l->line_h[roles[i]], l->gap / 2),
+			            values[i] ? values[i] : "", roles[i],
+			            i == 0 ? DL_BOLD : DL_REGULAR, DL_INK, DL_LEFT, DL_MUST_FIT);
+			continue;
+		}
+		struct dl_rect row = take_top(&in, l->line_h[roles[i]], l->gap / 2);
+		struct dl_rect lab = take_left(&row, label_w, 2 * l->gap);
+		dl_add_text(dl, l, lab, labels[i], DL_BODY, DL_REGULAR, DL_MUTED, DL_LEFT,
+		            DL_MUST_FIT | DL_MIDDLE);
+		dl_add_text(dl, l, row, values[i] ? values[i] : "", roles[i],
+		            i == 0 ? DL_BOLD : DL_REGULAR, DL_INK, DL_LEFT,
+		            DL_MUST_FIT | DL_MIDDLE);
+	}
+	return finish(dl, l, s, c);
+}
+
+int screen_family(struct display_list *dl, const struct layout *l, const struct strings *s,
+                  const struct screen_common *c, const struct screen_member *members, int n)
+{
+	struct dl_rect content, actions;
+	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
+	place_actions(dl, l, &content, actions, SCREEN_BTN_FAMILY_DONE,
+	              strings_get(s, "family.done", c->lang), true, SCREEN_BTN_FAMILY_ADD,
+	              strings_get(s, "family.add", c->lang));
+
+	struct dl_rect r = content;
+	put_text(dl, l, &r, strings_get(s, "family.title", c->lang), DL_HEADING, DL_BOLD, DL_INK,
+	         DL_LEFT, l->gap / 2);
+	put_text(dl, l, &r, strings_get(s, "family.hint", c->lang), DL_BODY, DL_REGULAR, DL_MUTED,
+	         DL_LEFT, l->gap);
+	/* members as chips flowing across the remaining space */
+	int x = r.x, y = r.y, chip_h = l->line_h[DL_BODY] + l->gap / 2;
+	for (int i = 0; i < n && i < 6; i++) {
+		char label[160];
+		snprintf(label, sizeof(label), "%s · %s", members[i].masked_name,
+		         strings_get(s, members[i].relation_key, c->lang));
+		int w = min_i(layout_estimate_width(l, label, DL_BODY, DL_BOLD) + 2 * l->gap, r.w);
+		if (x + w > r.x + r.w) {
+			x = r.x;
+			y += chip_h + l->gap / 2;
+		}
+		if (y + chip_h > r.y + r.h)
+			break;
+		struct dl_rect chip = {x, y, w, chip_h};
+		dl_add_fill(dl, chip, DL_NEUTRAL, chip_h / 2);
+		dl_add_text(dl, l, chip, label, DL_BODY, DL_BOLD, DL_WHITE, DL_CENTER,
+		            DL_MUST_FIT | DL_MIDDLE);
+		x += w + l->gap / 2;
+	}
+	return finish(dl, l, s, c);
+}
+
+int screen_briefing(struct display_list *dl, const struct layout *l, const struct strings *s,
+                    const struct screen_common *c, const char *text, int wait_s, bool read_to_end)
+{
+	struct dl_rect content, actions;
+	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
+	bool ready = wait_s <= 0 && read_to_end;
+	place_actions(dl, l, &content, actions, SCREEN_BTN_ACK,
+	              strings_get(s, "briefing.ack", c->lang), ready, 0, NULL);
+
+	struct dl_rect r = content;
+	char hint[200];
+	if (ready) {
+		snprintf(hint, sizeof(hint), "%s", strings_get(s, "briefing.hint.ready", c->lang));
+	} else if (!read_to_end) {
+		snprintf(hint, sizeof(hint), "%s", strings_get(s, "briefing.hint.scroll", c->lang));
+	} else {
+		char n[12];
+		snprintf(n, sizeof(n), "%d", wait_s);
+		const struct strings_arg args[] = {{"n", n}};
+		strings_format(s, "briefing.hint.wait", c->lang, args, 1, hint, sizeof(hint));
+	}
+	enum dl_weight hw = ready ? DL_BOLD : DL_REGULAR;
+	struct dl_rect hint_r = take_bottom(&r, text_h(l, hint, DL_BODY, hw, r.w), l->gap / 2);
+	dl_add_text(dl, l, hint_r, hint, DL_BODY, hw, ready ? DL_GREEN : DL_MUTED, DL_RIGHT,
+	            DL_WRAP | DL_MUST_FIT | DL_MIDDLE);
+	dl_add_fill(dl, r, DL_CARD, l->radius);
+	dl_add_scroll_text(dl, l, dl_rect_inset(r, l->gap), SCREEN_SCROLL_BRIEFING,
+	                   text ? text : "", DL_INK);
+	return finish(dl, l, s, c);
+}
+
+int screen_room(struct display_list *dl, const struct layout *l, const struct strings *s,
+                const struct screen_common *c, const char *room, hk_day release,
+                enum screen_print print)
+{
+	struct dl_rect content, actions;
+	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
+	const char *label = strings_get(s, "room.label", c->lang);
+	int card_inner_h = l->line_h[DL_HEADING] + l->line_h[DL_HUGE];
+	int card_w = layout_estimate_width(l, room, DL_HUGE, DL_BOLD) + 4 * l->gap;
+	struct dl_rect card, text = content;
+	if (l->portrait) {
+		card = take_top(&text, card_inner_h + 2 * l->gap, 2 * l->gap);
+	} else {
+		card = take_left(&text, max_i(card_w, content.w * 2 / 5), 2 * l->gap);
+		int h = min_i(card.h, card_inner_h + 2 * l->gap);
+		card.y += (card.h - h) / 2;
+		card.h = h;
+	}
+	dl_add_fill(dl, card, DL_NEUTRAL, l->radius);
+	struct dl_rect in = dl_rect_inset(card, l->gap);
+	dl_add_text(dl, l, take_top(&in, l->line_h[DL_HEADING], 0), label, DL_HEADING, DL_REGULAR,
+	            DL_WHITE, DL_CENTER, DL_MUST_FIT);
+	dl_add_text(dl, l, in, room, DL_HUGE, DL_BOLD, DL_WHITE, DL_CENTER,
+	            DL_MUST_FIT | DL_MIDDLE);
+
+	char date[64], line[200];
+	strings_format_day(s, c->lang, release, date, sizeof(date));
+	const struct strings_arg args[] = {{"date", date}, {"room", room}};
+	enum dl_align align = l->portrait ? DL_CENTER : DL_LEFT;
+	const char *key = print == SCREEN_PRINT_PRINTING ? "room.printing"
+	                  : print == SCREEN_PRINT_DONE   ? "room.take"
+	                                                 : "room.collect_desk";
+	strings_format(s, key, c->lang, args, 2, line, sizeof(line));
+	char release_line[200];
+	strings_format(s, "room.release", c->lang, args, 2, release_line, sizeof(release_line));
+	const char *wear = strings_get(s, "room.wear", c->lang);
+	struct dl_rect t = text;
+	int rest = text_h(l, release_line, DL_BODY, DL_REGULAR, t.w) + l->gap;
+	enum dl_role role = fit_role(l, line, t.w, t.h - rest - l->gap);
+	int need = text_h(l, line, role, DL_BOLD, t.w) + l->gap + rest +
+	           text_h(l, wear, DL_BODY, DL_REGULAR, t.w);
+	if (!l->portrait && need < t.h) {
+		t.y += (t.h - need) / 2;
+		t.h = need;
+	}
+	/* the print state in the ink colour: amber text on paper is below 4.5:1 at body size */
+	put_text(dl, l, &t, line, role, DL_BOLD, DL_INK, align, l->gap);
+	put_text(dl, l, &t, release_line, DL_BODY, DL_REGULAR, DL_INK, align, l->gap);
+	put_text_opt(dl, l, &t, wear, DL_BODY, DL_REGULAR, DL_MUTED, align, 0);
+	return finish(dl, l, s, c);
+}
+
+int screen_refusal(struct display_list *dl, const struct layout *l, const struct strings *s,
+                   const struct screen_common *c, const char *title, const char *detail,
+                   const char *code)
+{
+	struct dl_rect content, actions;
+	frame(dl, l, s, c, DL_RED, false, &content, &actions);
+	/* call staff large, bottom left, white on red */
+	const char *call = strings_get(s, "call_staff", c->lang);
+	struct dl_rect call_r = take_left(&actions, max_i(button_w(l, call, 0), actions.w / 2), 0);
+	dl_add_button_label(dl, l, call_r, SCREEN_BTN_CALL_STAFF, call, DL_WHITE, DL_RED, true);
+	if (code)
+		dl_add_text(dl, l, actions, code, DL_SMALL, DL_BOLD, DL_WHITE, DL_RIGHT,
+		            DL_MUST_FIT | DL_MIDDLE);
+
+	struct dl_rect r = content;
+	int side = l->px[DL_HEADING] * 2;
+	struct dl_rect icon = take_left(&r, side, 2 * l->gap);
+	icon.h = side;
+	dl_add_icon(dl, icon, DL_ICON_CROSS, DL_WHITE, DL_RED);
+	put_text(dl, l, &r, title ? title : strings_get(s, "refusal.title", c->lang), DL_HEADING,
+	         DL_BOLD, DL_WHITE, DL_LEFT, l->gap);
+	if (detail)
+		put_text(dl, l, &r, detail, DL_BODY, DL_REGULAR, DL_WHITE, DL_LEFT, l->gap);
+	put_text_opt(dl, l, &r, strings_get(s, "refusal.what_to_do", c->lang), DL_BODY, DL_BOLD,
+	             DL_WHITE, DL_LEFT, 0);
+	return finish(dl, l, s, c);
+}
+
+int screen_call_staff(struct display_list *dl, const struct layout *l, const struct strings *s,
+                      const struct screen_common *c, const char *code)
+{
+	struct dl_rect content, actions;
+	frame(dl, l, s, c, DL_AMBER, false, &content, &actions);
+	const char *cancel = strings_get(s, "call_staff.cancel", c->lang);
+	struct dl_rect cancel_r = take_left(&actions, button_w(l, cancel, 3 * l->target_h), 0);
+	dl_add_button_label(dl, l, cancel_r, SCREEN_BTN_CANCEL_CALL, cancel,
+	                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
+	struct dl_rect r = content;
+	const char *title = strings_get(s, "call_staff.title", c->lang);
+	int need = max_i(l->px[DL_HEADING] * 3 / 2, l->line_h[DL_HEADING]) + l->gap +
+	           l->line_h[DL_BODY] + l->gap + (code ? l->line_h[DL_DISPLAY] : 0);
+	if (need < r.h) {
+		r.y += (r.h - need) / 2;
+		r.h = need;
+	}
+	icon_word(dl, l, &r, DL_ICON_PERSON, DL_AMBER, title, DL_HEADING);
+	put_text(dl, l, &r, strings_get(s, "call_staff.hint", c->lang), DL_BODY, DL_REGULAR,
+	         DL_WHITE, DL_CENTER, l->gap);
+	if (code) {
+		enum dl_role role = layout_estimate_width(l, code, DL_DISPLAY, DL_BOLD) > r.w
+		                        ? DL_HEADING
+		                        : DL_DISPLAY;
+		dl_add_text(dl, l, take_top(&r, l->line_h[role], 0), code, role, DL_BOLD, DL_WHITE,
+		            DL_CENTER, DL_MUST_FIT);
+	}
+	return finish(dl, l, s, c);
+}
+
+int screen_staff_pin(struct display_list *dl, const struct layout *l, const struct strings *s,
+                     const struct screen_common *c, int digits, bool wrong)
+{
+	struct screen_common plain = *c;
+	plain.step = -1;
+	struct dl_rect content, actions;
+	frame(dl, l, s, &plain, DL_PAPER, false, &content, &actions);
+	struct dl_rect all = {0, 0, l->width, l->height};
+	dl_add_modal(dl, all, DL_NEUTRAL, 0);
+	struct dl_rect r = dl_rect_inset(all, l->margin);
+	int key_w = l->target_h * 2, key_h = l->target_h;
+	if (l->portrait) { /* room to spare below: bigger keys, easier to hit */
+		key_h = l->target_h * 3 / 2;
+		key_w = min_i((r.w - 2 * l->gap) / 3, 3 * l->target_h);
+	}
+	int pad_w = 3 * key_w + 2 * l->gap, pad_h = 4 * key_h + 3 * l->gap;
+	struct dl_rect pad, info;
+	if (l->portrait) {
+		info = r;
+		/* keypad in the lower part, leaving the close button its own row below it */
+		pad = take_bottom(&info, pad_h + l->target_h + 2 * l->gap, 2 * l->gap);
+		pad.h = pad_h;
+		pad.x += (pad.w - pad_w) / 2;
+		pad.w = pad_w;
+	} else {
+		info = r;
+		pad = take_right(&info, pad_w, 2 * l->gap);
+		pad.y += (pad.h - pad_h) / 2;
+		pad.h = pad_h;
+	}
+	static const char *const keys[12] = {"1", "2", "3", "4",  "5", "6",
+	                                     "7", "8", "9", NULL, "0", NULL};
+	for (int i = 0; i < 12; i++) {
+		struct dl_rect k = {pad.x + (i % 3) * (key_w + l->gap),
+		                    pad.y + (i / 3) * (key_h + l->gap), key_w, key_h};
+		if (i == 9)
+			dl_add_button_label(dl, l, k, SCREEN_BTN_KEY_CLEAR,
+			                    strings_get(s, "keypad.clear", c->lang), DL_CARD,
+			                    DL_INK, true);
+		else if (i == 11)
+			dl_add_button_label(dl, l, k, SCREEN_BTN_KEY_OK,
+			                    strings_get(s, "keypad.ok", c->lang), DL_GREEN,
+			                    DL_WHITE, digits > 0);
+		else
+			dl_add_button_label(dl, l, k, SCREEN_BTN_KEY_0 + (keys[i][0] - '0'),
+			                    keys[i], DL_CARD, DL_INK, true);
+	}
+	const char *close = strings_get(s, "staff.close", c->lang);
+	struct dl_rect close_r =
+	    l->portrait ? (struct dl_rect){r.x, r.y + r.h - l->target_h, r.w, l->target_h}
+	                : take_bottom(&info, l->target_h, l->gap);
+	close_r.w = min_i(button_w(l, close, 3 * l->target_h), close_r.w);
+	dl_add_button_label(dl, l, close_r, SCREEN_BTN_STAFF_CLOSE, close,
+	                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
+	enum dl_align align = l->portrait ? DL_CENTER : DL_LEFT;
+	put_text(dl, l, &info, strings_get(s, "staff.title", c->lang), DL_BODY, DL_REGULAR,
+	         DL_WHITE, align, 0);
+	put_text(dl, l, &info, strings_get(s, "staff.pin", c->lang), DL_HEADING, DL_BOLD, DL_WHITE,
+	         align, l->gap);
+	char dots[64] = "";
+	for (int i = 0; i < digits && i < 12; i++)
+		strcat(dots, "\xE2\x97\x8F"); /* U+25CF BLACK CIRCLE */
+	dl_add_text(dl, l, take_top(&info, l->line_h[DL_HEADING], l->gap), dots, DL_HEADING,
+	            DL_BOLD, DL_WHITE, align, DL_MUST_FIT);
+	if (wrong)
+		put_text(dl, l, &info, strings_get(s, "staff.pin_wrong", c->lang), DL_BODY, DL_BOLD,
+		         DL_WHITE, align, 0);
+	if (c->offline)
+		put_text_opt(dl, l, &info, strings_get(s, "staff.offline", c->lang), DL_SMALL,
+		             DL_REGULAR, DL_WHITE, align, 0);
+	return finish(dl, l, s, c);
+}

@@ -1,0 +1,108 @@
+/* app/core/screens.h: the entrance screens as display lists, built from plain data (what the
+ * flow knows) and the UI strings. Pure: the wiring maps the flow's state to these calls, and
+ * tests can check what a screen says without a window. */
+#ifndef HK_CORE_SCREENS_H
+#define HK_CORE_SCREENS_H
+
+#include <stdbool.h>
+
+#include "app/core/display.h"
+#include "app/core/strings.h"
+#include "app/core/types.h"
+
+/* Button ids the screens use; hit-testing a list returns one of these. */
+enum screen_button {
+	SCREEN_BTN_NONE = 0,
+	SCREEN_BTN_LANG,        /* switch to the other language (top right on every screen) */
+	SCREEN_BTN_CALL_STAFF,  /* bottom left on every screen */
+	SCREEN_BTN_YES,         /* identity: this is me */
+	SCREEN_BTN_NO,          /* identity: not me */
+	SCREEN_BTN_FAMILY_ADD,  /* family: scan another member */
+	SCREEN_BTN_FAMILY_DONE, /* family: that is everyone */
+	SCREEN_BTN_ACK,         /* briefing: I have read and will comply */
+	SCREEN_BTN_STAY,        /* countdown: I am still here */
+	SCREEN_BTN_CANCEL_CALL, /* call staff: no longer needed */
+	SCREEN_BTN_STAFF_CLOSE, /* staff overlay: close */
+	SCREEN_BTN_KEY_0 = 100, /* keypad digits: SCREEN_BTN_KEY_0 + digit */
+	SCREEN_BTN_KEY_CLEAR = 110,
+	SCREEN_BTN_KEY_DELETE,
+	SCREEN_BTN_KEY_OK,
+	SCREEN_BTN_STAFF_ACTION = 200, /* staff overlay: SCREEN_BTN_STAFF_ACTION + action index */
+};
+
+#define SCREEN_SCROLL_BRIEFING 1 /* scroll view id of the briefing text */
+#define SCREEN_STEPS           4 /* scan, confirm, rules, wristband */
+
+/* What every screen shows around its content. */
+struct screen_common {
+	enum lang lang;
+	int step;        /* current step 0..3 of the indicator; -1: none (attract, verdicts) */
+	int countdown_s; /* > 0: the last seconds before returning to start, shown over all */
+	bool offline;    /* the staff-visible offline mark */
+};
+
+enum screen_verdict {
+	SCREEN_VERDICT_VALID,     /* green, tick */
+	SCREEN_VERDICT_REFUSED,   /* red, cross */
+	SCREEN_VERDICT_ATTENTION, /* amber, exclamation */
+};
+
+/* Each builder starts dl afresh (dl_init at l's size) and returns 0, or -ENOSPC when the list
+ * ran out of room. Borrowed strings are copied into dl. */
+
+/* Attract: "scan your health code" in Chinese and English, how to, the picture of a phone
+ * (or the camera preview with its guide frame when camera is set), the bus group's queue
+ * position when pos > 0. */
+int screen_attract(struct display_list *dl, const struct layout *l, const struct strings *s,
+                   const struct screen_common *c, bool camera, int pos, int total);
+
+/* A verdict filling the screen: one colour, one word, an icon, details (detail may be NULL)
+ * and a staff-facing code (may be NULL) underneath. */
+int screen_verdict(struct display_list *dl, const struct layout *l, const struct strings *s,
+                   const struct screen_common *c, enum screen_verdict v, const char *detail,
+                   const char *code);
+
+/* Identity confirmation with masked name and ID ("张*三", "4403**********1234"). */
+int screen_identity(struct display_list *dl, const struct layout *l, const struct strings *s,
+                    const struct screen_common *c, const char *masked_name, const char *masked_id,
+                    enum category category);
+
+struct screen_member {
+	const char *masked_name;
+	const char *relation_key; /* strings key: "family.you", "family.child", "family.spouse" */
+};
+/* Family members placed together; n up to 6 are listed. */
+int screen_family(struct display_list *dl, const struct layout *l, const struct strings *s,
+                  const struct screen_common *c, const struct screen_member *members, int n);
+
+/* The briefing: text (from assets/briefing/), scrolled in view SCREEN_SCROLL_BRIEFING; the
+ * acknowledge button is enabled once wait_s == 0 and read_to_end is set; a hint says which
+ * of the two is missing. */
+int screen_briefing(struct display_list *dl, const struct layout *l, const struct strings *s,
+                    const struct screen_common *c, const char *text, int wait_s, bool read_to_end);
+
+enum screen_print {
+	SCREEN_PRINT_PRINTING,
+	SCREEN_PRINT_DONE,
+	SCREEN_PRINT_FAILED, /* collect the wristband at the desk */
+};
+/* Room and wristband: the room number at DL_HUGE, the planned release day, print state. */
+int screen_room(struct display_list *dl, const struct layout *l, const struct strings *s,
+                const struct screen_common *c, const char *room, hk_day release,
+                enum screen_print print);
+
+/* A refusal or fault: what happened (title, detail: the reason's texts), what to do, the
+ * reason code for staff, and a large call-staff button. */
+int screen_refusal(struct display_list *dl, const struct layout *l, const struct strings *s,
+                   const struct screen_common *c, const char *title, const char *detail,
+                   const char *code);
+
+/* The call-staff state, readable from across the hall: amber, large code. */
+int screen_call_staff(struct display_list *dl, const struct layout *l, const struct strings *s,
+                      const struct screen_common *c, const char *code);
+
+/* Staff PIN entry over a dimmed screen: digits entered shown as dots, a 3x4 keypad. */
+int screen_staff_pin(struct display_list *dl, const struct layout *l, const struct strings *s,
+                     const struct screen_common *c, int digits, bool wrong);
+
+#endif

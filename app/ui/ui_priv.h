@@ -1,0 +1,119 @@
+/* app/ui/ui_priv.h: what the files of app/ui share: the ui struct, text and shape helpers.
+ * Not for use outside app/ui. */
+#ifndef HK_UI_UI_PRIV_H
+#define HK_UI_UI_PRIV_H
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#include "app/core/textwrap.h"
+#include "app/ui/ui.h"
+#include "drivers/fonts/fonts.h"
+
+#define UI_MAX_FONTS   24  /* open (size, weight) faces */
+#define UI_MAX_SCROLLS 4   /* scroll views with remembered state */
+#define UI_MAX_LINES   512 /* lines of one text block */
+#define UI_EVENT_QUEUE 32
+
+/* One rendered text block. */
+struct text_entry {
+	uint64_t hash;
+	char *text; /* owned; NULL: free slot */
+	int px, weight, wrap_w, align;
+	uint32_t rgba;
+	SDL_Texture *tex; /* NULL for an empty text */
+	int w, h, lines;
+	size_t bytes;
+	unsigned long used; /* ui->tick of last use */
+};
+
+struct scroll_block {
+	char *text; /* owned */
+	int px, weight, indent;
+	bool bullet;
+	struct dl_color color;
+	int y, h; /* in the content, logical pixels */
+};
+
+struct scroll_view {
+	int id; /* 0: free */
+	uint64_t hash;
+	int width, px;
+	struct scroll_block *blocks;
+	int nblocks;
+	int content_h, view_h, offset;
+	bool at_end, reported;
+	unsigned long used;
+};
+
+struct open_font {
+	TTF_Font *font;
+	int px, weight;
+	unsigned long used;
+};
+
+struct ui {
+	SDL_Window *win;
+	SDL_Renderer *ren;
+	int w, h;
+	bool kiosk;
+	const char *kind; /* "software" or "accelerated" */
+	struct font_file font_files[2];
+	struct open_font fonts[UI_MAX_FONTS];
+	struct text_entry *cache;
+	int cache_cap;
+	size_t cache_bytes, cache_max_bytes;
+	unsigned long tick;
+	struct text_line lines[UI_MAX_LINES];
+	char *scratch; /* NUL-terminated copies of substrings for measuring */
+	size_t scratch_cap;
+	struct display_list *last;
+	bool have_last, dirty;
+	struct scroll_view scrolls[UI_MAX_SCROLLS];
+	struct {
+		SDL_Texture *tex;
+		int w, h;
+	} images[DL_IMAGE_SLOT_COUNT];
+	int pressed; /* button id held down, 0: none */
+	int drag_id; /* scroll view being dragged, 0: none */
+	int drag_last_y;
+	int pointer_x, pointer_y;
+	struct ui_event queue[UI_EVENT_QUEUE];
+	int q_head, q_len;
+	uint32_t post_type;
+	ui_event_hook hook;
+	void *hook_ctx;
+	struct ui_stats stats;
+};
+
+/* ui_text.c */
+int text_fonts_open(struct ui *ui, const char *regular, const char *bold);
+void text_fonts_close(struct ui *ui);
+TTF_Font *text_font(struct ui *ui, int px, int weight);
+/* Wrap (wrap_w > 0) or split at '\n' only; lines in ui->lines; returns the line count, or
+ * negative when no font. *w: widest line; *line_h: the font's line skip. */
+int text_layout(struct ui *ui, const char *text, int px, int weight, int wrap_w, int *w,
+                int *line_h);
+/* The cached block for these parameters, rendering it on a miss; NULL on error. */
+struct text_entry *text_get(struct ui *ui, const char *text, int px, int weight, struct dl_color c,
+                            int wrap_w, int align);
+void text_cache_clear(struct ui *ui);
+
+/* ui_shapes.c */
+void shape_round_rect(SDL_Renderer *r, struct dl_rect rect, int radius, struct dl_color c);
+/* Only the border, stroke pixels wide, of a rounded rectangle. */
+void shape_round_ring(SDL_Renderer *r, struct dl_rect rect, int radius, int stroke,
+                      struct dl_color c);
+void shape_disc(SDL_Renderer *r, float cx, float cy, float radius, struct dl_color c);
+void shape_line(SDL_Renderer *r, float x1, float y1, float x2, float y2, float width,
+                struct dl_color c);
+void shape_icon(SDL_Renderer *r, enum dl_icon icon, struct dl_rect rect, struct dl_color fg,
+                struct dl_color cutout);
+
+/* ui_scroll.c */
+struct scroll_view *scroll_find(struct ui *ui, int id);
+void scroll_draw(struct ui *ui, const struct dl_cmd *cmd, const char *text);
+void scroll_clear(struct ui *ui);
+void ui_queue_push(struct ui *ui, const struct ui_event *ev);
+
+#endif

@@ -1,0 +1,256 @@
+/* app/ui/ui_text.c: fonts by size and weight, measuring and wrapping with them, and the cache
+ * of rendered text blocks (one texture per block, least recently used evicted first), so that
+ * a frame that shows the same texts renders no glyphs. */
+#include "app/ui/ui_priv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int text_fonts_open(struct ui *ui, const char *regular, const char *bold)
+{
+	if (!fonts_find(regular, FONT_REGULAR, &ui->font_files[DL_REGULAR])) {
+		fprintf(stderr, "ui: no CJK font found (install fonts-noto-cjk)\n");
+		return -ENOENT;
+	}
+	if (!fonts_find(bold && *bold ? bold : NULL, FONT_BOLD, &ui->font_files[DL_BOLD]))
+		ui->font_files[DL_BOLD] = ui->font_files[DL_REGULAR];
+	/* Open one face now so that a broken file is found at start, not on the first frame. */
+	if (!text_font(ui, 28, DL_REGULAR))
+		return -EINVAL;
+	return 0;
+}
+
+void text_fonts_close(struct ui *ui)
+{
+	for (int i = 0; i < UI_MAX_FONTS; i++) {
+		if (ui->fonts[i].font)
+			TTF_CloseFont(ui->fonts[i].font);
+		ui->fonts[i].font = NULL;
+	}
+}
+
+TTF_Font *text_font(struct ui *ui, int px, int weight)
+{
+	int victim = 0;
+	for (int i = 0; i < UI_MAX_FONTS; i++) {
+		struct open_font *f = &ui->fonts[i];
+		if (f->font && f->px == px && f->weight == weight) {
+			f->used = ++ui->tick;
+			return f->font;
+		}
+		if (!f->font || (ui->fonts[victim].font && f->used < ui->fonts[victim].used))
+			victim = i;
+	}
+	struct open_font *f = &ui->fonts[victim];
+	const struct font_file *file = &ui->font_files[weight == DL_BOLD ? DL_BOLD : DL_REGULAR];
+	TTF_Font *font = TTF_OpenFontIndex(file->path, px, file->face);
+	if (!font) {
+		fprintf(stderr, "ui: cannot open font %s#%d: %s\n", file->path, file->face,
+		        TTF_GetError());
+		return NULL;
+	}
+	if (f->font)
+		TTF_CloseFont(f->font);
+	f->font = font;
+	f->px = px;
+	f->weight = weight;
+	f->used = ++ui->tick;
+	return font;
+}
+
+struct measure_ctx {
+	struct ui *ui;
+	TTF_Font *font;
+};
+
+static int measure(void *ctx, const char *s, size_t len)
+{
+	struct measure_ctx *m = ctx;
+	struct ui *ui = m->ui;
+	if (len + 1 > ui->scratch_cap) {
+		size_t cap = len + 1 > 4096 ? len + 1 : 4096;
+		char *grown = realloc(ui->scratch, cap);
+		if (!grown)
+			return 1 << 28; /* reads as "does not fit" */
+		ui->scratch = grown;
+		ui->scratch_cap = cap;
+	}
+	memcpy(ui->scratch, s, len);
+	ui->scratch[len] = '\0';
+	int w = 0, h = 0;
+	if (len > 0 && TTF_SizeUTF8(m->font, ui->scratch, &w, &h) != 0)
+		return 1 << 28;
+	return w;
+}
+
+int text_layout(struct ui *ui, const char *text, int px, int weight, int wrap_w, int *w,
+                int *line_h)
+{
+	TTF_Font *font = text_font(ui, px, weight);
+	if (!font)
+		return -EINVAL;
+	struct measure_ctx m = {ui, font};
+	int limit = wrap_w > 0 ? wrap_w : 1 << 28;
+	int n = text_wrap(text, limit, measure, &m, ui->lines, UI_MAX_LINES);
+	if (n > UI_MAX_LINES)
+		n = UI_MAX_LINES;
+	int widest = 0;
+	for (int i = 0; i < n; i++)
+		if (ui->lines[i].width > widest)
+			widest = ui->lines[i].width;
+	*w = widest;
+	*line_h = TTF_FontLineSkip(font);
+	return n;
+}
+
+static uint64_t hash_key(const char *text, int px, int weight, uint32_t rgba, int wrap_w, int align)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	int params[] = {px, weight, (int)rgba, wrap_w, align};
+	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
+		h = (h ^ (uint32_t)params[i]) * 1099511628211ULL;
+	return h;
+}
+
+static void entry_free(struct ui *ui, struct text_entry *e)
+{
+	if (e->tex)
+		SDL_DestroyTexture(e->tex);
+	ui->cache_bytes -= e->bytes;
+	free(e->text);
+	memset(e, 0, sizeof(*e));
+	ui->stats.text_entries--;
+}
+
+void text_cache_clear(struct ui *ui)
+{
+	for (int i = 0; i < ui->cache_cap; i++)
+		if (ui->cache[i].text)
+			entry_free(ui, &ui->cache[i]);
+}
+
+static SDL_Texture *render_block(struct ui *ui, const char *text, int px, int weight,
+                                 struct dl_color c, int wrap_w, int align, int *bw, int *bh,
+                                 int *nlines)
+{
+	int widest, skip;
+	int n = text_layout(ui, text, px, weight, wrap_w, &widest, &skip);
+	if (n < 0)
+		return NULL;
+	*bw = widest;
+	*bh = n * skip;
+	*nlines = n;
+	if (widest == 0)
+		return NULL; /* nothing visible */
+	TTF_Font *font = text_font(ui, px, weight);
+	SDL_Surface *block =
+	    SDL_CreateRGBSurfaceWithFormat(0, widest, n * skip, 32, SDL_PIXELFORMAT_ARGB8888);
+	if (!block)
+		return NULL;
+	SDL_FillRect(block, NULL, 0);
+	SDL_Color color = {c.r, c.g, c.b, c.a};
+	/* ui->lines is overwritten by nothing below: TTF_RenderUTF8 does not wrap. */
+	for (int i = 0; i < n; i++) {
+		struct text_line *ln = &ui->lines[i];
+		if (ln->len == 0)
+			continue;
+		char *copy = strndup(text + ln->start, ln->len);
+		if (!copy)
+			continue;
+		SDL_Surface *s = TTF_RenderUTF8_Blended(font, copy, color);
+		free(copy);
+		if (!s)
+			continue;
+		int x = 0;
+		if (align == DL_CENTER)
+			x = (widest - ln->width) / 2;
+		else if (align == DL_RIGHT)
+			x = widest - ln->width;
+		SDL_Rect dst = {x, i * skip, s->w, s->h};
+		SDL_SetSurfaceBlendMode(s, SDL_BLENDMODE_NONE);
+		SDL_BlitSurface(s, NULL, block, &dst);
+		SDL_FreeSurface(s);
+	}
+	SDL_Texture *tex = SDL_CreateTextureFromSurface(ui->ren, block);
+	SDL_FreeSurface(block);
+	if (tex)
+		SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+	return tex;
+}
+
+static void evict(struct ui *ui)
+{
+	int oldest = -1;
+	for (int i = 0; i < ui->cache_cap; i++) {
+		struct text_entry *e = &ui->cache[i];
+		if (e->text && (oldest < 0 || e->used < ui->cache[oldest].used))
+			oldest = i;
+	}
+	if (oldest >= 0)
+		entry_free(ui, &ui->cache[oldest]);
+}
+
+struct text_entry *text_get(struct ui *ui, const char *text, int px, int weight, struct dl_color c,
+                            int wrap_w, int align)
+{
+	uint32_t rgba = (uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a;
+	uint64_t h = hash_key(text, px, weight, rgba, wrap_w, align);
+	int free_slot = -1;
+	for (int i = 0; i < ui->cache_cap; i++) {
+		struct text_entry *e = &ui->cache[i];
+		if (!e->text) {
+			if (free_slot < 0)
+				free_slot = i;
+			continue;
+		}
+		if (e->hash == h && e->px == px && e->weight == weight && e->rgba == rgba &&
+		    e->wrap_w == wrap_w && e->align == align && strcmp(e->text, text) == 0) {
+			e->used = ++ui->tick;
+			ui->stats.text_hits++;
+			return e;
+		}
+	}
+	if (free_slot < 0) {
+		evict(ui);
+		for (int i = 0; i < ui->cache_cap && free_slot < 0; i++)
+			if (!ui->cache[i].text)
+				free_slot = i;
+	}
+	if (free_slot < 0)
+		return NULL;
+	struct text_entry *e = &ui->cache[free_slot];
+	int bw = 0, bh = 0, n = 0;
+	SDL_Texture *tex = render_block(ui, text, px, weight, c, wrap_w, align, &bw, &bh, &n);
+	if (!tex && bw > 0)
+		return NULL;
+	e->text = strdup(text);
+	if (!e->text) {
+		if (tex)
+			SDL_DestroyTexture(tex);
+		return NULL;
+	}
+	e->hash = h;
+	e->px = px;
+	e->weight = weight;
+	e->rgba = rgba;
+	e->wrap_w = wrap_w;
+	e->align = align;
+	e->tex = tex;
+	e->w = bw;
+	e->h = bh;
+	e->lines = n;
+	e->bytes = (size_t)bw * (size_t)bh * 4;
+	e->used = ++ui->tick;
+	ui->cache_bytes += e->bytes;
+	ui->stats.text_entries++;
+	ui->stats.text_renders++;
+	while (ui->cache_bytes > ui->cache_max_bytes && ui->stats.text_entries > 1) {
+		/* never evict the entry just made: it is the newest */
+		evict(ui);
+	}
+	return e;
+}

@@ -1,0 +1,105 @@
+/* tests/unit/test_textwrap.c: line breaking of Chinese, English and mixed text with a fixed
+ * measure (Latin 1 unit, CJK 2 units per character). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "app/core/textwrap.h"
+
+static int measure(void *ctx, const char *s, size_t len)
+{
+	int *calls = ctx;
+	int w = 0;
+	(*calls)++;
+	for (size_t i = 0; i < len;) {
+		size_t n;
+		uint32_t cp = text_utf8_next(s + i, len - i, &n);
+		w += text_is_cjk(cp) ? 2 : 1;
+		i += n;
+	}
+	return w;
+}
+
+/* Wrap and join the lines with '|'. */
+static int wrap(const char *text, int width, char *out, size_t n)
+{
+	struct text_line lines[32];
+	int calls = 0;
+	int count = text_wrap(text, width, measure, &calls, lines, 32);
+	out[0] = '\0';
+	for (int i = 0; i < count && i < 32; i++) {
+		if (i)
+			strncat(out, "|", n - strlen(out) - 1);
+		strncat(out, text + lines[i].start,
+		        lines[i].len < n - strlen(out) - 1 ? lines[i].len : n - strlen(out) - 1);
+		assert_true(lines[i].width <= width || lines[i].len <= 4);
+	}
+	return count;
+}
+
+static void test_latin_breaks_at_spaces(void **state)
+{
+	(void)state;
+	char out[256];
+	assert_int_equal(wrap("Please scan your health code", 12, out, sizeof(out)), 3);
+	assert_string_equal(out, "Please scan|your health|code");
+	assert_int_equal(wrap("short", 12, out, sizeof(out)), 1);
+	assert_string_equal(out, "short");
+	/* a word longer than the line is cut inside the word */
+	assert_int_equal(wrap("abcdefghij xy", 4, out, sizeof(out)), 4);
+	assert_string_equal(out, "abcd|efgh|ij|xy");
+	assert_int_equal(wrap("", 10, out, sizeof(out)), 1);
+	assert_int_equal(wrap("two\nlines", 20, out, sizeof(out)), 2);
+	assert_string_equal(out, "two|lines");
+	assert_int_equal(wrap("well-known words", 6, out, sizeof(out)), 3);
+	assert_string_equal(out, "well-|known|words");
+}
+
+static void test_cjk_breaks_anywhere(void **state)
+{
+	(void)state;
+	char out[256];
+	/* 8 characters of width 2 in lines of 6: three per line */
+	assert_int_equal(wrap("请扫描您的健康码", 6, out, sizeof(out)), 3);
+	assert_string_equal(out, "请扫描|您的健|康码");
+	/* never start a line with closing punctuation: 。moves with its character */
+	assert_int_equal(wrap("扫描健康码。谢谢", 10, out, sizeof(out)), 2);
+	assert_string_equal(out, "扫描健康|码。谢谢");
+	/* never end a line with opening punctuation */
+	assert_int_equal(wrap("请读书《须知》", 8, out, sizeof(out)), 2);
+	assert_string_equal(out, "请读书|《须知》");
+	/* mixed: Latin words stay whole, CJK breaks around them */
+	assert_int_equal(wrap("请去 1203 房间休息", 10, out, sizeof(out)), 2);
+	assert_string_equal(out, "请去 1203|房间休息");
+}
+
+static void test_utf8(void **state)
+{
+	(void)state;
+	size_t n;
+	assert_int_equal(text_utf8_next("a", 1, &n), 'a');
+	assert_int_equal(n, 1);
+	assert_int_equal(text_utf8_next("码", 3, &n), 0x7801);
+	assert_int_equal(n, 3);
+	assert_int_equal(text_utf8_next("\xE7\xA0", 2, &n), 0xFFFD); /* cut short */
+	assert_int_equal(n, 1);
+	assert_int_equal(text_utf8_next("\xFF", 1, &n), 0xFFFD);
+	assert_true(text_is_cjk(0x4E2D));
+	assert_false(text_is_cjk('A'));
+	assert_false(text_can_break('a', 'b'));
+	assert_true(text_can_break(' ', 'b'));
+	assert_true(text_can_break(0x4E2D, 0x6587));
+	assert_false(text_can_break(0x4E2D, 0x3002)); /* before 。 */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_latin_breaks_at_spaces),
+	    cmocka_unit_test(test_cjk_breaks_anywhere),
+	    cmocka_unit_test(test_utf8),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
