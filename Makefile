@@ -2,6 +2,7 @@
 #
 #   make            every program into build/bin/
 #   make test       install missing test packages, build with ASan+UBSan, run every suite
+#   make test-rootfs  rootfs/install.sh into debootstrapped Debian 12 roots (root, network)
 #   make run        install missing packages, build, start the demo station (tests/demo/run.sh)
 #   make bench      benchmarks, figures to stdout and docs/
 #   make fuzz       long libFuzzer runs (clang)
@@ -89,7 +90,7 @@ $(BUILD)/san/obj/tests/unit/%.o: tests/unit/%.c
 	$(Q)$(CC) $(ALL_CFLAGS) $(test_cflags) $(SAN_FLAGS) -MMD -MP -c $< -o $@
 
 .PHONY: all test check run bench fuzz install clean format format-check deps deps-test \
-        san-programs
+        san-programs test-rootfs
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS:%=$(BUILD)/bin/%) $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
@@ -110,6 +111,12 @@ test: deps-test
 check: san-programs san-tests all
 	@BUILD=$(BUILD) tests/run.sh
 
+# rootfs/install.sh for real (apt included) into Debian 12 roots made by debootstrap; needs
+# root and the Debian mirror, takes 1-2 minutes (the debootstrap root is cached in $(BUILD)/).
+test-rootfs: deps-test
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) bash tests/rootfs/test_chroot.sh
+
 run: deps-test
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) tests/demo/run.sh
@@ -123,8 +130,8 @@ fuzz: deps-test
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/healthkiosk
-	install -m 0755 $(PROGRAMS:%=$(BUILD)/bin/%) $(DESTDIR)$(PREFIX)/bin/
-	cp -R assets/. $(DESTDIR)$(PREFIX)/share/healthkiosk/
+	$(if $(PROGRAMS),install -m 0755 $(PROGRAMS:%=$(BUILD)/bin/%) $(DESTDIR)$(PREFIX)/bin/)
+	$(if $(wildcard assets/.),cp -R assets/. $(DESTDIR)$(PREFIX)/share/healthkiosk/)
 
 clean:
 	rm -rf $(BUILD)
