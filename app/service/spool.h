@@ -174,8 +174,8 @@ struct spool_reprinted {
 	int64_t job_id;
 };
 /* Replace the arrival's active band and queue its print, in ONE store transaction
- * (store_wristband_replace): the old band "replaced", a new serial (this device's next
- * record sequence number, the convention of check-ins) signed with key for the store's
+ * (store_wristband_replace): the old band "replaced", a new serial (48 random bits, as
+ * check-ins take them, so offline devices never collide) signed with key for the store's
  * station, the new band row, the wristband_void and audit records, the print job.
  * STORE_E_NOT_FOUND when the arrival is not checked in or has no active band;
  * STORE_E_INVALID when the station id or room cannot go into a token; -EIO when signing

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,20 @@ int spool_cancel(struct store *st, int64_t job_id, const char *actor, int64_t no
 	return store_print_job_decide(st, job_id, PRINT_CANCELLED, actor, now, NULL);
 }
 
+/* A fresh wristband serial: 48 random bits, as check-ins take them (app/service/checkin.c),
+ * so devices working offline never collide. */
+static int new_serial(int64_t *serial)
+{
+	uint8_t b[6];
+	if (RAND_bytes(b, sizeof(b)) != 1)
+		return -EIO;
+	int64_t v = 0;
+	for (size_t i = 0; i < sizeof(b); i++)
+		v = (v << 8) | b[i];
+	*serial = v ? v : 1;
+	return 0;
+}
+
 int spool_reprint_wristband(struct store *st, const struct spool_reprint *req,
                             struct spool_reprinted *out)
 {
@@ -176,16 +191,18 @@ int spool_reprint_wristband(struct store *st, const struct spool_reprint *req,
 	struct wristband_replacement *r = calloc(1, sizeof(*r));
 	if (!r)
 		return STORE_E_NOMEM;
-	/* the next sequence number may be taken by another writer between the peek and the
-	 * commit (STORE_E_SEQ): sign again for the new one */
+	/* a random serial may (very rarely) be taken already (STORE_E_EXISTS): draw again */
 	for (int tries = 0; tries < 3; tries++) {
 		status = store_wristband_active(st, req->arrival_id, &band);
 		if (status == 0)
 			status = store_identity_get(st, &id);
 		if (status)
 			goto out_free;
-		struct wristband w = {.serial = id.next_device_seq,
-		                      .day = day_from_unix(req->now, req->tz_offset_s)};
+		struct wristband w = {.day = day_from_unix(req->now, req->tz_offset_s)};
+		if (new_serial(&w.serial) != 0) {
+			status = -EIO;
+			goto out_free;
+		}
 		if (strlen(id.station_id) >= sizeof(w.station) ||
 		    strlen(band.room) >= sizeof(w.room)) {
 			status = STORE_E_INVALID;
@@ -216,7 +233,6 @@ int spool_reprint_wristband(struct store *st, const struct spool_reprint *req,
 		}
 		snprintf(r->old_serial, sizeof(r->old_serial), "%s", band.serial);
 		snprintf(r->serial, sizeof(r->serial), "%lld", (long long)w.serial);
-		r->device_seq = id.next_device_seq;
 		r->at = req->now;
 		if (strlen(req->actor) >= sizeof(r->actor) ||
 		    strlen(req->reason) >= sizeof(r->reason)) {
@@ -229,7 +245,7 @@ int spool_reprint_wristband(struct store *st, const struct spool_reprint *req,
 		r->job_payload = json;
 		struct wristband_replaced done;
 		status = store_wristband_replace(st, r, &done);
-		if (status == STORE_E_SEQ)
+		if (status == STORE_E_EXISTS)
 			continue;
 		if (status)
 			goto out_free;
