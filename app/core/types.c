@@ -44,6 +44,12 @@ static const char *const reason_codes[REASON_COUNT] = {
     [REASON_BAD_REQUEST] = "E_BAD_REQUEST",
     [REASON_NOT_FOUND] = "E_NOT_FOUND",
     [REASON_CONFLICT] = "E_CONFLICT",
+    [REASON_PAPER_OUT] = "E_PAPER_OUT",
+    [REASON_PRINTER_HEAD_OPEN] = "E_PRINTER_HEAD_OPEN",
+    [REASON_PRINTER_PAUSED] = "E_PRINTER_PAUSED",
+    [REASON_PRINTER_OFFLINE] = "E_PRINTER_OFFLINE",
+    [REASON_PRINT_UNCERTAIN] = "E_PRINT_UNCERTAIN",
+    [REASON_PRINT_JOB_INVALID] = "E_PRINT_JOB_INVALID",
 };
 
 /* What the staff should know or do, per reason (English; no personal data). */
@@ -91,6 +97,13 @@ static const char *const staff_hints[REASON_COUNT] = {
     [REASON_BAD_REQUEST] = "action details missing or out of range",
     [REASON_NOT_FOUND] = "no such resident, band or record",
     [REASON_CONFLICT] = "record changed since shown: reload and retry",
+    [REASON_PAPER_OUT] = "printer out of paper: reload it; the queued job prints by itself",
+    [REASON_PRINTER_HEAD_OPEN] = "printer cover or head open: close it; the job then prints",
+    [REASON_PRINTER_PAUSED] = "printer paused: press its pause/feed key; the job then prints",
+    [REASON_PRINTER_OFFLINE] = "printer unreachable: check power and cable; see pending jobs",
+    [REASON_PRINT_UNCERTAIN] =
+        "label may have printed: look at the printer, then retry, cancel or reprint",
+    [REASON_PRINT_JOB_INVALID] = "print job data cannot be laid out: reprint from the record",
 };
 
 const char *reason_staff_hint(enum reason r)

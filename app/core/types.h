@@ -75,6 +75,13 @@ enum reason {
 	REASON_BAD_REQUEST,   /* an action's details are missing or out of range */
 	REASON_NOT_FOUND,     /* no such resident, band or record */
 	REASON_CONFLICT,      /* the record changed since it was shown: reload and retry */
+	/* print faults, precise (REASON_PRINTER_FAILED: any other); the job waits or fails */
+	REASON_PAPER_OUT,
+	REASON_PRINTER_HEAD_OPEN,
+	REASON_PRINTER_PAUSED,
+	REASON_PRINTER_OFFLINE,   /* unreachable, or silent where it must answer */
+	REASON_PRINT_UNCERTAIN,   /* the label may have printed: staff look before reprinting */
+	REASON_PRINT_JOB_INVALID, /* the job's data cannot be laid out */
 	REASON_COUNT
 };
 

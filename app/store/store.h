@@ -17,7 +17,7 @@
 #include "app/core/manifest.h"
 #include "app/core/types.h"
 
-#define STORE_SCHEMA_VERSION 2 /* PRAGMA user_version this build writes */
+#define STORE_SCHEMA_VERSION 3 /* PRAGMA user_version this build writes */
 
 #define STORE_ID_MAX     64   /* device ids, station ids, badge ids, kids */
 #define STORE_ROOM_MAX   16   /* room number "1201" */
@@ -312,37 +312,118 @@ struct wristband_info {
 	char token[STORE_TOKEN_MAX];
 };
 int store_wristband_get(struct store *st, const char *serial, struct wristband_info *out);
+/* The active band of an arrival (the latest issued if ever several); STORE_E_NOT_FOUND when
+ * the arrival has none. */
+int store_wristband_active(struct store *st, int64_t arrival_id, struct wristband_info *out);
 /* Mark a band void or replaced with a reason (active -> void/replaced only). */
 int store_wristband_set_state(struct store *st, const char *serial, enum wristband_state state,
                               const char *reason);
 
-/* ---- print jobs (device-local queue, schema v2) ---- */
+/* A replacement band (reprint): what store_wristband_replace() writes. */
+struct wristband_replacement {
+	char old_serial[STORE_SERIAL_MAX]; /* the active band it replaces */
+	char serial[STORE_SERIAL_MAX];     /* the new band */
+	char token[STORE_TOKEN_MAX];       /* the new band's signed token */
+	int64_t device_seq;       /* the own sequence number of the new band's record: exactly the
+	                           * next one (peek with store_identity_get() to sign the serial first;
+	                           * STORE_E_SEQ otherwise), or 0 for "the next, whatever it is" */
+	int64_t at;               /* unix seconds */
+	char actor[STORE_ID_MAX]; /* staff badge id */
+	char reason[STORE_TEXT_MAX]; /* why: "damaged", "unreadable", "lost", ... */
+	/* the print job queued in the same transaction; job_kind "" queues none */
+	char job_kind[24];
+	const char *job_payload; /* JSON, borrowed */
+	char job_printer[STORE_ID_MAX];
+};
+struct wristband_replaced {
+	struct store_written band;  /* the "wristband_void" record (and the new band's seq) */
+	struct store_written audit; /* the audit record (action "replace_wristband") */
+	int64_t job_id;             /* 0 when no job was queued */
+};
+/* Replace a band in ONE transaction: the old band (must be active, else STORE_E_NOT_FOUND)
+ * becomes "replaced" with r->reason; the new band row (same arrival and room) is written
+ * active, carrying the (device_id, device_seq) of an own "wristband_void" record whose
+ * outbox row tells the station (and so the security posts) the old serial is void and
+ * which serial replaced it; an own audit record says which staff did it; and the print
+ * job is queued. STORE_E_EXISTS when the new serial is taken, STORE_E_SEQ (see above),
+ * STORE_E_INVALID for empty or long fields. Nothing is written on failure. out may be
+ * NULL. */
+int store_wristband_replace(struct store *st, const struct wristband_replacement *r,
+                            struct wristband_replaced *out);
 
+/* ---- print jobs (device-local queue, schema v2; uncertain, cancelled, reason in v3) ---- */
+
+/* The life of a job (docs/printing.md): queued -> printing -> done | failed | uncertain;
+ * failed and uncertain go back to queued when staff retry; queued, failed and uncertain
+ * may be cancelled. A job is written "printing" before the printer is spoken to, so one
+ * found "printing" when the spooler starts was interrupted and is made uncertain. */
 enum print_job_state {
 	PRINT_QUEUED,
 	PRINT_PRINTING,
 	PRINT_DONE,
-	PRINT_FAILED
+	PRINT_FAILED,
+	PRINT_UNCERTAIN, /* may have printed: never printed again by itself, staff decide */
+	PRINT_CANCELLED, /* withdrawn by staff */
+	PRINT_STATE_COUNT
 };
+/* Stable lower-case name: "queued", "printing", "done", "failed", "uncertain", "cancelled";
+ * "?" when out of range. */
+const char *store_print_job_state_name(enum print_job_state s);
+
 struct print_job {
 	int64_t id;
-	char kind[24];          /* "wristband", "label" */
+	char kind[24];          /* "wristband", "door", "meal", "sample" */
 	char ref[STORE_ID_MAX]; /* what it prints: a wristband serial, a room */
 	char *payload;          /* job data (JSON); owned by the job, free with free() */
 	enum print_job_state state;
-	int attempts; /* times it went to PRINTING */
-	char printer[STORE_ID_MAX];
-	char error[STORE_TEXT_MAX];
+	int attempts;               /* times it went to PRINTING */
+	char printer[STORE_ID_MAX]; /* the printer it is on ("primary", "fallback", ...) */
+	char error[STORE_TEXT_MAX]; /* English detail of the last failure, for the log */
+	enum reason reason;         /* why it last failed; REASON_OK when it has not */
 	int64_t created_at;
+	int64_t queued_at; /* when it was last queued (added or retried) */
 	int64_t updated_at;
 };
+/* Queue a job (one statement, so one transaction); *id (may be NULL) gets its row id. */
 int store_print_job_add(struct store *st, const char *kind, const char *ref, const char *payload,
                         const char *printer, int64_t now, int64_t *id);
 /* Oldest queued job into *out (payload malloc'd); STORE_E_NOT_FOUND when none. */
 int store_print_job_next(struct store *st, struct print_job *out);
-/* Move a job on; PRINTING counts an attempt; error may be NULL. */
+/* A job by id into *out (payload malloc'd); STORE_E_NOT_FOUND when none. */
+int store_print_job_get(struct store *st, int64_t id, struct print_job *out);
+/* Move a job on; PRINTING counts an attempt; error may be NULL. Unconditional: prefer
+ * store_print_job_move(). */
 int store_print_job_set_state(struct store *st, int64_t id, enum print_job_state state,
                               const char *error, int64_t now);
+
+/* Move job id from state `from` to `to`, only if it is in `from` (so the spooler and staff
+ * on other connections never overwrite each other's step): STORE_E_NOT_FOUND when there is
+ * no such job in that state. Sets reason and error (NULL: ""), printer (NULL: kept) and
+ * updated_at; PRINTING counts an attempt; QUEUED from FAILED or UNCERTAIN (a staff retry)
+ * sets queued_at and restarts the attempt count. */
+int store_print_job_move(struct store *st, int64_t id, enum print_job_state from,
+                         enum print_job_state to, enum reason reason, const char *error,
+                         const char *printer, int64_t now);
+/* A staff decision on a job, in one transaction with an own audit record (actor: the staff
+ * badge; action "print_retry" or "print_cancel"; target "job:ID"; detail: kind, ref and the
+ * state it left). to = PRINT_QUEUED retries a failed or uncertain job (attempts and age
+ * start again); to = PRINT_CANCELLED withdraws a queued, failed or uncertain one.
+ * STORE_E_NOT_FOUND when the job is in none of those states (done, printing, or already
+ * decided); STORE_E_INVALID for another `to` or no actor. w (may be NULL) gets the audit
+ * record. */
+int store_print_job_decide(struct store *st, int64_t id, enum print_job_state to, const char *actor,
+                           int64_t now, struct store_written *w);
+/* Put a queued job on another printer (printer names as in print_job.printer).
+ * STORE_E_NOT_FOUND when the job is not queued. */
+int store_print_job_set_printer(struct store *st, int64_t id, const char *printer, int64_t now);
+/* Every job left PRINTING (the spooler stopped while sending) becomes UNCERTAIN with this
+ * reason and error, in one transaction; *n (may be NULL) gets how many. */
+int store_print_jobs_recover(struct store *st, enum reason reason, const char *error, int64_t now,
+                             size_t *n);
+/* Jobs whose state bit (1u << state) is in state_mask, oldest first. *out is malloc'd with
+ * each payload; free with store_print_jobs_free(). */
+int store_print_jobs_list(struct store *st, unsigned state_mask, struct print_job **out, size_t *n);
+void store_print_jobs_free(struct print_job *jobs, size_t n);
 
 /* ---- trust: issuer keys, credential revocations, devices, staff badges ---- */
 

@@ -197,8 +197,40 @@ static const char schema_v2[] =
     "CREATE INDEX print_jobs_queued ON print_jobs (id) WHERE state = 'queued';\n"
     "PRAGMA user_version = 2;\n";
 
+/* v3: the print queue's full life cycle. "uncertain": the job may have printed (the link
+ * failed part way, or the device stopped while sending): never reprinted by itself, staff
+ * decide. "cancelled": staff withdrew it. reason: the reason code of the last failure;
+ * queued_at: when the job was last queued (its age, for giving up, counts from here).
+ * SQLite cannot change a CHECK constraint in place: the table is rebuilt. */
+static const char schema_v3[] =
+    "CREATE TABLE print_jobs_v3 (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  ref TEXT NOT NULL DEFAULT '',\n"
+    "  payload TEXT NOT NULL,\n"
+    "  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'printing', "
+    "'done', 'failed', 'uncertain', 'cancelled')),\n"
+    "  attempts INTEGER NOT NULL DEFAULT 0,\n"
+    "  printer TEXT NOT NULL DEFAULT '',\n"
+    "  error TEXT NOT NULL DEFAULT '',\n"
+    "  reason TEXT NOT NULL DEFAULT '',\n"
+    "  created_at INTEGER NOT NULL,\n"
+    "  queued_at INTEGER NOT NULL,\n"
+    "  updated_at INTEGER NOT NULL\n"
+    ") STRICT;\n"
+    "INSERT INTO print_jobs_v3 (id, kind, ref, payload, state, attempts, printer, error, "
+    "created_at, queued_at, updated_at) SELECT id, kind, ref, payload, state, attempts, "
+    "printer, error, created_at, created_at, updated_at FROM print_jobs;\n"
+    "DROP TABLE print_jobs;\n"
+    "ALTER TABLE print_jobs_v3 RENAME TO print_jobs;\n"
+    "CREATE INDEX print_jobs_queued ON print_jobs (id) WHERE state = 'queued';\n"
+    "CREATE INDEX print_jobs_open ON print_jobs (state) WHERE state IN ('printing', "
+    "'failed', 'uncertain');\n"
+    "PRAGMA user_version = 3;\n";
+
 const struct store_migration store_migrations[] = {
     {1, schema_v1},
     {2, schema_v2},
+    {3, schema_v3},
 };
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(*store_migrations);
