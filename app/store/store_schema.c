@@ -197,8 +197,31 @@ static const char schema_v2[] =
     "CREATE INDEX print_jobs_queued ON print_jobs (id) WHERE state = 'queued';\n"
     "PRAGMA user_version = 2;\n";
 
+/* v3: the front desk and the security post. A check-in ends as released or transferred to
+ * hospital (state stays 'released' = no longer active; outcome says how, so v2 readers and
+ * the one-active index keep working); psychological care is a manifest-independent flag set
+ * by the station; indexes so a checkpoint lookup and a desk card stay bounded on thousands
+ * of residents. */
+static const char schema_v3[] =
+    "ALTER TABLE checkins ADD COLUMN outcome TEXT CHECK (outcome IN ('released', "
+    "'transferred'));\n"
+    "UPDATE checkins SET outcome = 'released' WHERE state = 'released';\n"
+    "ALTER TABLE arrivals ADD COLUMN psych INTEGER NOT NULL DEFAULT 0 CHECK (psych IN (0, "
+    "1));\n"
+    "ALTER TABLE scans ADD COLUMN colour TEXT NOT NULL DEFAULT '';\n"
+    "CREATE INDEX checkins_arrival ON checkins (arrival_id, at);\n"
+    "CREATE INDEX checkins_at ON checkins (at);\n"
+    "CREATE INDEX risk_changes_arrival ON risk_changes (arrival_id, at);\n"
+    "CREATE INDEX scans_serial ON scans (serial, at);\n"
+    "CREATE INDEX scans_at ON scans (at);\n"
+    "CREATE INDEX audit_log_target ON audit_log (target, at);\n"
+    "CREATE INDEX arrivals_batch ON arrivals (batch);\n"
+    "CREATE INDEX occupancy_since ON occupancy (since);\n"
+    "PRAGMA user_version = 3;\n";
+
 const struct store_migration store_migrations[] = {
     {1, schema_v1},
     {2, schema_v2},
+    {3, schema_v3},
 };
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(*store_migrations);

@@ -249,7 +249,7 @@ static void test_migration_from_v1(void **state)
 	    "INSERT INTO outbox (device_id, device_seq, kind, payload, created_at) VALUES "
 	    "('kiosk-1', 1, 'checkin', '{}', 1790000000);");
 	struct store *st = open_ok(f->path);
-	assert_int_equal(store_schema_version(st), 2);
+	assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
 	struct checkin_row row;
 	assert_int_equal(store_checkin_active(st, 1, &row), 0);
 	assert_string_equal(row.a.name, "Old Li");
@@ -269,7 +269,7 @@ static void test_migration_from_v1(void **state)
 	assert_int_equal(store_scan_add(st, &sc, &w), 0);
 	assert_int_equal(w.device_seq, 2);
 	store_close(st);
-	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	/* opening again is a no-op */
 	st = open_ok(f->path);
 	store_close(st);
