@@ -217,6 +217,7 @@ static const char schema_v3[] =
     "CREATE INDEX audit_log_target ON audit_log (target, at);\n"
     "CREATE INDEX arrivals_batch ON arrivals (batch);\n"
     "CREATE INDEX occupancy_since ON occupancy (since);\n"
+    "CREATE INDEX occupancy_checkin ON occupancy (checkin_id);\n"
     "PRAGMA user_version = 3;\n";
 
 const struct store_migration store_migrations[] = {
