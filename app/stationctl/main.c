@@ -11,10 +11,8 @@
 #define DEFAULT_DB "var/station.db"
 
 static const struct ctl_command *const commands[] = {
-    &ctl_cmd_init,
-    &ctl_cmd_rooms,
-    &ctl_cmd_import_manifest,
-    &ctl_cmd_export,
+    &ctl_cmd_init,   &ctl_cmd_rooms,  &ctl_cmd_import_manifest,
+    &ctl_cmd_export, &ctl_cmd_badges, &ctl_cmd_report,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(*commands))
 

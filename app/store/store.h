@@ -306,6 +306,44 @@ struct store_occupant {
 /* *out malloc'd (caller frees), by room then arrival. */
 int store_occupants_list(struct store *st, struct store_occupant **out, size_t *n);
 
+/* ---- figures for reports (stationctl report); times are unix seconds, [from, to) ---- */
+
+/* A stay in the house at one moment: who, since when, the term, and the risk at that moment. */
+struct store_stay {
+	int64_t arrival_id;
+	int64_t checked_in_at;
+	char room[STORE_ROOM_MAX];
+	enum category category;
+	int onsite_days;
+	int home_days;
+	hk_day planned_release;
+	enum risk risk; /* the latest change before t since check-in, else the initial colour */
+};
+/* Everyone in the house at t (checked in before t, not yet gone at t), by arrival id.
+ * *out malloc'd (caller frees). */
+int store_stays_at(struct store *st, int64_t t, struct store_stay **out, size_t *n);
+/* Check-ins made in [from, to): *count, and their measured intake times (total_ms >= 0)
+ * ascending into *ms (malloc'd, caller frees; *n_ms of them). */
+int store_intakes_between(struct store *st, int64_t from, int64_t to, size_t *count, int32_t **ms,
+                          size_t *n_ms);
+/* Check-ins ended in [from, to): released and transferred. */
+int store_departures_between(struct store *st, int64_t from, int64_t to, size_t *released,
+                             size_t *transferred);
+/* Scans in [from, to), and those flagged: amber or red (or, for records without a colour,
+ * any result other than REASON_OK). */
+int store_scans_between(struct store *st, int64_t from, int64_t to, size_t *all, size_t *flagged);
+
+/* ---- export of a whole table (stationctl export TABLE) ---- */
+
+/* Call fn for the header and every row of table, by rowid: first once with is_header set
+ * and the column names in values, then once per row with each column as text
+ * (NULL columns as NULL pointers). table must be one of the store's own tables
+ * (STORE_E_NOT_FOUND otherwise: nothing outside the schema is read). A non-zero return of
+ * fn stops and is returned. */
+int store_table_each(struct store *st, const char *table,
+                     int (*fn)(bool is_header, int ncols, const char *const *values, void *ctx),
+                     void *ctx);
+
 /* ---- outbox: own records not yet pushed (and, on stationd, received ones to forward) ---- */
 
 struct outbox_item {
