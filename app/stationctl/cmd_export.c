@@ -110,6 +110,8 @@ static int export_row(const struct checkin_row *row, void *ctx)
 static int export_table_row(bool is_header, int ncols, const char *const *values, void *ctx)
 {
 	struct export_ctx *x = ctx;
+	if (is_header) /* only once the table is known to exist */
+		fputs("\xEF\xBB\xBF", x->out);
 	for (int i = 0; i < ncols; i++)
 		ctl_csv_cell(x->out, values[i] ? values[i] : "", i + 1 == ncols);
 	x->rows += !is_header;
@@ -157,9 +159,9 @@ static int run_export(struct ctl *ctl, int argc, char **argv)
 		perror(output);
 		goto out_close;
 	}
-	fputs("\xEF\xBB\xBF", x.out);
 	int rc;
 	if (strcmp(table, "checkins") == 0) {
+		fputs("\xEF\xBB\xBF", x.out);
 		for (size_t i = 0; i < N_HEADER; i++)
 			ctl_csv_cell(x.out, header[i], i + 1 == N_HEADER);
 		rc = store_checkins_each(st, export_row, &x);

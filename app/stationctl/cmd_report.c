@@ -18,8 +18,8 @@
 struct day_figures {
 	hk_day day;
 	size_t arrivals;
-	size_t timed;        /* arrivals with a measured intake time */
-	int32_t median_ms;   /* nearest-rank; -1 when none timed */
+	size_t timed;      /* arrivals with a measured intake time */
+	int32_t median_ms; /* nearest-rank; -1 when none timed */
 	int32_t p90_ms;
 	size_t released;
 	size_t transferred;
@@ -168,7 +168,7 @@ static void write_csv(FILE *out, const struct report *r)
 static void html_row(FILE *out, const char *name, long long v, const char *unit)
 {
 	if (v < 0)
-		fprintf(out, "<tr><th>%s</th><td>&ndash;</td></tr>\n", name);
+		fprintf(out, "<tr><th>%s</th><td>&#8211;</td></tr>\n", name);
 	else
 		fprintf(out, "<tr><th>%s</th><td>%lld%s</td></tr>\n", name, v, unit);
 }
@@ -202,13 +202,14 @@ static void write_chart(FILE *out, const struct report *r)
 		double bh = (double)plot_h * (double)s->arrivals / (double)max;
 		int y, m, d;
 		day_to_ymd(s->day, &y, &m, &d);
-		fprintf(out,
-		        "<rect class=\"arr\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
-		        "<title>%02d-%02d arrivals %zu</title></rect>\n"
-		        "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%02d-%02d"
-		        "</text>\n",
-		        x + step * 0.15, (double)(h - bottom) - bh, step * 0.7, bh, m, d, s->arrivals,
-		        x + step / 2, h - bottom + 14, m, d);
+		fprintf(
+		    out,
+		    "<rect class=\"arr\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
+		    "<title>%02d-%02d arrivals %zu</title></rect>\n"
+		    "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%02d-%02d"
+		    "</text>\n",
+		    x + step * 0.15, (double)(h - bottom) - bh, step * 0.7, bh, m, d, s->arrivals,
+		    x + step / 2, h - bottom + 14, m, d);
 	}
 	fputs("<polyline class=\"occ\" fill=\"none\" points=\"", out);
 	for (int i = 0; i < SERIES_DAYS; i++) {
@@ -226,7 +227,7 @@ static void write_html(FILE *out, const struct report *r)
 	char d[11];
 	day_format(f->day, d);
 	fprintf(out,
-	        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
 	        "<title>Daily report %s</title>\n<style>\n"
 	        "body{font-family:sans-serif;margin:2em;color:#222}\n"
 	        "table{border-collapse:collapse;margin-bottom:1.5em}\n"
@@ -251,9 +252,10 @@ static void write_html(FILE *out, const struct report *r)
 	html_row(out, "Tests due", (long long)f->tests_due, "");
 	html_row(out, "Scans", (long long)f->scans, "");
 	html_row(out, "Scans flagged (amber or red)", (long long)f->scans_flagged, "");
-	fprintf(out, "</table>\n<h2>Last %d days</h2>\n<p class=\"key\"><span class=\"arr\" "
-	             "style=\"background:#7aa6d8\"></span>arrivals<span style=\"background:#c0392b"
-	             "\"></span>residents at the end of the day</p>\n",
+	fprintf(out,
+	        "</table>\n<h2>Last %d days</h2>\n<p class=\"key\"><span class=\"arr\" "
+	        "style=\"background:#7aa6d8\"></span>arrivals<span style=\"background:#c0392b"
+	        "\"></span>residents at the end of the day</p>\n",
 	        SERIES_DAYS);
 	write_chart(out, r);
 	fputs("<table>\n<tr><th>Date</th><th>Arrivals</th><th>Residents</th><th>Releases</th>"
@@ -289,9 +291,9 @@ static bool parse_test_days(const char *s, struct report *r)
 static int run_report(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"date", required_argument, NULL, 'd'},   {"format", required_argument, NULL, 'f'},
-	    {"out", required_argument, NULL, 'o'},    {"test-days", required_argument, NULL, 't'},
-	    {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0},
+	    {"date", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
+	    {"out", required_argument, NULL, 'o'},  {"test-days", required_argument, NULL, 't'},
+	    {"help", no_argument, NULL, 'h'},       {0, 0, 0, 0},
 	};
 	struct report *r = calloc(1, sizeof(*r));
 	const char *format = "csv", *output = NULL, *date = NULL;
@@ -313,7 +315,8 @@ static int run_report(struct ctl *ctl, int argc, char **argv)
 			break;
 		case 't':
 			if (!parse_test_days(optarg, r)) {
-				fprintf(stderr, "report: --test-days wants day numbers like 1,4,7\n");
+				fprintf(stderr,
+				        "report: --test-days wants day numbers like 1,4,7\n");
 				goto out_free;
 			}
 			break;
