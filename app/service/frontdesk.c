@@ -14,12 +14,25 @@
 
 #define NAME_CANDIDATES 400 /* rows a masked-name search filters */
 
-static const char *const audit_names[AUDIT_ACTION_COUNT] = {
-    "staff_login",   "staff_pin_bad",    "staff_locked_out", "approve_admit",
-    "deny_admit",    "approve_reprint",  "deny_reprint",     "resume",
-    "end_session",   "staff_logout",     "staff_locked_attempt", "view_card",
-    "print_label",   "reprint_band",     "void_band",        "set_risk",
-    "release",       "transfer",         "extend"};
+static const char *const audit_names[AUDIT_ACTION_COUNT] = {"staff_login",
+                                                            "staff_pin_bad",
+                                                            "staff_locked_out",
+                                                            "approve_admit",
+                                                            "deny_admit",
+                                                            "approve_reprint",
+                                                            "deny_reprint",
+                                                            "resume",
+                                                            "end_session",
+                                                            "staff_logout",
+                                                            "staff_locked_attempt",
+                                                            "view_card",
+                                                            "print_label",
+                                                            "reprint_band",
+                                                            "void_band",
+                                                            "set_risk",
+                                                            "release",
+                                                            "transfer",
+                                                            "extend"};
 
 const char *frontdesk_audit_name(enum audit_action a)
 {
@@ -105,11 +118,11 @@ static void longest_unmasked(const char *q, char *out, size_t size)
 
 static void search(struct store *st, const struct desk_effect *fx, struct desk_event *ans)
 {
-	static const enum store_search_by map[DESK_BY_COUNT] = {
-	    [DESK_BY_ROOM] = STORE_SEARCH_ROOM,
-	    [DESK_BY_NAME] = STORE_SEARCH_NAME,
-	    [DESK_BY_BATCH] = STORE_SEARCH_BATCH,
-	    [DESK_BY_BAND] = STORE_SEARCH_BAND};
+	static const enum store_search_by map[DESK_BY_COUNT] = {[DESK_BY_ROOM] = STORE_SEARCH_ROOM,
+	                                                        [DESK_BY_NAME] = STORE_SEARCH_NAME,
+	                                                        [DESK_BY_BATCH] =
+	                                                            STORE_SEARCH_BATCH,
+	                                                        [DESK_BY_BAND] = STORE_SEARCH_BAND};
 	char q[DESK_QUERY_MAX], piece[DESK_QUERY_MAX];
 	int64_t ids[NAME_CANDIDATES];
 	size_t n = 0;
@@ -414,7 +427,8 @@ static enum reason extend(struct store *st, const struct frontdesk_config *cfg,
 		return REASON_CONFLICT; /* the release moved since the card was shown */
 	if (policy_plan_extend(&r.plan, c->from_day, c->days) != 0)
 		return REASON_BAD_REQUEST;
-	return action_reason(store_checkin_set_release(st, id, r.plan.release_day, now, badge, NULL));
+	return action_reason(
+	    store_checkin_set_release(st, id, r.plan.release_day, now, badge, NULL));
 }
 
 /* ---- occupancy ---- */
@@ -428,8 +442,8 @@ static void load_occupancy(struct store *st, const struct frontdesk_config *cfg,
 	struct desk_occupancy *o = &ans->occupancy.occ;
 	hk_day today = day_from_unix(now, cfg->policy.tz_offset_s);
 	ans->kind = DESK_EV_OCCUPANCY;
-	if (store_rooms_list(st, &rooms, &nrooms) != 0 || store_occupants_list(st, &occ, &nocc) != 0 ||
-	    store_outbox_count(st, &pending) != 0) {
+	if (store_rooms_list(st, &rooms, &nrooms) != 0 ||
+	    store_occupants_list(st, &occ, &nocc) != 0 || store_outbox_count(st, &pending) != 0) {
 		memset(o, 0, sizeof(*o));
 		ans->occupancy.reason = REASON_LOOKUP_FAILED;
 		goto out_free;
@@ -463,8 +477,8 @@ static void load_occupancy(struct store *st, const struct frontdesk_config *cfg,
 		o->releases_today += occ[k].planned_release == today;
 		o->releases_tomorrow += occ[k].planned_release == today + 1;
 	}
-	o->printer_reason = cfg->ops.printer_status ? cfg->ops.printer_status(cfg->ops.ctx)
-	                                            : REASON_PRINTER_FAILED;
+	o->printer_reason =
+	    cfg->ops.printer_status ? cfg->ops.printer_status(cfg->ops.ctx) : REASON_PRINTER_FAILED;
 	o->printer_ok = o->printer_reason == REASON_OK;
 	o->last_sync_unix = cfg->ops.last_sync ? cfg->ops.last_sync(cfg->ops.ctx) : 0;
 	o->outbox_pending = pending > INT32_MAX ? INT32_MAX : (int)pending;
@@ -523,7 +537,8 @@ static void audit(struct store *st, const struct desk_effect *fx, int64_t now)
 	if (note[0] && n > 0 && (size_t)n < sizeof(a.detail))
 		snprintf(a.detail + n, sizeof(a.detail) - (size_t)n, " note=%s", note);
 	if (store_audit_add(st, &a, NULL) != 0)
-		fprintf(stderr, "frontdesk: audit %s not written: %s\n", a.action, store_errmsg(st));
+		fprintf(stderr, "frontdesk: audit %s not written: %s\n", a.action,
+		        store_errmsg(st));
 }
 
 int frontdesk_carry_out(struct store *st, const struct frontdesk_config *cfg,

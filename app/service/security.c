@@ -22,9 +22,9 @@ int security_resident_from_store(const struct store_resident *r, const struct po
 	out->floor = r->floor;
 	out->risk = r->risk;
 	out->category = r->a.category;
-	out->care = (r->a.elderly ? RESIDENT_CARE_ELDERLY : 0) |
-	            (r->a.child ? RESIDENT_CARE_CHILD : 0) |
-	            (r->a.pregnant ? RESIDENT_CARE_PREGNANT : 0) | (r->psych ? RESIDENT_CARE_PSYCH : 0);
+	out->care =
+	    (r->a.elderly ? RESIDENT_CARE_ELDERLY : 0) | (r->a.child ? RESIDENT_CARE_CHILD : 0) |
+	    (r->a.pregnant ? RESIDENT_CARE_PREGNANT : 0) | (r->psych ? RESIDENT_CARE_PSYCH : 0);
 	out->status = r->status;
 	/* the plan as made at check-in, then moved to the stored release (extensions) */
 	struct policy_term term = {r->a.onsite_days, r->a.home_days};

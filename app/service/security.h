@@ -27,9 +27,9 @@ struct security_config {
  * token's result; for a verified token the band's state (SEC_BAND_UNKNOWN when the replica
  * does not hold it) and its resident (masked name, room, floor, current risk, category, care
  * markers, status, plan). A band voided by the release or transfer of its resident answers
- * SEC_BAND_ACTIVE with that status, so the status rule decides. A store failure answers reason REASON_LOOKUP_FAILED. One indexed
- * query per lookup after the signature check. Returns 0 when *answer was written, -EINVAL
- * for NULL arguments or another effect. */
+ * SEC_BAND_ACTIVE with that status, so the status rule decides. A store failure answers reason
+ * REASON_LOOKUP_FAILED. One indexed query per lookup after the signature check. Returns 0 when
+ * *answer was written, -EINVAL for NULL arguments or another effect. */
 int security_lookup(struct store *st, const struct security_config *cfg,
                     const struct sec_effect *fx, struct sec_event *answer);
 

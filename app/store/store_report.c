@@ -24,12 +24,13 @@ int store_stays_at(struct store *st, int64_t t, struct store_stay **out, size_t 
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *s = store_prepare(
-	    st, "SELECT o.arrival_id, c.at, o.room, a.category, a.onsite_days, a.home_days, "
-	        "c.planned_release, COALESCE((SELECT rc.risk FROM risk_changes rc WHERE "
-	        "rc.arrival_id = o.arrival_id AND rc.at >= c.at AND rc.at < ?1 ORDER BY rc.at DESC, "
-	        "rc.id DESC LIMIT 1), c.risk) FROM occupancy o JOIN checkins c ON c.id = "
-	        "o.checkin_id JOIN arrivals a ON a.id = o.arrival_id WHERE o.since < ?1 AND "
-	        "(o.until IS NULL OR o.until >= ?1) ORDER BY o.arrival_id");
+	    st,
+	    "SELECT o.arrival_id, c.at, o.room, a.category, a.onsite_days, a.home_days, "
+	    "c.planned_release, COALESCE((SELECT rc.risk FROM risk_changes rc WHERE "
+	    "rc.arrival_id = o.arrival_id AND rc.at >= c.at AND rc.at < ?1 ORDER BY rc.at DESC, "
+	    "rc.id DESC LIMIT 1), c.risk) FROM occupancy o JOIN checkins c ON c.id = "
+	    "o.checkin_id JOIN arrivals a ON a.id = o.arrival_id WHERE o.since < ?1 AND "
+	    "(o.until IS NULL OR o.until >= ?1) ORDER BY o.arrival_id");
 	if (!s)
 		return STORE_E_SQL;
 	sqlite3_bind_int64(s, 1, t);
@@ -46,9 +47,9 @@ int store_stays_at(struct store *st, int64_t t, struct store_stay **out, size_t 
 		y->onsite_days = sqlite3_column_int(s, 4);
 		y->home_days = sqlite3_column_int(s, 5);
 		if (store_column_text(s, 2, y->room, sizeof(y->room)) |
-		    store_column_text(s, 3, cat, sizeof(cat)) |
-		    store_column_text(s, 6, day, sizeof(day)) |
-		    store_column_text(s, 7, risk, sizeof(risk)) ||
+		        store_column_text(s, 3, cat, sizeof(cat)) |
+		        store_column_text(s, 6, day, sizeof(day)) |
+		        store_column_text(s, 7, risk, sizeof(risk)) ||
 		    !category_parse(cat, &y->category) || !day_parse(day, &y->planned_release) ||
 		    !risk_parse(risk, &y->risk)) {
 			status = STORE_E_INVALID;
@@ -70,8 +71,8 @@ out_free:
 	return status;
 }
 
-int store_intakes_between(struct store *st, int64_t from, int64_t to, size_t *count,
-                          int32_t **ms, size_t *n_ms)
+int store_intakes_between(struct store *st, int64_t from, int64_t to, size_t *count, int32_t **ms,
+                          size_t *n_ms)
 {
 	*count = 0;
 	*ms = NULL;
@@ -108,8 +109,7 @@ out_free:
 }
 
 /* Two counts from one statement of two columns bound to ?1 from, ?2 to. */
-static int count2(struct store *st, const char *sql, int64_t from, int64_t to, size_t *a,
-                  size_t *b)
+static int count2(struct store *st, const char *sql, int64_t from, int64_t to, size_t *a, size_t *b)
 {
 	sqlite3_stmt *s = store_prepare(st, sql);
 	if (!s)
@@ -130,20 +130,22 @@ static int count2(struct store *st, const char *sql, int64_t from, int64_t to, s
 int store_departures_between(struct store *st, int64_t from, int64_t to, size_t *released,
                              size_t *transferred)
 {
-	return count2(st,
-	              "SELECT COALESCE(SUM(c.outcome IS NOT 'transferred'), 0), "
-	              "COALESCE(SUM(c.outcome = 'transferred'), 0) FROM occupancy o JOIN checkins c "
-	              "ON c.id = o.checkin_id WHERE c.state = 'released' AND o.until >= ?1 AND "
-	              "o.until < ?2",
-	              from, to, released, transferred);
+	return count2(
+	    st,
+	    "SELECT COALESCE(SUM(c.outcome IS NOT 'transferred'), 0), "
+	    "COALESCE(SUM(c.outcome = 'transferred'), 0) FROM occupancy o JOIN checkins c "
+	    "ON c.id = o.checkin_id WHERE c.state = 'released' AND o.until >= ?1 AND "
+	    "o.until < ?2",
+	    from, to, released, transferred);
 }
 
 int store_scans_between(struct store *st, int64_t from, int64_t to, size_t *all, size_t *flagged)
 {
-	return count2(st,
-	              "SELECT COUNT(*), COALESCE(SUM(colour IN ('amber', 'red') OR (colour = '' AND "
-	              "result <> 'OK')), 0) FROM scans WHERE at >= ?1 AND at < ?2",
-	              from, to, all, flagged);
+	return count2(
+	    st,
+	    "SELECT COUNT(*), COALESCE(SUM(colour IN ('amber', 'red') OR (colour = '' AND "
+	    "result <> 'OK')), 0) FROM scans WHERE at >= ?1 AND at < ?2",
+	    from, to, all, flagged);
 }
 
 int store_table_each(struct store *st, const char *table,

@@ -14,10 +14,12 @@
 
 #define RESIDENT_SELECT                                                                            \
 	"SELECT " STORE_ARRIVAL_COLUMNS_A ", a.psych, c.id, c.at, c.state, c.outcome, c.room, "    \
-	"r.floor, " CURRENT_RISK ", c.risk, c.planned_release, (SELECT w.serial FROM wristbands w " \
+	"r.floor, " CURRENT_RISK                                                                   \
+	", c.risk, c.planned_release, (SELECT w.serial FROM wristbands w "                         \
 	"WHERE w.arrival_id = a.id AND w.state = 'active' ORDER BY w.issued_at DESC LIMIT 1), "    \
 	"c.total_ms, (SELECT o.until FROM occupancy o WHERE o.checkin_id = c.id) "                 \
-	"FROM checkins c JOIN arrivals a ON a.id = c.arrival_id JOIN rooms r ON r.number = c.room "
+	"FROM checkins c JOIN arrivals a ON a.id = c.arrival_id JOIN rooms r ON r.number = "       \
+	"c.room "
 
 static int resident_from_row(sqlite3_stmt *s, struct store_resident *r)
 {
@@ -36,8 +38,8 @@ static int resident_from_row(sqlite3_stmt *s, struct store_resident *r)
 	       store_column_text(s, i + 9, day, sizeof(day)) |
 	       store_column_text(s, i + 10, r->band_serial, sizeof(r->band_serial));
 	r->floor = sqlite3_column_int(s, i + 6);
-	r->total_ms = sqlite3_column_type(s, i + 11) == SQLITE_NULL ? -1
-	                                                             : sqlite3_column_int(s, i + 11);
+	r->total_ms =
+	    sqlite3_column_type(s, i + 11) == SQLITE_NULL ? -1 : sqlite3_column_int(s, i + 11);
 	r->ended_at = sqlite3_column_int64(s, i + 12);
 	if (strcmp(state, "active") == 0)
 		r->status = RESIDENT_IN_QUARANTINE;
@@ -143,7 +145,8 @@ int store_arrival_set_psych(struct store *st, int64_t arrival_id, bool psych)
 	if (sqlite3_step(s) != SQLITE_DONE)
 		status = store_fail(st, sqlite3_extended_errcode(st->db));
 	else if (sqlite3_changes(st->db) == 0)
-		status = store_failf(st, STORE_E_NOT_FOUND, "no arrival %lld", (long long)arrival_id);
+		status =
+		    store_failf(st, STORE_E_NOT_FOUND, "no arrival %lld", (long long)arrival_id);
 	sqlite3_finalize(s);
 	return status;
 }
@@ -168,9 +171,10 @@ int store_risk_changes_list(struct store *st, int64_t arrival_id, struct risk_ch
 		r->at = sqlite3_column_int64(s, 0);
 		r->device_seq = sqlite3_column_int64(s, 2);
 		if (store_column_text(s, 1, r->device_id, sizeof(r->device_id)) |
-		    store_column_text(s, 3, risk, sizeof(risk)) |
-		    store_column_text(s, 4, r->set_by, sizeof(r->set_by)) |
-		    store_column_text(s, 5, r->why, sizeof(r->why)) || !risk_parse(risk, &r->risk)) {
+		        store_column_text(s, 3, risk, sizeof(risk)) |
+		        store_column_text(s, 4, r->set_by, sizeof(r->set_by)) |
+		        store_column_text(s, 5, r->why, sizeof(r->why)) ||
+		    !risk_parse(risk, &r->risk)) {
 			status = STORE_E_INVALID;
 			break;
 		}
@@ -195,10 +199,11 @@ int store_scans_for_arrival(struct store *st, int64_t arrival_id, struct scan_re
                             size_t max, size_t *n)
 {
 	*n = 0;
-	sqlite3_stmt *s = store_prepare(st, "SELECT at, device_id, device_seq, checkpoint, serial, "
-	                                    "result, colour FROM scans WHERE serial IN (SELECT serial FROM "
-	                                    "wristbands WHERE arrival_id = ?1) ORDER BY at DESC, id "
-	                                    "DESC LIMIT ?2");
+	sqlite3_stmt *s =
+	    store_prepare(st, "SELECT at, device_id, device_seq, checkpoint, serial, "
+	                      "result, colour FROM scans WHERE serial IN (SELECT serial FROM "
+	                      "wristbands WHERE arrival_id = ?1) ORDER BY at DESC, id "
+	                      "DESC LIMIT ?2");
 	if (!s)
 		return STORE_E_SQL;
 	sqlite3_bind_int64(s, 1, arrival_id);
@@ -211,10 +216,10 @@ int store_scans_for_arrival(struct store *st, int64_t arrival_id, struct scan_re
 		r->at = sqlite3_column_int64(s, 0);
 		r->device_seq = sqlite3_column_int64(s, 2);
 		if (store_column_text(s, 1, r->device_id, sizeof(r->device_id)) |
-		    store_column_text(s, 3, r->checkpoint, sizeof(r->checkpoint)) |
-		    store_column_text(s, 4, r->serial, sizeof(r->serial)) |
-		    store_column_text(s, 5, result, sizeof(result)) |
-		    store_column_text(s, 6, r->colour, sizeof(r->colour)) ||
+		        store_column_text(s, 3, r->checkpoint, sizeof(r->checkpoint)) |
+		        store_column_text(s, 4, r->serial, sizeof(r->serial)) |
+		        store_column_text(s, 5, result, sizeof(result)) |
+		        store_column_text(s, 6, r->colour, sizeof(r->colour)) ||
 		    !reason_from_code(result, &r->result)) {
 			status = STORE_E_INVALID;
 			break;
@@ -288,8 +293,8 @@ int store_occupants_list(struct store *st, struct store_occupant **out, size_t *
 		memset(o, 0, sizeof(*o));
 		o->arrival_id = sqlite3_column_int64(s, 1);
 		if (store_column_text(s, 0, o->room, sizeof(o->room)) |
-		    store_column_text(s, 2, risk, sizeof(risk)) |
-		    store_column_text(s, 3, day, sizeof(day)) ||
+		        store_column_text(s, 2, risk, sizeof(risk)) |
+		        store_column_text(s, 3, day, sizeof(day)) ||
 		    !risk_parse(risk, &o->risk) || !day_parse(day, &o->planned_release)) {
 			status = STORE_E_INVALID;
 			goto out_free;
@@ -337,8 +342,8 @@ int store_checkin_set_release(struct store *st, int64_t arrival_id, hk_day day, 
 	if (status)
 		goto out_rollback;
 	snprintf(target, sizeof(target), "arrival:%lld", (long long)arrival_id);
-	status = store_audit_append_own(st, actor, "set_release", target, text, at,
-	                                w ? w : &scratch);
+	status =
+	    store_audit_append_own(st, actor, "set_release", target, text, at, w ? w : &scratch);
 	if (status)
 		goto out_rollback;
 	status = store_commit(st);

@@ -34,7 +34,8 @@ static int fill(struct store *st, const struct wristband_private_key *key, char 
 		goto out_free;
 	for (int i = 0; i < RESIDENTS / 2; i++) {
 		rooms[i].floor = 2 + i / 50;
-		snprintf(rooms[i].number, sizeof(rooms[i].number), "%d%02d", rooms[i].floor, i % 50);
+		snprintf(rooms[i].number, sizeof(rooms[i].number), "%d%02d", rooms[i].floor,
+		         i % 50);
 		rooms[i].capacity = 2;
 	}
 	if (store_rooms_add(st, rooms, RESIDENTS / 2, NULL) != 0)
@@ -44,10 +45,12 @@ static int fill(struct store *st, const struct wristband_private_key *key, char 
 	csv = malloc(cap);
 	if (!csv)
 		goto out_free;
-	len += (size_t)snprintf(csv, cap, "batch,name,doc_type,doc_number,category,term,arrival_day\n");
+	len += (size_t)snprintf(csv, cap,
+	                        "batch,name,doc_type,doc_number,category,term,arrival_day\n");
 	for (int i = 0; i < RESIDENTS; i++)
-		len += (size_t)snprintf(csv + len, cap - len, "CA%03d,测试%05d,passport,E%08d,%s,14+7,2026-11-29\n",
-		                        i / 100, i, i, category_name((enum category)(i % CATEGORY_COUNT)));
+		len += (size_t)snprintf(
+		    csv + len, cap - len, "CA%03d,测试%05d,passport,E%08d,%s,14+7,2026-11-29\n",
+		    i / 100, i, i, category_name((enum category)(i % CATEGORY_COUNT)));
 	struct manifest_report rep = {0};
 	if (store_manifest_import(st, csv, len, &rep) != 0)
 		goto out_free;
@@ -56,7 +59,8 @@ static int fill(struct store *st, const struct wristband_private_key *key, char 
 		for (int j = 0; j < BATCH; j++) {
 			int i = b * BATCH + j;
 			struct checkin_record *c = &recs[j];
-			struct wristband band = {.station = "SZ01", .serial = 1000 + i, .day = 20000};
+			struct wristband band = {
+			    .station = "SZ01", .serial = 1000 + i, .day = 20000};
 			snprintf(band.room, sizeof(band.room), "%.8s", rooms[i / 2].number);
 			if (wristband_issue(&band, key, tokens[i], 160) != 0)
 				goto out_free;
@@ -100,7 +104,8 @@ int main(int argc, char **argv)
 	st = store_open(path, &err);
 	if (!st || store_identity_set(st, "SZ01", "bench") != 0 ||
 	    wristband_key_generate(&key, &pub) != 0 || fill(st, &key, tokens) != 0) {
-		fprintf(stderr, "bench_security: setup failed: %s\n", st ? store_errmsg(st) : "open");
+		fprintf(stderr, "bench_security: setup failed: %s\n",
+		        st ? store_errmsg(st) : "open");
 		goto out_close;
 	}
 	struct security_config cfg = {.station = "SZ01", .keys = &pub, .nkeys = 1};

@@ -45,7 +45,8 @@ static int64_t local_time(hk_day d, int secs)
 
 static int fail(struct store *st, const char *what, int rc)
 {
-	fprintf(stderr, "gen_station: %s: %s [%s]\n", what, store_errmsg(st), store_status_name(rc));
+	fprintf(stderr, "gen_station: %s: %s [%s]\n", what, store_errmsg(st),
+	        store_status_name(rc));
 	return 1;
 }
 
@@ -94,12 +95,14 @@ int main(int argc, char **argv)
 		return fail(st, "rooms", rc);
 	static const char *const cats[] = {"inbound", "close_contact", "secondary_contact"};
 	static const char *const terms[] = {"14+7", "14", "21+7", "7+7"};
-	len += (size_t)snprintf(csv, cap, "batch,name,doc_type,doc_number,category,term,"
-	                                  "arrival_day,elderly\n");
+	len += (size_t)snprintf(csv, cap,
+	                        "batch,name,doc_type,doc_number,category,term,"
+	                        "arrival_day,elderly\n");
 	for (int i = 0; i < n; i++) {
 		char day[11];
 		hk_day d = first + (hk_day)((int64_t)i * days / n);
-		len += (size_t)snprintf(csv + len, cap - len, "B%03d,测试%05d,passport,G%08d,%s,%s,%s,%d\n",
+		len += (size_t)snprintf(csv + len, cap - len,
+		                        "B%03d,测试%05d,passport,G%08d,%s,%s,%s,%d\n",
 		                        (int)(d - first), i, i, cats[rnd(3)], terms[rnd(4)],
 		                        day_format(d, day), rnd(10) == 0);
 	}
@@ -124,8 +127,9 @@ int main(int argc, char **argv)
 			if (p->release != d && !transfer)
 				continue;
 			int64_t t = local_time(d, 10 * 3600 + (int)rnd(3600));
-			rc = transfer ? store_checkin_transfer(st, p->id, t, "desk-1", "fever", NULL)
-			              : store_checkin_release(st, p->id, t, "desk-1", NULL);
+			rc = transfer
+			         ? store_checkin_transfer(st, p->id, t, "desk-1", "fever", NULL)
+			         : store_checkin_release(st, p->id, t, "desk-1", NULL);
 			if (rc)
 				return fail(st, "release", rc);
 			p->state = 2;
@@ -154,7 +158,8 @@ int main(int argc, char **argv)
 				int c = rnd(10) < 8 ? 0 : 1 + (int)rnd(2);
 				struct scan_record s = {.at = local_time(d, (int)rnd(8 * 3600)),
 				                        .result = why[c]};
-				snprintf(s.checkpoint, sizeof(s.checkpoint), "F%d-corridor", 2 + rnd(15));
+				snprintf(s.checkpoint, sizeof(s.checkpoint), "F%d-corridor",
+				         2 + rnd(15));
 				snprintf(s.serial, sizeof(s.serial), "%d", 100000 + i);
 				snprintf(s.colour, sizeof(s.colour), "%s", colours[c]);
 				if ((rc = store_scan_add(st, &s, NULL)) != 0)
@@ -196,7 +201,8 @@ int main(int argc, char **argv)
 				return 1;
 			c.planned_release = plan.release_day;
 			snprintf(c.wristband_serial, sizeof(c.wristband_serial), "%d", serial++);
-			snprintf(c.wristband_token, sizeof(c.wristband_token), "HK1.GEN.%d", serial);
+			snprintf(c.wristband_token, sizeof(c.wristband_token), "HK1.GEN.%d",
+			         serial);
 			int32_t total = rnd(20) == 0 ? -1 : (int32_t)(40000 + rnd(260000));
 			c.timings = (struct checkin_timings){total < 0 ? -1 : 900, -1, -1, total};
 			if ((rc = store_checkin_commit(st, &c, NULL)) != 0)

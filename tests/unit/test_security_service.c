@@ -55,7 +55,8 @@ static int setup(void **state)
 	struct manifest_report rep = {0};
 	if (store_manifest_import(f->st, manifest, sizeof(manifest) - 1, &rep) != 0)
 		return -1;
-	struct room_spec rooms[] = {{"1201", 12, 1}, {"1202", 12, 1}, {"1301", 13, 1}, {"1302", 13, 1}};
+	struct room_spec rooms[] = {
+	    {"1201", 12, 1}, {"1202", 12, 1}, {"1301", 13, 1}, {"1302", 13, 1}};
 	if (store_rooms_add(f->st, rooms, 4, NULL) != 0)
 		return -1;
 	policy_defaults(&f->ck.policy);
@@ -68,7 +69,8 @@ static int setup(void **state)
 		fx.kind = FX_CHECKIN;
 		fx.ticket = (uint32_t)id;
 		fx.checkin.count = 1;
-		snprintf(fx.checkin.briefing_version, sizeof(fx.checkin.briefing_version), "sha256:ab");
+		snprintf(fx.checkin.briefing_version, sizeof(fx.checkin.briefing_version),
+		         "sha256:ab");
 		snprintf(fx.checkin.people[0].arrival_id, FLOW_ARRIVAL_ID_MAX, "%d", id);
 		fx.checkin.people[0].code = FLOW_CODE_GREEN;
 		struct event ev;
@@ -169,8 +171,8 @@ static void test_void_and_replaced(void **state)
 {
 	struct fixture *f = *state;
 	assert_int_equal(store_wristband_set_state(f->st, f->serial[1], WRISTBAND_VOID, "lost"), 0);
-	assert_int_equal(store_wristband_set_state(f->st, f->serial[2], WRISTBAND_REPLACED, "reprint"),
-	                 0);
+	assert_int_equal(
+	    store_wristband_set_state(f->st, f->serial[2], WRISTBAND_REPLACED, "reprint"), 0);
 	enum reason why;
 	struct sec_event ev = lookup(f, f->token[1]);
 	assert_int_equal(ev.lookup.band_state, SEC_BAND_VOID);
@@ -260,9 +262,9 @@ static void test_replica_unreadable(void **state)
 {
 	struct fixture *f = *state;
 	char *msg = NULL;
-	assert_int_equal(sqlite3_exec(f->st->db, "ALTER TABLE checkins RENAME TO gone", NULL, NULL,
-	                              &msg),
-	                 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(f->st->db, "ALTER TABLE checkins RENAME TO gone", NULL, NULL, &msg),
+	    SQLITE_OK);
 	struct sec_event ev = lookup(f, f->token[1]);
 	assert_int_equal(ev.lookup.reason, REASON_LOOKUP_FAILED);
 	assert_false(ev.lookup.has_resident);
@@ -326,21 +328,23 @@ static void test_v2_file_upgrades(void **state)
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	for (size_t i = 0; i < 2; i++)
-		assert_int_equal(sqlite3_exec(db, store_migrations[i].sql, NULL, NULL, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, store_migrations[i].sql, NULL, NULL, NULL),
+		                 SQLITE_OK);
 	assert_int_equal(
-	    sqlite3_exec(db,
-	                 "INSERT INTO rooms VALUES ('1201', 12, 1, 'cleaning');"
-	                 "INSERT INTO arrivals (id, batch, name, doc_type, doc_number, category, "
-	                 "onsite_days, home_days, expected_day) VALUES (7, 'B', '赵六', 'passport', "
-	                 "'E1', 'inbound', 14, 0, '2026-11-01');"
-	                 "INSERT INTO checkins (id, device_id, device_seq, arrival_id, at, "
-	                 "code_result, code_reason, briefing_hash, briefing_lang, room, risk, "
-	                 "risk_set_by, planned_release, state) VALUES (1, 'k', 1, 7, 1793520000, "
-	                 "'green', 'E_OK', 'h', 'zh-CN', '1201', 'yellow', 'kiosk', '2026-11-16', "
-	                 "'released');"
-	                 "INSERT INTO occupancy (room, arrival_id, checkin_id, since, until) VALUES "
-	                 "('1201', 7, 1, 1793520000, 1794729600);",
-	                 NULL, NULL, NULL),
+	    sqlite3_exec(
+	        db,
+	        "INSERT INTO rooms VALUES ('1201', 12, 1, 'cleaning');"
+	        "INSERT INTO arrivals (id, batch, name, doc_type, doc_number, category, "
+	        "onsite_days, home_days, expected_day) VALUES (7, 'B', '赵六', 'passport', "
+	        "'E1', 'inbound', 14, 0, '2026-11-01');"
+	        "INSERT INTO checkins (id, device_id, device_seq, arrival_id, at, "
+	        "code_result, code_reason, briefing_hash, briefing_lang, room, risk, "
+	        "risk_set_by, planned_release, state) VALUES (1, 'k', 1, 7, 1793520000, "
+	        "'green', 'E_OK', 'h', 'zh-CN', '1201', 'yellow', 'kiosk', '2026-11-16', "
+	        "'released');"
+	        "INSERT INTO occupancy (room, arrival_id, checkin_id, since, until) VALUES "
+	        "('1201', 7, 1, 1793520000, 1794729600);",
+	        NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
 	struct store_error err;
@@ -356,16 +360,16 @@ static void test_v2_file_upgrades(void **state)
 	assert_int_equal(r.total_ms, -1);
 	assert_string_equal(r.band_serial, "");
 	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(st->db, "SELECT outcome FROM checkins WHERE id = 1", -1,
-	                                    &s, NULL),
-	                 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(st->db, "SELECT outcome FROM checkins WHERE id = 1", -1, &s, NULL),
+	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "released");
 	sqlite3_finalize(s);
 	/* an outcome outside the two is refused by the schema */
-	assert_int_not_equal(sqlite3_exec(st->db, "UPDATE checkins SET outcome = 'escaped'", NULL,
-	                                  NULL, NULL),
-	                     SQLITE_OK);
+	assert_int_not_equal(
+	    sqlite3_exec(st->db, "UPDATE checkins SET outcome = 'escaped'", NULL, NULL, NULL),
+	    SQLITE_OK);
 	store_close(st);
 }
 
