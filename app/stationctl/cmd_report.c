@@ -173,49 +173,56 @@ static void html_row(FILE *out, const char *name, long long v, const char *unit)
 		fprintf(out, "<tr><th>%s</th><td>%lld%s</td></tr>\n", name, v, unit);
 }
 
-/* Bars for arrivals, a line for occupancy, one shared scale, dates under the bars. */
+/* Bars for arrivals (scale on the right), a line for residents (scale on the left), dates
+ * under the bars. Colours are attributes, so the SVG also stands on its own. */
 static void write_chart(FILE *out, const struct report *r)
 {
-	const int w = 720, h = 260, left = 40, bottom = 30, top = 20;
-	const int plot_w = w - left - 10, plot_h = h - bottom - top;
-	size_t max = 1;
+	const int w = 720, h = 260, left = 44, right = 44, bottom = 30, top = 20;
+	const int plot_w = w - left - right, plot_h = h - bottom - top;
+	size_t max_occ = 1, max_arr = 1;
 	for (int i = 0; i < SERIES_DAYS; i++) {
-		if (r->series[i].occupancy > max)
-			max = r->series[i].occupancy;
-		if (r->series[i].arrivals > max)
-			max = r->series[i].arrivals;
+		if (r->series[i].occupancy > max_occ)
+			max_occ = r->series[i].occupancy;
+		if (r->series[i].arrivals > max_arr)
+			max_arr = r->series[i].arrivals;
 	}
 	double step = (double)plot_w / SERIES_DAYS;
 	fprintf(out,
 	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-	        "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"occupancy and arrivals, last %d "
-	        "days\">\n",
+	        "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"residents and arrivals, last %d "
+	        "days\" font-family=\"sans-serif\">\n",
 	        w, h, w, h, SERIES_DAYS);
 	fprintf(out,
 	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>\n"
-	        "<text x=\"2\" y=\"%d\" font-size=\"11\">%zu</text>\n"
-	        "<text x=\"2\" y=\"%d\" font-size=\"11\">0</text>\n",
-	        left, h - bottom, w - 10, h - bottom, top + 4, max, h - bottom);
+	        "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#c0392b\" "
+	        "text-anchor=\"end\">%zu</text>\n"
+	        "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#2b6cb0\">%zu</text>\n"
+	        "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">0</text>\n"
+	        "<text x=\"%d\" y=\"%d\" font-size=\"11\">0</text>\n",
+	        left, h - bottom, w - right, h - bottom, left - 4, top + 4, max_occ, w - right + 4,
+	        top + 4, max_arr, left - 4, h - bottom, w - right + 4, h - bottom);
 	for (int i = 0; i < SERIES_DAYS; i++) {
 		const struct day_figures *s = &r->series[i];
 		double x = left + step * i;
-		double bh = (double)plot_h * (double)s->arrivals / (double)max;
+		double bh = (double)plot_h * (double)s->arrivals / (double)max_arr;
 		int y, m, d;
 		day_to_ymd(s->day, &y, &m, &d);
 		fprintf(
 		    out,
-		    "<rect class=\"arr\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
-		    "<title>%02d-%02d arrivals %zu</title></rect>\n"
+		    "<rect class=\"arr\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		    "fill=\"#7aa6d8\"><title>%02d-%02d arrivals %zu</title></rect>\n"
 		    "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%02d-%02d"
 		    "</text>\n",
 		    x + step * 0.15, (double)(h - bottom) - bh, step * 0.7, bh, m, d, s->arrivals,
 		    x + step / 2, h - bottom + 14, m, d);
 	}
-	fputs("<polyline class=\"occ\" fill=\"none\" points=\"", out);
+	fputs("<polyline class=\"occ\" fill=\"none\" stroke=\"#c0392b\" stroke-width=\"2\" "
+	      "points=\"",
+	      out);
 	for (int i = 0; i < SERIES_DAYS; i++) {
 		double x = left + step * i + step / 2;
 		double y = (double)(h - bottom) -
-		           (double)plot_h * (double)r->series[i].occupancy / (double)max;
+		           (double)plot_h * (double)r->series[i].occupancy / (double)max_occ;
 		fprintf(out, "%s%.1f,%.1f", i ? " " : "", x, y);
 	}
 	fputs("\"/>\n</svg>\n", out);
