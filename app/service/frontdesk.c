@@ -299,6 +299,7 @@ static enum reason active_resident(struct store *st, const struct desk_change *c
                                    struct store_resident *sr)
 {
 	int64_t id;
+	memset(sr, 0, sizeof(*sr));
 	if (!parse_id(c->arrival_id, sizeof(c->arrival_id), &id))
 		return REASON_NOT_FOUND;
 	int rc = store_resident_get(st, id, sr);

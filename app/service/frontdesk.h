@@ -48,7 +48,10 @@ int frontdesk_carry_out(struct store *st, const struct frontdesk_config *cfg,
                         const struct desk_effect *fx, int64_t now, struct desk_event *answer,
                         bool *answered);
 
-/* The audit log's action name for a, e.g. "print_label" for AUDIT_PRINT_LABEL. */
+/* The audit log's action name for a, e.g. "print_label" for AUDIT_PRINT_LABEL. Release and
+ * transfer are "mark_released" and "mark_transferred": the store itself writes "release",
+ * "transfer" and "set_release" records inside the transaction that makes the change, so
+ * those count changes, these count staff actions (failed ones included). */
 const char *frontdesk_audit_name(enum audit_action a);
 
 #endif

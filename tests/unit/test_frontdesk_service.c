@@ -457,6 +457,16 @@ static void test_risk_release_transfer(void **state)
 	assert_int_equal(store_room_get(f->st, f->room[3], &room), 0);
 	assert_int_equal(room.state, ROOM_CLEANING);
 	assert_int_equal(run(f, &fx)->done.reason, REASON_RELEASED);
+	/* the store's own record of the change, and the desk's record of the action */
+	audit_fx(f, AUDIT_RELEASE, REASON_OK, &fx.change);
+	struct audit_record au[4];
+	size_t n;
+	assert_int_equal(store_audit_list(f->st, "arrival:3", "release", au, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(au[0].actor, "doc-2");
+	assert_int_equal(store_audit_list(f->st, "arrival:3", "mark_released", au, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(au[0].detail, "outcome=OK status=released");
 
 	fx = change_fx(DESK_FX_SET_STATUS, 4);
 	fx.change.status = RESIDENT_TRANSFERRED;
