@@ -14,29 +14,31 @@
 
 #define NAME_CANDIDATES 400 /* rows a masked-name search filters */
 
-static const char *const audit_names[AUDIT_ACTION_COUNT] = {"staff_login",
-                                                            "staff_pin_bad",
-                                                            "staff_locked_out",
-                                                            "approve_admit",
-                                                            "deny_admit",
-                                                            "approve_reprint",
-                                                            "deny_reprint",
-                                                            "resume",
-                                                            "end_session",
-                                                            "staff_logout",
-                                                            "staff_locked_attempt",
-                                                            "view_card",
-                                                            "print_label",
-                                                            "reprint_band",
-                                                            "void_band",
-                                                            "set_risk",
-                                                            "release",
-                                                            "transfer",
-                                                            "extend"};
+static const char *const audit_names[AUDIT_ACTION_COUNT] = {
+    [AUDIT_STAFF_LOGIN] = "staff_login",
+    [AUDIT_STAFF_PIN_BAD] = "staff_pin_bad",
+    [AUDIT_STAFF_LOCKED_OUT] = "staff_locked_out",
+    [AUDIT_APPROVE_ADMIT] = "approve_admit",
+    [AUDIT_DENY_ADMIT] = "deny_admit",
+    [AUDIT_APPROVE_REPRINT] = "approve_reprint",
+    [AUDIT_DENY_REPRINT] = "deny_reprint",
+    [AUDIT_RESUME] = "resume",
+    [AUDIT_END_SESSION] = "end_session",
+    [AUDIT_STAFF_LOGOUT] = "staff_logout",
+    [AUDIT_STAFF_LOCKED_ATTEMPT] = "staff_locked_attempt",
+    [AUDIT_VIEW_CARD] = "view_card",
+    [AUDIT_PRINT_LABEL] = "print_label",
+    [AUDIT_REPRINT_BAND] = "reprint_band",
+    [AUDIT_VOID_BAND] = "void_band",
+    [AUDIT_SET_RISK] = "set_risk",
+    [AUDIT_RELEASE] = "mark_released",
+    [AUDIT_TRANSFER] = "mark_transferred",
+    [AUDIT_EXTEND] = "extend",
+};
 
 const char *frontdesk_audit_name(enum audit_action a)
 {
-	return (unsigned)a < AUDIT_ACTION_COUNT ? audit_names[a] : "?";
+	return (unsigned)a < AUDIT_ACTION_COUNT && audit_names[a] ? audit_names[a] : "?";
 }
 
 static bool parse_id(const char *s, size_t size, int64_t *id)
