@@ -308,6 +308,55 @@ static void test_search(void **state)
 	assert_int_equal(ev->results.reason, REASON_BAD_REQUEST);
 }
 
+/* More hits than a screen holds: the first DESK_RESULTS_MAX and "more", also for a masked
+ * query that filters its candidates. */
+static void test_search_more(void **state)
+{
+	struct fixture *f = *state;
+	char csv[4096];
+	size_t len = (size_t)snprintf(csv, sizeof(csv),
+	                              "batch,name,doc_type,doc_number,category,"
+	                              "term,arrival_day\n");
+	for (int i = 0; i < 25; i++)
+		len += (size_t)snprintf(csv + len, sizeof(csv) - len,
+		                        "BUS7,王%c明,passport,W%07d,inbound,14,2026-11-29\n",
+		                        'A' + i, i);
+	struct manifest_report rep = {0};
+	assert_int_equal(store_manifest_import(f->st, csv, len, &rep), 0);
+	struct room_spec big = {"1501", 15, 16}, big2 = {"1502", 15, 16};
+	assert_int_equal(store_rooms_add(f->st, &big, 1, NULL), 0);
+	assert_int_equal(store_rooms_add(f->st, &big2, 1, NULL), 0);
+	for (int i = 0; i < 25; i++) {
+		struct checkin_record c = {.arrival_id = 5 + i, .at = NOW + i};
+		snprintf(c.code_result, sizeof(c.code_result), "green");
+		snprintf(c.briefing_hash, sizeof(c.briefing_hash), "sha256:ab");
+		snprintf(c.briefing_lang, sizeof(c.briefing_lang), "zh-CN");
+		snprintf(c.room, sizeof(c.room), i < 16 ? "1501" : "1502");
+		snprintf(c.risk_set_by, sizeof(c.risk_set_by), "kiosk");
+		c.planned_release = day_from_unix(NOW, 8 * 3600) + 15;
+		snprintf(c.wristband_serial, sizeof(c.wristband_serial), "%d", 7000 + i);
+		snprintf(c.wristband_token, sizeof(c.wristband_token), "T%d", i);
+		c.timings = (struct checkin_timings){-1, -1, -1, -1};
+		assert_int_equal(store_checkin_commit(f->st, &c, NULL), 0);
+	}
+	struct desk_event *ev = search(f, DESK_BY_NAME, "王");
+	assert_int_equal(ev->results.count, DESK_RESULTS_MAX);
+	assert_true(ev->results.more);
+	assert_string_equal(ev->results.rows[0].arrival_id, "29"); /* newest check-in first */
+	ev = search(f, DESK_BY_BATCH, "BUS7");
+	assert_int_equal(ev->results.count, DESK_RESULTS_MAX);
+	assert_true(ev->results.more);
+	ev = search(f, DESK_BY_NAME, "王*明");
+	assert_int_equal(ev->results.count, DESK_RESULTS_MAX);
+	assert_true(ev->results.more);
+	ev = search(f, DESK_BY_ROOM, "1502");
+	assert_int_equal(ev->results.count, 9);
+	assert_false(ev->results.more);
+	ev = search(f, DESK_BY_NAME, "王c");
+	assert_int_equal(ev->results.count, 1); /* ASCII case-insensitive */
+	assert_string_equal(ev->results.rows[0].name_masked, "王*明");
+}
+
 static void test_card_histories(void **state)
 {
 	struct fixture *f = *state;
@@ -653,6 +702,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_pin_hash_salted_slow, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_search_more, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_card_histories, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_void_band, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reprint_and_labels, setup, teardown),
