@@ -13,24 +13,6 @@ struct export_ctx {
 	size_t rows;
 };
 
-static void csv_cell(FILE *out, const char *s, int last)
-{
-	int quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || (*s && s[strlen(s) - 1] == ' ');
-	int defuse = strchr("=+-@\t\r", s[0]) && s[0];
-	if (quote || defuse)
-		fputc('"', out);
-	if (defuse)
-		fputc('\'', out);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
-	}
-	if (quote || defuse)
-		fputc('"', out);
-	fputs(last ? "\r\n" : ",", out);
-}
-
 static void csv_int(FILE *out, long long v, int last)
 {
 	fprintf(out, "%lld%s", v, last ? "\r\n" : ",");
@@ -94,25 +76,25 @@ static int export_row(const struct checkin_row *row, void *ctx)
 	else
 		snprintf(term, sizeof(term), "%d", a->onsite_days);
 	csv_int(x->out, row->id, 0);
-	csv_cell(x->out, when, 0);
-	csv_cell(x->out, row->state, 0);
-	csv_cell(x->out, a->batch, 0);
-	csv_cell(x->out, a->name, 0);
-	csv_cell(x->out, a->doc_type, 0);
-	csv_cell(x->out, a->doc_number, 0);
-	csv_cell(x->out, category_name(a->category), 0);
-	csv_cell(x->out, term, 0);
-	csv_cell(x->out, a->group_id, 0);
-	csv_cell(x->out, c->room, 0);
-	csv_cell(x->out, risk_name(c->risk), 0);
-	csv_cell(x->out, c->risk_set_by, 0);
-	csv_cell(x->out, day_format(c->planned_release, release), 0);
-	csv_cell(x->out, c->code_result, 0);
-	csv_cell(x->out, reason_code(c->code_reason), 0);
-	csv_cell(x->out, c->briefing_lang, 0);
-	csv_cell(x->out, c->briefing_hash, 0);
-	csv_cell(x->out, c->wristband_serial, 0);
-	csv_cell(x->out, c->device_id, 0);
+	ctl_csv_cell(x->out, when, 0);
+	ctl_csv_cell(x->out, row->state, 0);
+	ctl_csv_cell(x->out, a->batch, 0);
+	ctl_csv_cell(x->out, a->name, 0);
+	ctl_csv_cell(x->out, a->doc_type, 0);
+	ctl_csv_cell(x->out, a->doc_number, 0);
+	ctl_csv_cell(x->out, category_name(a->category), 0);
+	ctl_csv_cell(x->out, term, 0);
+	ctl_csv_cell(x->out, a->group_id, 0);
+	ctl_csv_cell(x->out, c->room, 0);
+	ctl_csv_cell(x->out, risk_name(c->risk), 0);
+	ctl_csv_cell(x->out, c->risk_set_by, 0);
+	ctl_csv_cell(x->out, day_format(c->planned_release, release), 0);
+	ctl_csv_cell(x->out, c->code_result, 0);
+	ctl_csv_cell(x->out, reason_code(c->code_reason), 0);
+	ctl_csv_cell(x->out, c->briefing_lang, 0);
+	ctl_csv_cell(x->out, c->briefing_hash, 0);
+	ctl_csv_cell(x->out, c->wristband_serial, 0);
+	ctl_csv_cell(x->out, c->device_id, 0);
 	csv_int(x->out, c->device_seq, 0);
 	csv_ms(x->out, c->timings.verify_ms);
 	csv_ms(x->out, c->timings.confirm_ms);
@@ -121,6 +103,18 @@ static int export_row(const struct checkin_row *row, void *ctx)
 		fprintf(x->out, "%d", (int)c->timings.total_ms);
 	fputs("\r\n", x->out);
 	x->rows++;
+	return ferror(x->out) ? STORE_E_IO : 0;
+}
+
+/* A row of any table, cells as stored (NULL as empty). */
+static int export_table_row(bool is_header, int ncols, const char *const *values, void *ctx)
+{
+	struct export_ctx *x = ctx;
+	if (is_header) /* only once the table is known to exist */
+		fputs("\xEF\xBB\xBF", x->out);
+	for (int i = 0; i < ncols; i++)
+		ctl_csv_cell(x->out, values[i] ? values[i] : "", i + 1 == ncols);
+	x->rows += !is_header;
 	return ferror(x->out) ? STORE_E_IO : 0;
 }
 
@@ -150,12 +144,12 @@ static int run_export(struct ctl *ctl, int argc, char **argv)
 			return CTL_USAGE;
 		}
 	}
-	if (optind + 1 != argc || strcmp(argv[optind], "checkins") != 0 ||
-	    strcmp(format, "csv") != 0) {
-		fprintf(stderr, "export: only `export checkins --format csv` is known\n");
+	if (optind + 1 != argc || strcmp(format, "csv") != 0) {
+		fprintf(stderr, "export: give one table, and only --format csv is known\n");
 		ctl_usage(&ctl_cmd_export, stderr);
 		return CTL_USAGE;
 	}
+	const char *table = argv[optind];
 	struct store *st = ctl_store_open(ctl, 1);
 	if (!st)
 		return CTL_FAILED;
@@ -165,10 +159,15 @@ static int run_export(struct ctl *ctl, int argc, char **argv)
 		perror(output);
 		goto out_close;
 	}
-	fputs("\xEF\xBB\xBF", x.out);
-	for (size_t i = 0; i < N_HEADER; i++)
-		csv_cell(x.out, header[i], i + 1 == N_HEADER);
-	int rc = store_checkins_each(st, export_row, &x);
+	int rc;
+	if (strcmp(table, "checkins") == 0) {
+		fputs("\xEF\xBB\xBF", x.out);
+		for (size_t i = 0; i < N_HEADER; i++)
+			ctl_csv_cell(x.out, header[i], i + 1 == N_HEADER);
+		rc = store_checkins_each(st, export_row, &x);
+	} else {
+		rc = store_table_each(st, table, export_table_row, &x);
+	}
 	if (fflush(x.out) != 0 || ferror(x.out))
 		rc = rc ? rc : STORE_E_IO;
 	if (rc)
@@ -176,7 +175,9 @@ static int run_export(struct ctl *ctl, int argc, char **argv)
 		        rc == STORE_E_IO ? "cannot write the output" : store_errmsg(st),
 		        store_status_name(rc));
 	else
-		fprintf(stderr, "exported %zu check-in%s\n", x.rows, x.rows == 1 ? "" : "s");
+		fprintf(stderr, "exported %zu %s%s\n", x.rows,
+		        strcmp(table, "checkins") == 0 ? "check-in" : "row",
+		        x.rows == 1 ? "" : "s");
 	status = rc ? CTL_FAILED : CTL_OK;
 	if (output && fclose(x.out) != 0) {
 		perror(output);
@@ -189,11 +190,14 @@ out_close:
 
 const struct ctl_command ctl_cmd_export = {
     .name = "export",
-    .summary = "export check-ins as CSV (UTF-8 with BOM, CRLF) for Excel",
-    .usage = "Usage: stationctl export checkins [--format csv] [-o|--output FILE]\n"
-             "Write every check-in with its arrival as CSV to FILE or standard output:\n"
-             "UTF-8 with BOM and CRLF line ends (Excel on Chinese Windows opens it as is),\n"
-             "times in China time (+08:00). A cell starting with = + - @ gets a leading '\n"
-             "so that a spreadsheet never runs it as a formula.\n",
+    .summary = "export a table as CSV (UTF-8 with BOM, CRLF) for Excel",
+    .usage = "Usage: stationctl export TABLE [--format csv] [-o|--output FILE]\n"
+             "Write a table of the store as CSV to FILE or standard output. TABLE is\n"
+             "`checkins` (every check-in joined with its arrival, times in China time) or\n"
+             "any other table of the store by name (arrivals, rooms, occupancy,\n"
+             "risk_changes, wristbands, scans, audit_log, badges, outbox, ...), as stored.\n"
+             "Either way: UTF-8 with BOM and CRLF line ends (Excel on Chinese Windows\n"
+             "opens it as is), RFC 4180 quoting, and a cell starting with = + - @ gets a\n"
+             "leading ' so that a spreadsheet never runs it as a formula.\n",
     .run = run_export,
 };

@@ -22,6 +22,8 @@ static const struct ctl_command *const commands[] = {
     &ctl_cmd_verify_code,
     &ctl_cmd_demo,
     &ctl_cmd_devices,
+    &ctl_cmd_badges,
+    &ctl_cmd_report,
     /* clang-format on */
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(*commands))

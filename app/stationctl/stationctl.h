@@ -36,6 +36,11 @@ void ctl_usage(const struct ctl_command *cmd, FILE *to);
 /* True when argv holds -h or --help before any "--". */
 int ctl_wants_help(int argc, char **argv);
 
+/* CSV for Excel on Chinese Windows (the caller writes the UTF-8 BOM first): one cell,
+ * RFC 4180 quoted when needed, a leading = + - @ TAB CR defused with an apostrophe; then
+ * "," or, when last, CRLF. */
+void ctl_csv_cell(FILE *out, const char *s, int last);
+
 extern const struct ctl_command ctl_cmd_init;
 extern const struct ctl_command ctl_cmd_rooms;
 extern const struct ctl_command ctl_cmd_import_manifest;
@@ -46,5 +51,7 @@ extern const struct ctl_command ctl_cmd_revoke_code;
 extern const struct ctl_command ctl_cmd_verify_code;
 extern const struct ctl_command ctl_cmd_demo;
 extern const struct ctl_command ctl_cmd_devices;
+extern const struct ctl_command ctl_cmd_badges;
+extern const struct ctl_command ctl_cmd_report;
 
 #endif

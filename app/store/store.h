@@ -15,9 +15,10 @@
 #include <stdint.h>
 
 #include "app/core/manifest.h"
+#include "app/core/resident.h"
 #include "app/core/types.h"
 
-#define STORE_SCHEMA_VERSION 3 /* PRAGMA user_version this build writes */
+#define STORE_SCHEMA_VERSION 4 /* PRAGMA user_version this build writes */
 
 #define STORE_ID_MAX     64   /* device ids, station ids, badge ids, kids */
 #define STORE_ROOM_MAX   16   /* room number "1201" */
@@ -225,6 +226,17 @@ int store_checkin_commit_group(struct store *st, const struct checkin_record *re
 int store_checkin_release(struct store *st, int64_t arrival_id, int64_t at, const char *actor,
                           struct store_written *w);
 
+/* The same for a transfer to hospital (schema v3): the check-in ends with outcome
+ * "transferred", bands become void (reason "transferred"), the audit action is "transfer"
+ * with note (may be NULL or "") as its detail. */
+int store_checkin_transfer(struct store *st, int64_t arrival_id, int64_t at, const char *actor,
+                           const char *note, struct store_written *w);
+/* Move the planned release of an arrival's active check-in to day, in one transaction with
+ * an own audit record (action "set_release", detail the new day, by actor) so the change is
+ * synced. STORE_E_NOT_FOUND when not checked in. w may be NULL. */
+int store_checkin_set_release(struct store *st, int64_t arrival_id, hk_day day, int64_t at,
+                              const char *actor, struct store_written *w);
+
 /* A check-in as stored, with its arrival. */
 struct checkin_row {
 	int64_t id;
@@ -238,6 +250,102 @@ int store_checkin_active(struct store *st, int64_t arrival_id, struct checkin_ro
  * returned. */
 int store_checkins_each(struct store *st, int (*fn)(const struct checkin_row *row, void *ctx),
                         void *ctx);
+
+/* ---- residents: what the security post and the front desk read (schema v3) ---- */
+
+/* A person who has been checked in: the arrival, its latest check-in (the active one if
+ * any, else the newest ended one) and what follows from it. */
+struct store_resident {
+	struct arrival_record a;
+	bool psych; /* psychological care flag (station-set, schema v3) */
+	int64_t checkin_id;
+	int64_t checked_in_at; /* unix seconds */
+	enum resident_status status;
+	int64_t ended_at;          /* release or transfer time; 0 while in quarantine */
+	char room[STORE_ROOM_MAX]; /* the check-in's room */
+	int floor;                 /* of that room */
+	enum risk risk;            /* current: latest risk change since check-in, else initial */
+	enum risk initial_risk;    /* set at check-in */
+	hk_day planned_release;    /* as stored (extensions included) */
+	char band_serial[STORE_SERIAL_MAX]; /* the active band; "" none */
+	int32_t total_ms;                   /* intake time; -1 unknown */
+};
+/* One resident by arrival id; STORE_E_NOT_FOUND when never checked in. One indexed query. */
+int store_resident_get(struct store *st, int64_t arrival_id, struct store_resident *out);
+
+enum store_search_by {
+	STORE_SEARCH_ROOM,  /* room number, exact: its current residents (else its latest) */
+	STORE_SEARCH_NAME,  /* a fragment of the real name (case-insensitive for ASCII) */
+	STORE_SEARCH_BATCH, /* batch, exact */
+	STORE_SEARCH_BAND,  /* wristband serial, exact (any state) */
+};
+/* Arrival ids of checked-in residents matching query, active ones first, then newest
+ * check-in; at most max into ids[], *more set when there were more. */
+int store_residents_search(struct store *st, enum store_search_by by, const char *query,
+                           int64_t *ids, size_t max, size_t *n, bool *more);
+/* Set or clear the psychological care flag of an arrival. */
+int store_arrival_set_psych(struct store *st, int64_t arrival_id, bool psych);
+
+struct audit_record;
+struct risk_change;
+struct scan_record;
+/* Histories of one arrival, newest first, at most max rows each; *n rows written. */
+int store_risk_changes_list(struct store *st, int64_t arrival_id, struct risk_change *out,
+                            size_t max, size_t *n);
+/* Scans of any band the arrival ever had. */
+int store_scans_for_arrival(struct store *st, int64_t arrival_id, struct scan_record *out,
+                            size_t max, size_t *n);
+/* Audit records with this target and action ("" any action). */
+int store_audit_list(struct store *st, const char *target, const char *action,
+                     struct audit_record *out, size_t max, size_t *n);
+
+/* Current occupants of every room: one row per person living there now. */
+struct store_occupant {
+	char room[STORE_ROOM_MAX];
+	int64_t arrival_id;
+	enum risk risk; /* current, as store_resident_get */
+	hk_day planned_release;
+};
+/* *out malloc'd (caller frees), by room then arrival. */
+int store_occupants_list(struct store *st, struct store_occupant **out, size_t *n);
+
+/* ---- figures for reports (stationctl report); times are unix seconds, [from, to) ---- */
+
+/* A stay in the house at one moment: who, since when, the term, and the risk at that moment. */
+struct store_stay {
+	int64_t arrival_id;
+	int64_t checked_in_at;
+	char room[STORE_ROOM_MAX];
+	enum category category;
+	int onsite_days;
+	int home_days;
+	hk_day planned_release;
+	enum risk risk; /* the latest change before t since check-in, else the initial colour */
+};
+/* Everyone in the house at t (checked in before t, not yet gone at t), by arrival id.
+ * *out malloc'd (caller frees). */
+int store_stays_at(struct store *st, int64_t t, struct store_stay **out, size_t *n);
+/* Check-ins made in [from, to): *count, and their measured intake times (total_ms >= 0)
+ * ascending into *ms (malloc'd, caller frees; *n_ms of them). */
+int store_intakes_between(struct store *st, int64_t from, int64_t to, size_t *count, int32_t **ms,
+                          size_t *n_ms);
+/* Check-ins ended in [from, to): released and transferred. */
+int store_departures_between(struct store *st, int64_t from, int64_t to, size_t *released,
+                             size_t *transferred);
+/* Scans in [from, to), and those flagged: amber or red (or, for records without a colour,
+ * any result other than REASON_OK). */
+int store_scans_between(struct store *st, int64_t from, int64_t to, size_t *all, size_t *flagged);
+
+/* ---- export of a whole table (stationctl export TABLE) ---- */
+
+/* Call fn for the header and every row of table, by rowid: first once with is_header set
+ * and the column names in values, then once per row with each column as text
+ * (NULL columns as NULL pointers). table must be one of the store's own tables
+ * (STORE_E_NOT_FOUND otherwise: nothing outside the schema is read). A non-zero return of
+ * fn stops and is returned. */
+int store_table_each(struct store *st, const char *table,
+                     int (*fn)(bool is_header, int ncols, const char *const *values, void *ctx),
+                     void *ctx);
 
 /* ---- outbox: own records not yet pushed (and, on stationd, received ones to forward) ---- */
 
@@ -281,6 +389,7 @@ struct scan_record {
 	char checkpoint[STORE_ID_MAX]; /* "gate-1", "floor-12" */
 	char serial[STORE_SERIAL_MAX]; /* wristband serial read ("" when unreadable) */
 	enum reason result;            /* REASON_OK or why the band was refused */
+	char colour[8];                /* verdict shown: "green", "amber", "red"; "" unknown (v3) */
 };
 int store_scan_add(struct store *st, const struct scan_record *s, struct store_written *out);
 
@@ -469,5 +578,13 @@ struct badge_record {
 };
 int store_badge_add(struct store *st, const struct badge_record *b);
 int store_badge_get(struct store *st, const char *badge_id, struct badge_record *out);
+/* Add a badge whose PIN (4..12 digits; borrowed, never stored) is kept only as a salted
+ * PBKDF2-HMAC-SHA256 hash (app/core/pinhash.h) with a fresh random salt. STORE_E_EXISTS when
+ * the badge is there, STORE_E_INVALID for a bad id, role or PIN. */
+int store_badge_add_pin(struct store *st, const char *badge_id, const char *role, const char *pin,
+                        int64_t now);
+/* *ok true when the badge exists, is not revoked and pin matches its hash (constant-time
+ * compare; an unknown badge takes as long as a known one). Returns 0 or a store failure. */
+int store_badge_check_pin(struct store *st, const char *badge_id, const char *pin, bool *ok);
 
 #endif

@@ -400,8 +400,10 @@ static int step_finalize(struct store *st, sqlite3_stmt *s)
 	return status;
 }
 
-int store_checkin_release(struct store *st, int64_t arrival_id, int64_t at, const char *actor,
-                          struct store_written *w)
+/* End the active check-in of an arrival as outcome ("released", "transferred"); see
+ * store_checkin_release. detail goes into the audit record (NULL: the room). */
+static int checkin_end(struct store *st, int64_t arrival_id, int64_t at, const char *actor,
+                       const char *outcome, const char *detail, struct store_written *w)
 {
 	struct store_written scratch;
 	struct checkin_row *row = malloc(sizeof(*row));
@@ -410,7 +412,8 @@ int store_checkin_release(struct store *st, int64_t arrival_id, int64_t at, cons
 	int status;
 	if (!row)
 		return STORE_E_NOMEM;
-	if (!actor || !*actor || !store_fits(actor, STORE_ID_MAX)) {
+	if (!actor || !*actor || !store_fits(actor, STORE_ID_MAX) ||
+	    (detail && !store_fits(detail, STORE_TEXT_MAX))) {
 		status = store_failf(st, STORE_E_INVALID, "release needs an actor");
 		goto out_free;
 	}
@@ -420,9 +423,11 @@ int store_checkin_release(struct store *st, int64_t arrival_id, int64_t at, cons
 	status = store_checkin_active(st, arrival_id, row);
 	if (status)
 		goto out_rollback;
-	s = store_prepare(st, "UPDATE checkins SET state = 'released' WHERE id = ?1");
-	if (s)
+	s = store_prepare(st, "UPDATE checkins SET state = 'released', outcome = ?2 WHERE id = ?1");
+	if (s) {
 		sqlite3_bind_int64(s, 1, row->id);
+		store_bind_text(s, 2, outcome, false);
+	}
 	if ((status = step_finalize(st, s)))
 		goto out_rollback;
 	s = store_prepare(st, "UPDATE occupancy SET until = ?2 WHERE checkin_id = ?1 AND until IS "
@@ -433,10 +438,12 @@ int store_checkin_release(struct store *st, int64_t arrival_id, int64_t at, cons
 	}
 	if ((status = step_finalize(st, s)))
 		goto out_rollback;
-	s = store_prepare(st, "UPDATE wristbands SET state = 'void', reason = 'released' WHERE "
+	s = store_prepare(st, "UPDATE wristbands SET state = 'void', reason = ?2 WHERE "
 	                      "arrival_id = ?1 AND state = 'active'");
-	if (s)
+	if (s) {
 		sqlite3_bind_int64(s, 1, arrival_id);
+		store_bind_text(s, 2, outcome, false);
+	}
 	if ((status = step_finalize(st, s)))
 		goto out_rollback;
 	s = store_prepare(st, "UPDATE rooms SET state = 'cleaning' WHERE number = ?1 AND NOT "
@@ -446,8 +453,9 @@ int store_checkin_release(struct store *st, int64_t arrival_id, int64_t at, cons
 	if ((status = step_finalize(st, s)))
 		goto out_rollback;
 	snprintf(target, sizeof(target), "arrival:%lld", (long long)arrival_id);
-	status =
-	    store_audit_append_own(st, actor, "release", target, row->c.room, at, w ? w : &scratch);
+	status = store_audit_append_own(
+	    st, actor, strcmp(outcome, "released") == 0 ? "release" : "transfer", target,
+	    detail ? detail : row->c.room, at, w ? w : &scratch);
 	if (status)
 		goto out_rollback;
 	status = store_commit(st);
@@ -459,4 +467,16 @@ out_rollback:
 out_free:
 	free(row);
 	return status;
+}
+
+int store_checkin_release(struct store *st, int64_t arrival_id, int64_t at, const char *actor,
+                          struct store_written *w)
+{
+	return checkin_end(st, arrival_id, at, actor, "released", NULL, w);
+}
+
+int store_checkin_transfer(struct store *st, int64_t arrival_id, int64_t at, const char *actor,
+                           const char *note, struct store_written *w)
+{
+	return checkin_end(st, arrival_id, at, actor, "transferred", note ? note : "", w);
 }

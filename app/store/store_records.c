@@ -153,6 +153,7 @@ int store_scan_add(struct store *st, const struct scan_record *sc, struct store_
 	if ((unsigned)sc->result >= REASON_COUNT ||
 	    !store_fits(sc->checkpoint, sizeof(sc->checkpoint)) || !*sc->checkpoint ||
 	    !store_fits(sc->serial, sizeof(sc->serial)) ||
+	    !store_fits(sc->colour, sizeof(sc->colour)) ||
 	    !store_fits(sc->device_id, sizeof(sc->device_id)))
 		return store_failf(st, STORE_E_INVALID, "scan field out of range");
 	int status =
@@ -161,8 +162,8 @@ int store_scan_add(struct store *st, const struct scan_record *sc, struct store_
 	if (status || w->already_had)
 		return status ? status : store_commit(st);
 	sqlite3_stmt *s = store_prepare(st, "INSERT INTO scans (device_id, device_seq, at, "
-	                                    "checkpoint, serial, result) VALUES (?1, ?2, ?3, ?4, "
-	                                    "?5, ?6)");
+	                                    "checkpoint, serial, result, colour) VALUES (?1, ?2, "
+	                                    "?3, ?4, ?5, ?6, ?7)");
 	if (s) {
 		store_bind_text(s, 1, dev, false);
 		sqlite3_bind_int64(s, 2, w->device_seq);
@@ -170,10 +171,13 @@ int store_scan_add(struct store *st, const struct scan_record *sc, struct store_
 		store_bind_text(s, 4, sc->checkpoint, false);
 		store_bind_text(s, 5, sc->serial, false);
 		store_bind_text(s, 6, reason_code(sc->result), false);
+		store_bind_text(s, 7, sc->colour, false);
 	}
 	json_t *p =
 	    json_pack("{s:I, s:s, s:s, s:s}", "at", (json_int_t)sc->at, "checkpoint",
 	              sc->checkpoint, "serial", sc->serial, "result", reason_code(sc->result));
+	if (p && *sc->colour)
+		json_object_set_new(p, "colour", json_string(sc->colour));
 	return record_finish(st, s, "scan", dev, sc->at, p, w);
 }
 

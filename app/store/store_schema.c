@@ -228,9 +228,33 @@ static const char schema_v3[] =
     "'failed', 'uncertain');\n"
     "PRAGMA user_version = 3;\n";
 
+/* v4: the front desk and the security post. A check-in ends as released or transferred to
+ * hospital (state stays 'released' = no longer active; outcome says how, so v2 readers and
+ * the one-active index keep working); psychological care is a manifest-independent flag set
+ * by the station; indexes so a checkpoint lookup and a desk card stay bounded on thousands
+ * of residents. */
+static const char schema_v4[] =
+    "ALTER TABLE checkins ADD COLUMN outcome TEXT CHECK (outcome IN ('released', "
+    "'transferred'));\n"
+    "UPDATE checkins SET outcome = 'released' WHERE state = 'released';\n"
+    "ALTER TABLE arrivals ADD COLUMN psych INTEGER NOT NULL DEFAULT 0 CHECK (psych IN (0, "
+    "1));\n"
+    "ALTER TABLE scans ADD COLUMN colour TEXT NOT NULL DEFAULT '';\n"
+    "CREATE INDEX checkins_arrival ON checkins (arrival_id, at);\n"
+    "CREATE INDEX checkins_at ON checkins (at);\n"
+    "CREATE INDEX risk_changes_arrival ON risk_changes (arrival_id, at);\n"
+    "CREATE INDEX scans_serial ON scans (serial, at);\n"
+    "CREATE INDEX scans_at ON scans (at);\n"
+    "CREATE INDEX audit_log_target ON audit_log (target, at);\n"
+    "CREATE INDEX arrivals_batch ON arrivals (batch);\n"
+    "CREATE INDEX occupancy_since ON occupancy (since);\n"
+    "CREATE INDEX occupancy_checkin ON occupancy (checkin_id);\n"
+    "PRAGMA user_version = 4;\n";
+
 const struct store_migration store_migrations[] = {
     {1, schema_v1},
     {2, schema_v2},
     {3, schema_v3},
+    {4, schema_v4},
 };
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(*store_migrations);
