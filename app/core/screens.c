@@ -374,38 +374,92 @@ int screen_identity(struct display_list *dl, const struct layout *l, const struc
 	return finish(dl, l, s, c);
 }
 
+/* One family row: the name and relation in a card, "remove" at its right end. */
+static void member_row(struct display_list *dl, const struct layout *l, const struct strings *s,
+                       const struct screen_common *c, struct dl_rect cell,
+                       const struct screen_member *m, int index, bool busy)
+{
+	char label[160];
+	snprintf(label, sizeof(label), "%s \xC2\xB7 %s", m->masked_name ? m->masked_name : "",
+	         strings_get(s, m->relation_key ? m->relation_key : "family.member", c->lang));
+	dl_add_fill(dl, cell, DL_CARD, l->radius);
+	struct dl_rect in = cell;
+	if (m->removable) {
+		const char *rm = strings_get(s, "family.remove", c->lang);
+		struct dl_rect b = take_right(&in, button_w(l, rm, 2 * l->target_h), l->gap);
+		dl_add_button_label(dl, l, b, SCREEN_BTN_REMOVE_0 + index, rm, DL_CARD, DL_INK,
+		                    !busy);
+	}
+	in.x += l->gap;
+	in.w -= l->gap;
+	/* body size always; the relation goes first when both do not fit, then the size */
+	if (m->relation_key && index > 0 &&
+	    layout_estimate_width(l, label, DL_BODY, DL_BOLD) > in.w)
+		snprintf(label, sizeof(label), "%s", m->masked_name ? m->masked_name : "");
+	enum dl_role role =
+	    layout_estimate_width(l, label, DL_BODY, DL_BOLD) <= in.w ? DL_BODY : DL_SMALL;
+	dl_add_text(dl, l, in, label, role, DL_BOLD, index == 0 ? DL_NEUTRAL : DL_INK, DL_LEFT,
+	            DL_MUST_FIT | DL_MIDDLE);
+}
+
 int screen_family(struct display_list *dl, const struct layout *l, const struct strings *s,
-                  const struct screen_common *c, const struct screen_member *members, int n)
+                  const struct screen_common *c, const struct screen_member *members, int n,
+                  const char *notice, bool busy)
 {
 	struct dl_rect content, actions;
 	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
 	place_actions(dl, l, &content, actions, SCREEN_BTN_FAMILY_DONE,
-	              strings_get(s, "family.done", c->lang), true, SCREEN_BTN_FAMILY_ADD,
-	              strings_get(s, "family.add", c->lang));
+	              strings_get(s, "family.done", c->lang), !busy, 0, NULL);
 
 	struct dl_rect r = content;
-	put_text(dl, l, &r, strings_get(s, "family.title", c->lang), DL_HEADING, DL_BOLD, DL_INK,
-	         DL_LEFT, l->gap / 2);
-	put_text(dl, l, &r, strings_get(s, "family.hint", c->lang), DL_BODY, DL_REGULAR, DL_MUTED,
-	         DL_LEFT, l->gap);
-	/* members as chips flowing across the remaining space */
-	int x = r.x, y = r.y, chip_h = l->line_h[DL_BODY] + l->gap / 2;
-	for (int i = 0; i < n && i < 6; i++) {
-		char label[160];
-		snprintf(label, sizeof(label), "%s · %s", members[i].masked_name,
-		         strings_get(s, members[i].relation_key, c->lang));
-		int w = min_i(layout_estimate_width(l, label, DL_BODY, DL_BOLD) + 2 * l->gap, r.w);
-		if (x + w > r.x + r.w) {
-			x = r.x;
-			y += chip_h + l->gap / 2;
-		}
-		if (y + chip_h > r.y + r.h)
-			break;
-		struct dl_rect chip = {x, y, w, chip_h};
-		dl_add_fill(dl, chip, DL_NEUTRAL, chip_h / 2);
-		dl_add_text(dl, l, chip, label, DL_BODY, DL_BOLD, DL_WHITE, DL_CENTER,
+	char count[160], nbuf[12];
+	snprintf(nbuf, sizeof(nbuf), "%d", n);
+	const struct strings_arg args[] = {{"n", nbuf}};
+	strings_format(s, "family.count", c->lang, args, 1, count, sizeof(count));
+	/* title and count on one line when they fit, else the count under the title; alone,
+	 * the person needs the hint (how to add someone) more than a count of one */
+	const char *title = strings_get(s, "family.title", c->lang);
+	int tw = layout_estimate_width(l, title, DL_HEADING, DL_BOLD);
+	int cw = layout_estimate_width(l, count, DL_BODY, DL_BOLD);
+	if (n <= 1) {
+		put_text(dl, l, &r, title, DL_HEADING, DL_BOLD, DL_INK, DL_LEFT, l->gap / 2);
+	} else if (tw + 2 * l->gap + cw <= r.w) {
+		struct dl_rect row = take_top(&r, l->line_h[DL_HEADING], l->gap / 2);
+		dl_add_text(dl, l, take_left(&row, tw, 2 * l->gap), title, DL_HEADING, DL_BOLD,
+		            DL_INK, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+		dl_add_text(dl, l, row, count, DL_BODY, DL_BOLD, DL_NEUTRAL, DL_RIGHT,
 		            DL_MUST_FIT | DL_MIDDLE);
-		x += w + l->gap / 2;
+	} else {
+		put_text(dl, l, &r, title, DL_HEADING, DL_BOLD, DL_INK, DL_LEFT, 0);
+		put_text(dl, l, &r, count, DL_BODY, DL_BOLD, DL_NEUTRAL, DL_LEFT, l->gap / 2);
+	}
+	/* the status of the last scan: checking, or why that person was not added */
+	const char *status = busy ? strings_get(s, "scan.reading", c->lang) : notice;
+	if (status && status[0]) {
+		struct dl_rect inner = {0, 0, r.w - 2 * l->gap, 0};
+		int h = text_h(l, status, DL_BODY, DL_BOLD, inner.w) + l->gap;
+		struct dl_rect box = take_top(&r, min_i(h, r.h), l->gap / 2);
+		dl_add_fill(dl, box, busy ? DL_NEUTRAL : DL_AMBER, l->radius);
+		struct dl_rect tb = dl_rect_inset(box, l->gap / 2);
+		tb.x += l->gap / 2;
+		tb.w -= l->gap;
+		dl_add_text(dl, l, tb, status, DL_BODY, DL_BOLD, DL_WHITE, DL_LEFT,
+		            DL_WRAP | DL_MUST_FIT | DL_MIDDLE);
+	}
+	int cols = l->portrait ? 1 : 2;
+	int rows = (n + cols - 1) / cols;
+	int row_h = l->target_h;
+	int list_h = rows * row_h + (rows - 1) * l->gap;
+	const char *hint = strings_get(s, "family.hint", c->lang);
+	if (n <= 1 || text_h(l, hint, DL_BODY, DL_REGULAR, r.w) + l->gap / 2 + list_h <= r.h)
+		put_text(dl, l, &r, hint, DL_BODY, DL_REGULAR, DL_MUTED, DL_LEFT, l->gap / 2);
+	int cell_w = (r.w - (cols - 1) * l->gap) / cols;
+	for (int i = 0; i < n; i++) {
+		struct dl_rect cell = {r.x + (i % cols) * (cell_w + l->gap),
+		                       r.y + (i / cols) * (row_h + l->gap), cell_w, row_h};
+		if (cell.y + cell.h > r.y + r.h)
+			break; /* the count line says how many there are */
+		member_row(dl, l, s, c, cell, &members[i], i, busy);
 	}
 	return finish(dl, l, s, c);
 }
@@ -447,11 +501,18 @@ int screen_room(struct display_list *dl, const struct layout *l, const struct st
 {
 	struct dl_rect content, actions;
 	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
+	if (print != SCREEN_PRINT_PRINTING)
+		place_actions(dl, l, &content, actions, SCREEN_BTN_DISMISS,
+		              strings_get(s, "common.done", c->lang), true, 0, NULL);
+	if (!room || !room[0])
+		room = NULL;
 	const char *label = strings_get(s, "room.label", c->lang);
 	int card_inner_h = l->line_h[DL_HEADING] + l->line_h[DL_HUGE];
-	int card_w = layout_estimate_width(l, room, DL_HUGE, DL_BOLD) + 4 * l->gap;
+	int card_w = room ? layout_estimate_width(l, room, DL_HUGE, DL_BOLD) + 4 * l->gap : 0;
 	struct dl_rect card, text = content;
-	if (l->portrait) {
+	if (!room) {
+		card = (struct dl_rect){0, 0, 0, 0};
+	} else if (l->portrait) {
 		card = take_top(&text, card_inner_h + 2 * l->gap, 2 * l->gap);
 	} else {
 		card = take_left(&text, max_i(card_w, content.w * 2 / 5), 2 * l->gap);
@@ -459,23 +520,32 @@ int screen_room(struct display_list *dl, const struct layout *l, const struct st
 		card.y += (card.h - h) / 2;
 		card.h = h;
 	}
-	dl_add_fill(dl, card, DL_NEUTRAL, l->radius);
-	struct dl_rect in = dl_rect_inset(card, l->gap);
-	dl_add_text(dl, l, take_top(&in, l->line_h[DL_HEADING], 0), label, DL_HEADING, DL_REGULAR,
-	            DL_WHITE, DL_CENTER, DL_MUST_FIT);
-	dl_add_text(dl, l, in, room, DL_HUGE, DL_BOLD, DL_WHITE, DL_CENTER,
-	            DL_MUST_FIT | DL_MIDDLE);
+	if (room) {
+		dl_add_fill(dl, card, DL_NEUTRAL, l->radius);
+		struct dl_rect in = dl_rect_inset(card, l->gap);
+		dl_add_text(dl, l, take_top(&in, l->line_h[DL_HEADING], 0), label, DL_HEADING,
+		            DL_REGULAR, DL_WHITE, DL_CENTER, DL_MUST_FIT);
+		dl_add_text(dl, l, in, room, DL_HUGE, DL_BOLD, DL_WHITE, DL_CENTER,
+		            DL_MUST_FIT | DL_MIDDLE);
+	} else {
+		struct dl_rect icon = take_top(&text, l->px[DL_HEADING] * 2, l->gap);
+		icon.x += (icon.w - l->px[DL_HEADING] * 2) / 2;
+		icon.w = l->px[DL_HEADING] * 2;
+		dl_add_icon(dl, icon, DL_ICON_PRINTER, DL_NEUTRAL, DL_PAPER);
+	}
 
 	char date[64], line[200];
 	strings_format_day(s, c->lang, release, date, sizeof(date));
-	const struct strings_arg args[] = {{"date", date}, {"room", room}};
-	enum dl_align align = l->portrait ? DL_CENTER : DL_LEFT;
+	const struct strings_arg args[] = {{"date", date}, {"room", room ? room : ""}};
+	enum dl_align align = l->portrait || !room ? DL_CENTER : DL_LEFT;
 	const char *key = print == SCREEN_PRINT_PRINTING ? "room.printing"
 	                  : print == SCREEN_PRINT_DONE   ? "room.take"
 	                                                 : "room.collect_desk";
 	strings_format(s, key, c->lang, args, 2, line, sizeof(line));
-	char release_line[200];
-	strings_format(s, "room.release", c->lang, args, 2, release_line, sizeof(release_line));
+	char release_line[200] = "";
+	if (release > 0)
+		strings_format(s, "room.release", c->lang, args, 2, release_line,
+		               sizeof(release_line));
 	const char *wear = strings_get(s, "room.wear", c->lang);
 	struct dl_rect t = text;
 	int rest = text_h(l, release_line, DL_BODY, DL_REGULAR, t.w) + l->gap;
@@ -488,71 +558,104 @@ int screen_room(struct display_list *dl, const struct layout *l, const struct st
 	}
 	/* the print state in the ink colour: amber text on paper is below 4.5:1 at body size */
 	put_text(dl, l, &t, line, role, DL_BOLD, DL_INK, align, l->gap);
-	put_text(dl, l, &t, release_line, DL_BODY, DL_REGULAR, DL_INK, align, l->gap);
+	if (release_line[0])
+		put_text(dl, l, &t, release_line, DL_BODY, DL_REGULAR, DL_INK, align, l->gap);
 	put_text_opt(dl, l, &t, wear, DL_BODY, DL_REGULAR, DL_MUTED, align, 0);
 	return finish(dl, l, s, c);
 }
 
 int screen_refusal(struct display_list *dl, const struct layout *l, const struct strings *s,
-                   const struct screen_common *c, const char *title, const char *detail,
-                   const char *code)
+                   const struct screen_common *c, enum screen_verdict tone, const char *title,
+                   const char *detail, const char *code)
 {
+	bool amber = tone == SCREEN_VERDICT_ATTENTION;
+	struct dl_color bg = amber ? DL_AMBER : DL_RED;
 	struct dl_rect content, actions;
-	frame(dl, l, s, c, DL_RED, false, &content, &actions);
-	/* call staff large, bottom left, white on red */
+	frame(dl, l, s, c, bg, false, &content, &actions);
+	/* call staff large, bottom left, white on the colour; "back to start" bottom right */
 	const char *call = strings_get(s, "call_staff", c->lang);
-	struct dl_rect call_r = take_left(&actions, max_i(button_w(l, call, 0), actions.w / 2), 0);
-	dl_add_button_label(dl, l, call_r, SCREEN_BTN_CALL_STAFF, call, DL_WHITE, DL_RED, true);
-	if (code)
-		dl_add_text(dl, l, actions, code, DL_SMALL, DL_BOLD, DL_WHITE, DL_RIGHT,
-		            DL_MUST_FIT | DL_MIDDLE);
-
+	const char *back = strings_get(s, "refusal.dismiss", c->lang);
+	int cw = max_i(button_w(l, call, 0), actions.w / 2);
+	int bw = button_w(l, back, 3 * l->target_h);
+	if (cw + l->gap + bw > actions.w) { /* narrow: back gets its own row above */
+		struct dl_rect row = take_bottom(&content, l->target_h, l->gap);
+		dl_add_button_label(dl, l, row, SCREEN_BTN_DISMISS, back,
+		                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
+		dl_add_button_label(dl, l, actions, SCREEN_BTN_CALL_STAFF, call, DL_WHITE, bg,
+		                    true);
+	} else {
+		dl_add_button_label(dl, l, take_left(&actions, cw, l->gap), SCREEN_BTN_CALL_STAFF,
+		                    call, DL_WHITE, bg, true);
+		dl_add_button_label(dl, l, take_right(&actions, bw, 0), SCREEN_BTN_DISMISS, back,
+		                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
+	}
 	struct dl_rect r = content;
+	if (code) /* for staff, small, at the bottom of the content */
+		dl_add_text(dl, l, take_bottom(&r, l->line_h[DL_SMALL], l->gap / 2), code, DL_SMALL,
+		            DL_BOLD, DL_WHITE, l->portrait ? DL_CENTER : DL_RIGHT, DL_MUST_FIT);
 	int side = l->px[DL_HEADING] * 2;
-	struct dl_rect icon = take_left(&r, side, 2 * l->gap);
-	icon.h = side;
-	dl_add_icon(dl, icon, DL_ICON_CROSS, DL_WHITE, DL_RED);
-	put_text(dl, l, &r, title ? title : strings_get(s, "refusal.title", c->lang), DL_HEADING,
-	         DL_BOLD, DL_WHITE, DL_LEFT, l->gap);
+	struct dl_rect icon;
+	if (l->portrait) {
+		icon = take_top(&r, side, l->gap);
+		icon.x += (icon.w - side) / 2;
+		icon.w = side;
+	} else {
+		icon = take_left(&r, side, 2 * l->gap);
+		icon.h = side;
+	}
+	dl_add_icon(dl, icon, amber ? DL_ICON_ATTENTION : DL_ICON_CROSS, DL_WHITE, bg);
+	enum dl_align align = l->portrait ? DL_CENTER : DL_LEFT;
+	const char *t = title ? title : strings_get(s, "refusal.title", c->lang);
+	put_text(dl, l, &r, t, fit_role(l, t, r.w, r.h * 2 / 3), DL_BOLD, DL_WHITE, align, l->gap);
 	if (detail)
-		put_text(dl, l, &r, detail, DL_BODY, DL_REGULAR, DL_WHITE, DL_LEFT, l->gap);
+		put_text(dl, l, &r, detail, DL_BODY, DL_REGULAR, DL_WHITE, align, l->gap);
 	put_text_opt(dl, l, &r, strings_get(s, "refusal.what_to_do", c->lang), DL_BODY, DL_BOLD,
-	             DL_WHITE, DL_LEFT, 0);
+	             DL_WHITE, align, 0);
 	return finish(dl, l, s, c);
 }
 
 int screen_call_staff(struct display_list *dl, const struct layout *l, const struct strings *s,
-                      const struct screen_common *c, const char *code)
+                      const struct screen_common *c, const char *detail, const char *code,
+                      int cancel_id)
 {
 	struct dl_rect content, actions;
 	frame(dl, l, s, c, DL_AMBER, false, &content, &actions);
-	const char *cancel = strings_get(s, "call_staff.cancel", c->lang);
-	struct dl_rect cancel_r = take_left(&actions, button_w(l, cancel, 3 * l->target_h), 0);
-	dl_add_button_label(dl, l, cancel_r, SCREEN_BTN_CANCEL_CALL, cancel,
-	                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
+	if (cancel_id) {
+		const char *cancel = strings_get(
+		    s, cancel_id == SCREEN_BTN_CANCEL ? "common.cancel" : "call_staff.cancel",
+		    c->lang);
+		struct dl_rect cancel_r =
+		    take_left(&actions, button_w(l, cancel, 3 * l->target_h), 0);
+		dl_add_button_label(dl, l, cancel_r, cancel_id, cancel,
+		                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
+	}
 	struct dl_rect r = content;
 	const char *title = strings_get(s, "call_staff.title", c->lang);
+	const char *hint = detail ? detail : strings_get(s, "call_staff.hint", c->lang);
+	enum dl_role code_role = DL_DISPLAY;
+	if (code && layout_estimate_width(l, code, DL_DISPLAY, DL_BOLD) > r.w)
+		code_role = DL_HEADING;
 	int need = max_i(l->px[DL_HEADING] * 3 / 2, l->line_h[DL_HEADING]) + l->gap +
-	           l->line_h[DL_BODY] + l->gap + (code ? l->line_h[DL_DISPLAY] : 0);
+	           text_h(l, hint, DL_BODY, DL_REGULAR, r.w) + l->gap +
+	           (code ? l->line_h[code_role] : 0);
+	if (need > r.h && code_role == DL_DISPLAY) {
+		need -= l->line_h[DL_DISPLAY] - l->line_h[DL_HEADING];
+		code_role = DL_HEADING;
+	}
 	if (need < r.h) {
 		r.y += (r.h - need) / 2;
 		r.h = need;
 	}
 	icon_word(dl, l, &r, DL_ICON_PERSON, DL_AMBER, title, DL_HEADING);
-	put_text(dl, l, &r, strings_get(s, "call_staff.hint", c->lang), DL_BODY, DL_REGULAR,
-	         DL_WHITE, DL_CENTER, l->gap);
-	if (code) {
-		enum dl_role role = layout_estimate_width(l, code, DL_DISPLAY, DL_BOLD) > r.w
-		                        ? DL_HEADING
-		                        : DL_DISPLAY;
-		dl_add_text(dl, l, take_top(&r, l->line_h[role], 0), code, role, DL_BOLD, DL_WHITE,
-		            DL_CENTER, DL_MUST_FIT);
-	}
+	put_text(dl, l, &r, hint, DL_BODY, DL_REGULAR, DL_WHITE, DL_CENTER, l->gap);
+	if (code)
+		dl_add_text(dl, l, take_top(&r, l->line_h[code_role], 0), code, code_role, DL_BOLD,
+		            DL_WHITE, DL_CENTER, DL_MUST_FIT);
 	return finish(dl, l, s, c);
 }
 
 int screen_staff_pin(struct display_list *dl, const struct layout *l, const struct strings *s,
-                     const struct screen_common *c, int digits, bool wrong)
+                     const struct screen_common *c, int digits, bool wrong, bool checking)
 {
 	struct screen_common plain = *c;
 	plain.step = -1;
@@ -587,16 +690,16 @@ int screen_staff_pin(struct display_list *dl, const struct layout *l, const stru
 		struct dl_rect k = {pad.x + (i % 3) * (key_w + l->gap),
 		                    pad.y + (i / 3) * (key_h + l->gap), key_w, key_h};
 		if (i == 9)
-			dl_add_button_label(dl, l, k, SCREEN_BTN_KEY_CLEAR,
-			                    strings_get(s, "keypad.clear", c->lang), DL_CARD,
-			                    DL_INK, true);
+			dl_add_button_label(dl, l, k, SCREEN_BTN_KEY_DELETE,
+			                    strings_get(s, "keypad.delete", c->lang), DL_CARD,
+			                    DL_INK, !checking && digits > 0);
 		else if (i == 11)
 			dl_add_button_label(dl, l, k, SCREEN_BTN_KEY_OK,
 			                    strings_get(s, "keypad.ok", c->lang), DL_GREEN,
-			                    DL_WHITE, digits > 0);
+			                    DL_WHITE, !checking && digits > 0);
 		else
 			dl_add_button_label(dl, l, k, SCREEN_BTN_KEY_0 + (keys[i][0] - '0'),
-			                    keys[i], DL_CARD, DL_INK, true);
+			                    keys[i], DL_CARD, DL_INK, !checking);
 	}
 	const char *close = strings_get(s, "staff.close", c->lang);
 	struct dl_rect close_r =
@@ -615,11 +718,124 @@ int screen_staff_pin(struct display_list *dl, const struct layout *l, const stru
 		strcat(dots, "\xE2\x97\x8F"); /* U+25CF BLACK CIRCLE */
 	dl_add_text(dl, l, take_top(&info, l->line_h[DL_HEADING], l->gap), dots, DL_HEADING,
 	            DL_BOLD, DL_WHITE, align, DL_MUST_FIT);
-	if (wrong)
+	if (checking)
+		put_text(dl, l, &info, strings_get(s, "staff.checking", c->lang), DL_BODY, DL_BOLD,
+		         DL_WHITE, align, 0);
+	else if (wrong)
 		put_text(dl, l, &info, strings_get(s, "staff.pin_wrong", c->lang), DL_BODY, DL_BOLD,
 		         DL_WHITE, align, 0);
 	if (c->offline)
 		put_text_opt(dl, l, &info, strings_get(s, "staff.offline", c->lang), DL_SMALL,
 		             DL_REGULAR, DL_WHITE, align, 0);
+	return finish(dl, l, s, c);
+}
+
+int screen_busy(struct display_list *dl, const struct layout *l, const struct strings *s,
+                const struct screen_common *c, enum dl_icon icon, const char *title,
+                const char *detail, int permille)
+{
+	struct dl_rect content, actions;
+	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
+	const char *t = title ? title : "";
+	int side = l->px[DL_HEADING] * 2;
+	int bar_h = max_i(l->gap / 2, 6);
+	int need = side + l->gap + text_h(l, t, DL_HEADING, DL_BOLD, content.w) +
+	           (detail ? l->gap + text_h(l, detail, DL_BODY, DL_REGULAR, content.w) : 0) +
+	           (permille >= 0 ? 2 * l->gap + bar_h : 0);
+	struct dl_rect r = content;
+	if (need < r.h) {
+		r.y += (r.h - need) / 2;
+		r.h = need;
+	}
+	struct dl_rect ir = take_top(&r, side, l->gap);
+	ir.x += (ir.w - side) / 2;
+	ir.w = side;
+	dl_add_icon(dl, ir, icon, DL_NEUTRAL, DL_PAPER);
+	put_text(dl, l, &r, t, DL_HEADING, DL_BOLD, DL_INK, DL_CENTER, l->gap);
+	if (detail)
+		put_text(dl, l, &r, detail, DL_BODY, DL_REGULAR, DL_MUTED, DL_CENTER, l->gap);
+	if (permille >= 0) {
+		int w = min_i(r.w, 12 * l->px[DL_BODY]);
+		struct dl_rect bar = {r.x + (r.w - w) / 2, r.y + l->gap, w, bar_h};
+		dl_add_progress(dl, bar, permille, DL_NEUTRAL, DL_LINE);
+	}
+	return finish(dl, l, s, c);
+}
+
+int screen_staff_panel(struct display_list *dl, const struct layout *l, const struct strings *s,
+                       const struct screen_common *c, const struct screen_staff *st)
+{
+	struct screen_common plain = *c;
+	plain.step = -1;
+	struct dl_rect content, actions;
+	frame(dl, l, s, &plain, DL_PAPER, false, &content, &actions);
+	struct dl_rect all = {0, 0, l->width, l->height};
+	dl_add_modal(dl, all, DL_NEUTRAL, 0);
+	struct dl_rect r = dl_rect_inset(all, l->margin);
+	bool pending = st->decision != NULL;
+
+	/* actions: approve / deny on one row (when pending), resume / end on the bottom row */
+	struct dl_rect bottom = take_bottom(&r, l->target_h, l->gap);
+	int half = (bottom.w - l->gap) / 2;
+	dl_add_button_label(dl, l, take_left(&bottom, half, l->gap), SCREEN_BTN_STAFF_END,
+	                    strings_get(s, "staff.end_session", c->lang), DL_RED, DL_WHITE, true);
+	dl_add_button_label(dl, l, bottom, SCREEN_BTN_STAFF_RESUME,
+	                    strings_get(s, "staff.resume", c->lang), DL_CARD, DL_INK, true);
+	if (pending) {
+		struct dl_rect row = take_bottom(&r, l->target_h, l->gap);
+		dl_add_button_label(dl, l, take_left(&row, half, l->gap), SCREEN_BTN_STAFF_DENY,
+		                    strings_get(s, "staff.deny", c->lang), DL_CARD, DL_INK, true);
+		dl_add_button_label(dl, l, row, SCREEN_BTN_STAFF_APPROVE,
+		                    strings_get(s, "staff.approve", c->lang), DL_GREEN, DL_WHITE,
+		                    true);
+	}
+
+	/* status line at the top: title left, online/offline and records waiting right */
+	char status[200];
+	if (st->sync_waiting >= 0) {
+		char n[12];
+		snprintf(n, sizeof(n), "%d", st->sync_waiting);
+		const struct strings_arg args[] = {{"n", n}};
+		strings_format(s, c->offline ? "staff.sync.offline" : "staff.sync.online", c->lang,
+		               args, 1, status, sizeof(status));
+	} else {
+		snprintf(
+		    status, sizeof(status), "%s",
+		    strings_get(s, c->offline ? "staff.offline.short" : "staff.online", c->lang));
+	}
+	const char *title = strings_get(s, "staff.title", c->lang);
+	struct dl_rect head = take_top(&r, l->line_h[DL_HEADING], l->gap / 2);
+	int tw = min_i(layout_estimate_width(l, title, DL_HEADING, DL_BOLD), head.w / 2);
+	dl_add_text(dl, l, take_left(&head, tw, l->gap), title, DL_HEADING, DL_BOLD, DL_WHITE,
+	            DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+	if (c->offline) {
+		int pw =
+		    min_i(layout_estimate_width(l, status, DL_SMALL, DL_BOLD) + 2 * l->gap, head.w);
+		struct dl_rect pill = take_right(&head, pw, 0);
+		pill.y += (pill.h - l->line_h[DL_SMALL]) / 2;
+		pill.h = l->line_h[DL_SMALL];
+		dl_add_fill(dl, pill, DL_AMBER, pill.h / 2);
+		dl_add_text(dl, l, pill, status, DL_SMALL, DL_BOLD, DL_WHITE, DL_CENTER,
+		            DL_MUST_FIT | DL_MIDDLE);
+	} else {
+		dl_add_text(dl, l, head, status, DL_SMALL, DL_REGULAR, DL_WHITE, DL_RIGHT,
+		            DL_MUST_FIT | DL_MIDDLE);
+	}
+
+	/* the decision */
+	const char *decision =
+	    pending ? st->decision : strings_get(s, "staff.pending.none", c->lang);
+	put_text(dl, l, &r, decision, fit_role(l, decision, r.w, l->line_h[DL_HEADING]), DL_BOLD,
+	         DL_WHITE, DL_LEFT, l->gap / 2);
+	if (st->subject && st->subject[0])
+		put_text_opt(dl, l, &r, st->subject, DL_BODY, DL_BOLD, DL_WHITE, DL_LEFT,
+		             l->gap / 2);
+	if (st->code && st->code[0])
+		put_text_opt(dl, l, &r, st->code, DL_SMALL, DL_BOLD, DL_WHITE, DL_LEFT, l->gap / 2);
+	if (st->reason && st->reason[0])
+		put_text_opt(dl, l, &r, st->reason, DL_BODY, DL_REGULAR, DL_WHITE, DL_LEFT,
+		             l->gap / 2);
+	put_text_opt(dl, l, &r, strings_get(s, "staff.audit_note", c->lang), DL_SMALL, DL_REGULAR,
+	             DL_WHITE, DL_LEFT, 0);
 	return finish(dl, l, s, c);
 }
