@@ -20,14 +20,13 @@ static int put_entry(json_t *table, const char *key, json_t *zh, json_t *en)
 	json_t *e = json_object();
 	if (!e)
 		return -ENOMEM;
-	if ((zh && json_object_set(e, "zh-CN", zh) < 0) || (en && json_object_set(e, "en", en) < 0) ||
-	    json_object_set_new(table, key, e) < 0)
+	if ((zh && json_object_set(e, "zh-CN", zh) < 0) ||
+	    (en && json_object_set(e, "en", en) < 0) || json_object_set_new(table, key, e) < 0)
 		return -ENOMEM;
 	return 0;
 }
 
-int reason_text_add_json(struct strings *s, const char *json, size_t len, char *err,
-                         size_t errlen)
+int reason_text_add_json(struct strings *s, const char *json, size_t len, char *err, size_t errlen)
 {
 	int rc = -EINVAL;
 	json_error_t jerr;

@@ -14,8 +14,7 @@
  * "action_zh": "...", "action_en": "..."}, ...}; keys starting with "_" are comments) to s.
  * Returns 0, or -EINVAL with a message in err (errlen bytes; may be NULL) for invalid JSON or
  * an entry that is not an object of strings, or -ENOMEM. On error s is unchanged. */
-int reason_text_add_json(struct strings *s, const char *json, size_t len, char *err,
-                         size_t errlen);
+int reason_text_add_json(struct strings *s, const char *json, size_t len, char *err, size_t errlen);
 
 /* The strings key of reason r: "reason.E_EXPIRED", or with action "reason.E_EXPIRED.action".
  * Writes at most n bytes into buf and returns buf. */

@@ -59,7 +59,7 @@ static int build_family(struct display_list *dl, const struct layout *l, const s
 	int n = ss->count < 0 ? 0 : ss->count > FLOW_GROUP_MAX ? FLOW_GROUP_MAX : ss->count;
 	for (int i = 0; i < n; i++) {
 		m[i].masked_name = ss->people[i].name_masked;
-		m[i].relation_key = i == 0                  ? "family.you"
+		m[i].relation_key = i == 0                ? "family.you"
 		                    : ss->people[i].minor ? "family.child"
 		                                          : "family.member";
 		m[i].removable = i > 0;
@@ -85,8 +85,8 @@ static int build_staff(struct display_list *dl, const struct layout *l, const st
 	bool admit = ss->pending == FLOW_PENDING_ADMIT && f->state == FLOW_APPROVAL;
 	bool reprint = ss->pending == FLOW_PENDING_REPRINT && f->state == FLOW_REFUSED;
 	if (admit || reprint) {
-		st.decision =
-		    strings_get(s, admit ? "staff.pending.admit" : "staff.pending.reprint", c->lang);
+		st.decision = strings_get(
+		    s, admit ? "staff.pending.admit" : "staff.pending.reprint", c->lang);
 		st.subject = ss->candidate.name_masked;
 	}
 	char code[160];
@@ -158,18 +158,21 @@ int screen_entrance_build(struct display_list *dl, const struct layout *l, const
 		return screen_briefing(dl, l, s, &c, x->briefing, wait_s, end);
 	}
 	case FLOW_CHECKING_IN:
-		return screen_busy(dl, l, s, &c, DL_ICON_CHECK, strings_get(s, "checkin.busy", c.lang),
-		                   NULL, wait_permille(f, f->cfg.checkin_ms));
+		return screen_busy(dl, l, s, &c, DL_ICON_CHECK,
+		                   strings_get(s, "checkin.busy", c.lang), NULL,
+		                   wait_permille(f, f->cfg.checkin_ms));
 	case FLOW_PRINTING:
 	case FLOW_REPRINTING:
 		return screen_room(dl, l, s, &c, a->room, a->release_day, SCREEN_PRINT_PRINTING);
 	case FLOW_DONE:
 		return screen_room(dl, l, s, &c, a->room, a->release_day,
-		                   f->reason == REASON_OK ? SCREEN_PRINT_DONE : SCREEN_PRINT_FAILED);
+		                   f->reason == REASON_OK ? SCREEN_PRINT_DONE
+		                                          : SCREEN_PRINT_FAILED);
 	case FLOW_REFUSED:
 		return screen_refusal(dl, l, s, &c, screen_entrance_tone(f->reason),
 		                      reason_text(s, f->reason, false, c.lang),
-		                      reason_text(s, f->reason, true, c.lang), reason_code(f->reason));
+		                      reason_text(s, f->reason, true, c.lang),
+		                      reason_code(f->reason));
 	case FLOW_APPROVAL: {
 		/* what happened and what to do: "your code is yellow; please wait, staff ..." */
 		const char *what = reason_text(s, f->reason, false, c.lang);

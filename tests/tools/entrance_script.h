@@ -12,16 +12,16 @@
 #include "app/core/screen_entrance.h"
 
 /* What a screen must never show: unmasked or internal data the flow carries. */
-#define SCRIPT_KEY      "440301199001011234" /* the holder key: here the full ID number */
-#define SCRIPT_ARRIVAL  "ARR-20261129-0042"
-#define SCRIPT_GROUP    "GRP-BUS7-FAM3"
-#define SCRIPT_BADGE    "STAFF-0815"
-#define SCRIPT_PIN      "2468"
+#define SCRIPT_KEY       "440301199001011234" /* the holder key: here the full ID number */
+#define SCRIPT_ARRIVAL   "ARR-20261129-0042"
+#define SCRIPT_GROUP     "GRP-BUS7-FAM3"
+#define SCRIPT_BADGE     "STAFF-0815"
+#define SCRIPT_PIN       "2468"
 #define SCRIPT_PIN_SHOWN "795" /* digits typed on the PIN screen */
-#define SCRIPT_NAME     "张*三"
-#define SCRIPT_DOC      "4403**********1234"
-#define SCRIPT_ROOM     "1203"
-#define SCRIPT_VERSION  "3f5a9c0d"
+#define SCRIPT_NAME      "张*三"
+#define SCRIPT_DOC       "4403**********1234"
+#define SCRIPT_ROOM      "1203"
+#define SCRIPT_VERSION   "3f5a9c0d"
 
 enum script_stop {
 	STOP_ATTRACT,
@@ -48,18 +48,18 @@ enum script_stop {
 	STOP_CALL,
 	STOP_PIN,
 	STOP_PIN_CHECK,
-	STOP_STAFF,       /* signed in, a walk-in waiting for approval */
-	STOP_STAFF_IDLE,  /* signed in on the identity screen: nothing pending */
-	STOP_AFTER_END,   /* a whole visit done and dismissed: attract again */
+	STOP_STAFF,      /* signed in, a walk-in waiting for approval */
+	STOP_STAFF_IDLE, /* signed in on the identity screen: nothing pending */
+	STOP_AFTER_END,  /* a whole visit done and dismissed: attract again */
 	STOP_COUNT
 };
 
 static const char *const script_stop_names[STOP_COUNT] = {
-    "attract",       "attract-queue", "verifying",      "identity",       "countdown",
-    "family",        "family3",       "family-notice",  "member-verifying", "briefing",
-    "briefing-wait", "briefing-ready", "checking-in",   "printing",       "done",
-    "done-desk",     "refused-red",   "refused-amber",  "approval",       "fault",
-    "reprinting",    "call",          "pin",            "pin-check",      "staff",
+    "attract",       "attract-queue",  "verifying",     "identity",         "countdown",
+    "family",        "family3",        "family-notice", "member-verifying", "briefing",
+    "briefing-wait", "briefing-ready", "checking-in",   "printing",         "done",
+    "done-desk",     "refused-red",    "refused-amber", "approval",         "fault",
+    "reprinting",    "call",           "pin",           "pin-check",        "staff",
     "staff-idle",    "after-end",
 };
 
@@ -70,7 +70,13 @@ struct script {
 	uint32_t t_verify, t_checkin, t_print, t_pin;
 };
 
-enum script_who { WHO_ADULT, WHO_CHILD, WHO_SPOUSE, WHO_WALKER, WHO_YELLOW };
+enum script_who {
+	WHO_ADULT,
+	WHO_CHILD,
+	WHO_SPOUSE,
+	WHO_WALKER,
+	WHO_YELLOW
+};
 
 static void script_person(enum script_who w, struct person *p)
 {
@@ -411,7 +417,8 @@ static void script_expect(enum script_stop stop, enum flow_state *st, enum flow_
 #endif
 
 /* What the program around the flow would hand in at each stop. */
-static void script_extra(enum script_stop stop, struct screen_entrance_extra *x, const char *briefing)
+static void script_extra(enum script_stop stop, struct screen_entrance_extra *x,
+                         const char *briefing)
 {
 	memset(x, 0, sizeof(*x));
 	x->briefing = briefing;

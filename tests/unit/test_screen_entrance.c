@@ -150,7 +150,8 @@ static void view_of(const struct flow_entrance *f, struct flow_view *v)
 	v->overlay = f->overlay;
 	v->lang = f->lang;
 	v->reason = f->reason;
-	v->deadline = f->overlay != FLOW_OVERLAY_NONE ? f->overlay_deadline_ms : f->main_deadline_ms;
+	v->deadline =
+	    f->overlay != FLOW_OVERLAY_NONE ? f->overlay_deadline_ms : f->main_deadline_ms;
 }
 
 /* Every button a person can tap means something to the flow, and the flow does something
@@ -220,8 +221,8 @@ static void check_stop(const struct layout *l, enum script_stop stop, enum flow_
 	char buf[512], n[16];
 
 	/* never: what the flow carries but a screen must not show */
-	const char *secret[] = {SCRIPT_KEY,   SCRIPT_ARRIVAL, SCRIPT_GROUP, SCRIPT_BADGE,
-	                        SCRIPT_PIN,   SCRIPT_PIN_SHOWN, "440301",   SCRIPT_VERSION};
+	const char *secret[] = {SCRIPT_KEY, SCRIPT_ARRIVAL,   SCRIPT_GROUP, SCRIPT_BADGE,
+	                        SCRIPT_PIN, SCRIPT_PIN_SHOWN, "440301",     SCRIPT_VERSION};
 	for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
 		if (shows_part(secret[i]))
 			fail_msg("%s: shows %s", where, secret[i]);
@@ -255,9 +256,9 @@ static void check_stop(const struct layout *l, enum script_stop stop, enum flow_
 		struct dl_rect r = dl->cmds[button(SCREEN_BTN_LANG)].rect;
 		assert_int_equal(r.x + r.w, l->width - l->margin);
 		assert_int_equal(r.y, l->margin);
-		assert_int_equal(screen_entrance_input(SCREEN_BTN_LANG, &(enum button){0},
-		                                       &(int){0}),
-		                 SCREEN_INPUT_LANGUAGE);
+		assert_int_equal(
+		    screen_entrance_input(SCREEN_BTN_LANG, &(enum button){0}, &(int){0}),
+		    SCREEN_INPUT_LANGUAGE);
 	}
 	/* the step indicator: the current step's label (paper screens without an overlay) */
 	bool paper = same_colour(background(), DL_PAPER);
@@ -281,7 +282,8 @@ static void check_stop(const struct layout *l, enum script_stop stop, enum flow_
 	case STOP_ATTRACT_QUEUE: {
 		bool camera = false;
 		for (int i = 0; i < dl->count; i++)
-			camera |= dl->cmds[i].kind == DL_IMAGE && dl->cmds[i].icon == DL_IMAGE_CAMERA;
+			camera |=
+			    dl->cmds[i].kind == DL_IMAGE && dl->cmds[i].icon == DL_IMAGE_CAMERA;
 		assert_true(camera);
 		must_show(key("staff.offline.short", lang), where);
 		const struct strings_arg a[] = {{"pos", "12"}, {"total", "38"}};
@@ -353,8 +355,9 @@ static void check_stop(const struct layout *l, enum script_stop stop, enum flow_
 		assert_true(f->ack_enabled);
 		must_show(key("briefing.hint.ready", lang), where);
 		assert_true(tappable(SCREEN_BTN_ACK));
-		assert_int_equal(screen_entrance_input(SCREEN_BTN_ACK, &(enum button){0}, &(int){0}),
-		                 SCREEN_INPUT_ACK);
+		assert_int_equal(
+		    screen_entrance_input(SCREEN_BTN_ACK, &(enum button){0}, &(int){0}),
+		    SCREEN_INPUT_ACK);
 		break;
 	case STOP_CHECKING_IN:
 		must_show(key("checkin.busy", lang), where);
@@ -375,8 +378,8 @@ static void check_stop(const struct layout *l, enum script_stop stop, enum flow_
 		const char *k = stop == STOP_PRINTING ? "room.printing"
 		                : stop == STOP_DONE   ? "room.take"
 		                                      : "room.collect_desk";
-		strings_format(strs, k, lang, (const struct strings_arg[]){{"room", SCRIPT_ROOM}}, 1,
-		               buf, sizeof(buf));
+		strings_format(strs, k, lang, (const struct strings_arg[]){{"room", SCRIPT_ROOM}},
+		               1, buf, sizeof(buf));
 		must_show(buf, where);
 		if (stop != STOP_PRINTING)
 			must_offer(SCREEN_BTN_DISMISS, BTN_DISMISS, 0, where);
@@ -391,7 +394,8 @@ static void check_stop(const struct layout *l, enum script_stop stop, enum flow_
 		must_show(reason_of(r, false, lang), where);
 		must_show(reason_of(r, true, lang), where);
 		must_show(reason_code(r), where);
-		assert_true(same_colour(background(), stop == STOP_REFUSED_RED ? DL_RED : DL_AMBER));
+		assert_true(
+		    same_colour(background(), stop == STOP_REFUSED_RED ? DL_RED : DL_AMBER));
 		must_offer(SCREEN_BTN_DISMISS, BTN_DISMISS, 0, where);
 		must_offer(SCREEN_BTN_CALL_STAFF, BTN_CALL_STAFF, 0, where);
 		break;
@@ -407,7 +411,8 @@ static void check_stop(const struct layout *l, enum script_stop stop, enum flow_
 		/* the code large, readable across the hall */
 		int code = -1;
 		for (int i = 0; i < dl->count; i++)
-			if (dl->cmds[i].kind == DL_TEXT && strcmp(dl_text(dl, i), reason_code(r)) == 0)
+			if (dl->cmds[i].kind == DL_TEXT &&
+			    strcmp(dl_text(dl, i), reason_code(r)) == 0)
 				code = i;
 		assert_true(code >= 0);
 		assert_true(dl->cmds[code].px >= l->px[DL_HEADING]);
@@ -498,7 +503,8 @@ static void test_stops_cover_the_flow(void **state)
 			fail_msg("no stop shows %s", flow_state_name((enum flow_state)i));
 	for (int i = 0; i < FLOW_OVERLAY_COUNT; i++)
 		if (!seen_overlay[i])
-			fail_msg("no stop shows overlay %s", flow_overlay_name((enum flow_overlay)i));
+			fail_msg("no stop shows overlay %s",
+			         flow_overlay_name((enum flow_overlay)i));
 }
 
 /* The mapping of ids both ways, the language toggle and the ack's version. */
@@ -543,7 +549,8 @@ static void test_read_wait(void **state)
 	script_run(sc, STOP_BRIEFING, FLOW_LANG_ZH);
 	const struct flow_entrance *f = &sc->f;
 	assert_int_equal(flow_entrance_read_wait_ms(f, f->now_ms), f->cfg.min_read_ms);
-	assert_int_equal(flow_entrance_read_wait_ms(f, f->now_ms + 5000), f->cfg.min_read_ms - 5000);
+	assert_int_equal(flow_entrance_read_wait_ms(f, f->now_ms + 5000),
+	                 f->cfg.min_read_ms - 5000);
 	assert_int_equal(flow_entrance_read_wait_ms(f, f->now_ms + f->cfg.min_read_ms), 0);
 	assert_int_equal(flow_entrance_read_wait_ms(f, f->now_ms + 10 * f->cfg.min_read_ms), 0);
 	/* switching language starts the reading time again */
@@ -563,11 +570,11 @@ static void test_reason_texts(void **state)
 	char k[96];
 	for (int r = 0; r < REASON_COUNT; r++)
 		for (int lang = LANG_ZH_CN; lang <= LANG_EN; lang++) {
-			assert_true(strings_has(strs, reason_text_key((enum reason)r, false, k,
-			                                              sizeof(k)),
-			                        (enum lang)lang));
-			assert_true(strings_has(strs, reason_text_key((enum reason)r, true, k,
-			                                              sizeof(k)),
+			assert_true(
+			    strings_has(strs, reason_text_key((enum reason)r, false, k, sizeof(k)),
+			                (enum lang)lang));
+			assert_true(strings_has(strs,
+			                        reason_text_key((enum reason)r, true, k, sizeof(k)),
 			                        (enum lang)lang));
 		}
 	struct strings *t = strings_new();
@@ -577,7 +584,8 @@ static void test_reason_texts(void **state)
 	assert_int_equal(reason_text_add_json(t, "{\"E_X\": 3}", 10, err, sizeof(err)), -22);
 	assert_int_equal(reason_text_add_json(t, "{\"E_X\": {\"zh\": 3}}", 18, err, sizeof(err)),
 	                 -22);
-	const char *ok = "{\"_c\": \"x\", \"E_X\": {\"zh\": \"好\", \"en\": \"ok\", \"action_en\": \"go\"}}";
+	const char *ok =
+	    "{\"_c\": \"x\", \"E_X\": {\"zh\": \"好\", \"en\": \"ok\", \"action_en\": \"go\"}}";
 	assert_int_equal(reason_text_add_json(t, ok, strlen(ok), err, sizeof(err)), 0);
 	assert_string_equal(strings_get(t, "reason.E_X", LANG_ZH_CN), "好");
 	assert_string_equal(strings_get(t, "reason.E_X.action", LANG_EN), "go");
@@ -588,8 +596,10 @@ static void test_reason_texts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_stops_cover_the_flow), cmocka_unit_test(test_button_mapping),
-	    cmocka_unit_test(test_read_wait),            cmocka_unit_test(test_reason_texts),
+	    cmocka_unit_test(test_stops_cover_the_flow),
+	    cmocka_unit_test(test_button_mapping),
+	    cmocka_unit_test(test_read_wait),
+	    cmocka_unit_test(test_reason_texts),
 	    cmocka_unit_test(test_every_state),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
