@@ -3,6 +3,8 @@
  * primary action at the bottom right). */
 #include "app/core/screens.h"
 
+#include "app/core/resident.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -838,4 +840,235 @@ int screen_staff_panel(struct display_list *dl, const struct layout *l, const st
 	put_text_opt(dl, l, &r, strings_get(s, "staff.audit_note", c->lang), DL_SMALL, DL_REGULAR,
 	             DL_WHITE, DL_LEFT, 0);
 	return finish(dl, l, s, c);
+}
+
+/* The station's risk colours on labels and cards, each with its word (UI.md). */
+static const struct {
+	struct dl_color fill, ink;
+	const char *key;
+} risk_look[RISK_COUNT] = {
+    [RISK_GREEN] = {{0x1B, 0x7F, 0x3B, 0xFF}, {0xFF, 0xFF, 0xFF, 0xFF}, "risk.green"},
+    [RISK_YELLOW] = {{0xF2, 0xC2, 0x00, 0xFF}, {0x1A, 0x1A, 0x1A, 0xFF}, "risk.yellow"},
+    [RISK_ORANGE] = {{0xC2, 0x41, 0x0C, 0xFF}, {0xFF, 0xFF, 0xFF, 0xFF}, "risk.orange"},
+    [RISK_RED] = {{0xB3, 0x26, 0x1E, 0xFF}, {0xFF, 0xFF, 0xFF, 0xFF}, "risk.red"},
+};
+
+/* A pill with text at body size, left in *row (which shrinks); false when it does not fit. */
+static bool chip(struct display_list *dl, const struct layout *l, struct dl_rect *row,
+                 const char *text, struct dl_color fill, struct dl_color ink)
+{
+	int w = layout_estimate_width(l, text, DL_BODY, DL_BOLD) + 2 * l->gap;
+	if (w > row->w)
+		return false;
+	struct dl_rect r = take_left(row, w, l->gap / 2);
+	dl_add_fill(dl, r, fill, r.h / 2);
+	dl_add_text(dl, l, r, text, DL_BODY, DL_BOLD, ink, DL_CENTER, DL_MUST_FIT | DL_MIDDLE);
+	return true;
+}
+
+/* Top bar of the checkpoint screens: its name left, the language switch right. */
+static void checkpoint_bar(struct display_list *dl, const struct layout *l, const struct strings *s,
+                           enum lang lang, const struct screen_checkpoint *v, bool on_colour)
+{
+	struct dl_color ink = on_colour ? DL_WHITE : DL_INK;
+	struct dl_rect top = l->top_bar;
+	const char *lang_label = strings_get(s, "lang.switch", lang);
+	struct dl_rect lb = take_right(&top, button_w(l, lang_label, 2 * l->target_h), l->gap);
+	dl_add_button_label(dl, l, lb, SCREEN_BTN_LANG, lang_label,
+	                    on_colour ? (struct dl_color){0, 0, 0, 0} : DL_CARD, ink, true);
+	char name[160];
+	const struct strings_arg args[] = {{"name", v->checkpoint ? v->checkpoint : ""}};
+	strings_format(s, "sec.checkpoint", lang, args, 1, name, sizeof(name));
+	enum dl_role role =
+	    layout_estimate_width(l, name, DL_BODY, DL_BOLD) <= top.w ? DL_BODY : DL_SMALL;
+	dl_add_text(dl, l, top, name, role, DL_BOLD, ink, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+}
+
+/* The data age bottom left: plain for staff, a warning pill when stale. */
+static void data_age(struct display_list *dl, const struct layout *l, struct dl_rect *bottom,
+                     const struct screen_checkpoint *v, bool on_colour)
+{
+	if (!v->data_age)
+		return;
+	int w =
+	    min_i(layout_estimate_width(l, v->data_age, DL_SMALL, DL_BOLD) + 2 * l->gap, bottom->w);
+	struct dl_rect r = take_left(bottom, w, l->gap);
+	if (v->data_stale) {
+		r.y += (r.h - l->line_h[DL_SMALL]) / 2;
+		r.h = l->line_h[DL_SMALL];
+		dl_add_fill(dl, r, on_colour ? DL_WHITE : DL_AMBER, r.h / 2);
+		dl_add_text(dl, l, r, v->data_age, DL_SMALL, DL_BOLD, on_colour ? DL_INK : DL_WHITE,
+		            DL_CENTER, DL_MUST_FIT | DL_MIDDLE);
+	} else {
+		dl_add_text(dl, l, r, v->data_age, DL_SMALL, DL_REGULAR,
+		            on_colour ? DL_WHITE : DL_MUTED, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+	}
+}
+
+static int checkpoint_ready(struct display_list *dl, const struct layout *l,
+                            const struct strings *s, enum lang lang,
+                            const struct screen_checkpoint *v)
+{
+	dl_init(dl, l->width, l->height);
+	dl_add_fill(dl, (struct dl_rect){0, 0, l->width, l->height}, DL_PAPER, 0);
+	checkpoint_bar(dl, l, s, lang, v, false);
+	struct dl_rect bottom = l->bottom_bar;
+	data_age(dl, l, &bottom, v, false);
+	struct dl_rect content = l->content, pic, text = content;
+	if (l->portrait) {
+		int side = min_i(content.w * 3 / 4, content.h / 2);
+		pic = take_top(&text, side, 2 * l->gap);
+		pic.x += (pic.w - side) / 2;
+		pic.w = side;
+	} else {
+		int side = min_i(content.h, content.w * 2 / 5);
+		pic = take_left(&text, side, 2 * l->gap);
+		pic.y += (pic.h - side) / 2;
+		pic.h = side;
+	}
+	if (v->camera) {
+		dl_add_image(dl, pic, DL_IMAGE_CAMERA);
+	} else {
+		dl_add_fill(dl, pic, DL_CARD, l->radius);
+		dl_add_icon(dl, dl_rect_inset(pic, pic.w / 8), DL_ICON_PHONE_QR, DL_NEUTRAL,
+		            DL_WHITE);
+	}
+	enum dl_align align = l->portrait ? DL_CENTER : DL_LEFT;
+	const char *title = strings_get(s, "sec.ready", lang);
+	const char *hint = strings_get(s, "sec.ready.hint", lang);
+	int need = text_h(l, title, DL_HEADING, DL_BOLD, text.w) + l->gap +
+	           text_h(l, hint, DL_BODY, DL_REGULAR, text.w) + l->gap + l->line_h[DL_BODY];
+	if (!l->portrait && need < text.h) {
+		text.y += (text.h - need) / 2;
+		text.h = need;
+	}
+	put_text(dl, l, &text, title, DL_HEADING, DL_BOLD, DL_INK, align, l->gap);
+	put_text(dl, l, &text, hint, DL_BODY, DL_REGULAR, DL_MUTED, align, l->gap);
+	if (v->checking)
+		put_text_opt(dl, l, &text, strings_get(s, "sec.checking", lang), DL_BODY, DL_BOLD,
+		             DL_NEUTRAL, align, 0);
+	return dl->full ? -ENOSPC : 0;
+}
+
+/* The resident's facts on a white card in r. */
+static void checkpoint_card(struct display_list *dl, const struct layout *l,
+                            const struct strings *s, enum lang lang,
+                            const struct screen_checkpoint *v, struct dl_rect r)
+{
+	dl_add_fill(dl, r, DL_CARD, l->radius);
+	struct dl_rect in = dl_rect_inset(r, l->gap);
+	char buf[160];
+	const struct strings_arg room_arg[] = {{"room", v->room ? v->room : ""}};
+	strings_format(s, "sec.room", lang, room_arg, 1, buf, sizeof(buf));
+	enum dl_role big =
+	    layout_estimate_width(l, buf, DL_DISPLAY, DL_BOLD) <= in.w ? DL_DISPLAY : DL_HEADING;
+	if (l->line_h[big] + l->line_h[DL_HEADING] + 2 * l->line_h[DL_BODY] + 3 * l->gap / 2 > in.h)
+		big = DL_HEADING;
+	dl_add_text(dl, l, take_top(&in, l->line_h[big], 0), buf, big, DL_BOLD, DL_INK, DL_LEFT,
+	            DL_MUST_FIT | DL_MIDDLE);
+	if (v->name && v->name[0])
+		dl_add_text(dl, l, take_top(&in, l->line_h[DL_HEADING], l->gap / 2), v->name,
+		            DL_HEADING, DL_BOLD, DL_INK, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+	if ((unsigned)v->risk >= RISK_COUNT && v->days <= 0 && !v->care)
+		return;
+	/* risk with its word and the care markers (psychological care first, as a red heart)
+	 * as chips flowing over rows; then day N of M when there is room */
+	static const struct {
+		unsigned bit;
+		const char *key;
+	} care[] = {{RESIDENT_CARE_PSYCH, "care.psych"},
+	            {RESIDENT_CARE_ELDERLY, "care.elderly"},
+	            {RESIDENT_CARE_CHILD, "care.child"},
+	            {RESIDENT_CARE_PREGNANT, "care.pregnant"}};
+	struct dl_rect row = {in.x, in.y, in.w, 0};
+	for (int i = -1; i < (int)(sizeof(care) / sizeof(care[0])); i++) {
+		const char *text;
+		struct dl_color fill, ink = DL_WHITE;
+		if (i < 0) {
+			if ((unsigned)v->risk >= RISK_COUNT)
+				continue;
+			text = strings_get(s, risk_look[v->risk].key, lang);
+			fill = risk_look[v->risk].fill;
+			ink = risk_look[v->risk].ink;
+		} else if (v->care & care[i].bit) {
+			fill = care[i].bit == RESIDENT_CARE_PSYCH ? DL_RED : DL_NEUTRAL;
+			if (care[i].bit == RESIDENT_CARE_PSYCH) {
+				snprintf(buf, sizeof(buf), "\xE2\x99\xA5 %s",
+				         strings_get(s, care[i].key, lang));
+				text = buf;
+			} else {
+				text = strings_get(s, care[i].key, lang);
+			}
+		} else {
+			continue;
+		}
+		if (row.h == 0 || !chip(dl, l, &row, text, fill, ink)) {
+			if (in.h < l->line_h[DL_BODY])
+				break;
+			row = take_top(&in, l->line_h[DL_BODY], l->gap / 2);
+			chip(dl, l, &row, text, fill, ink);
+		}
+	}
+	if (v->days > 0 && in.h >= l->line_h[DL_BODY]) {
+		char n[12], t[12];
+		snprintf(n, sizeof(n), "%d", v->day);
+		snprintf(t, sizeof(t), "%d", v->days);
+		const struct strings_arg a[] = {{"n", n}, {"total", t}};
+		strings_format(s, "sec.day", lang, a, 2, buf, sizeof(buf));
+		dl_add_text(dl, l, take_top(&in, l->line_h[DL_BODY], 0), buf, DL_BODY, DL_BOLD,
+		            DL_INK, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+	}
+}
+
+int screen_checkpoint(struct display_list *dl, const struct layout *l, const struct strings *s,
+                      enum lang lang, const struct screen_checkpoint *v)
+{
+	if (!v->verdict)
+		return checkpoint_ready(dl, l, s, lang, v);
+	enum screen_verdict tone =
+	    (unsigned)v->tone > SCREEN_VERDICT_ATTENTION ? SCREEN_VERDICT_ATTENTION : v->tone;
+	static const char *const words[] = {[SCREEN_VERDICT_VALID] = "sec.verdict.green",
+	                                    [SCREEN_VERDICT_REFUSED] = "sec.verdict.red",
+	                                    [SCREEN_VERDICT_ATTENTION] = "sec.verdict.amber"};
+	struct dl_color bg = verdicts[tone].bg;
+	dl_init(dl, l->width, l->height);
+	dl_add_fill(dl, (struct dl_rect){0, 0, l->width, l->height}, bg, 0);
+	checkpoint_bar(dl, l, s, lang, v, true);
+	struct dl_rect bottom = l->bottom_bar;
+	const char *next = strings_get(s, "sec.next", lang);
+	dl_add_button_label(dl, l, take_right(&bottom, button_w(l, next, 3 * l->target_h), l->gap),
+	                    SCREEN_BTN_DISMISS, next, DL_WHITE, DL_INK, true);
+	data_age(dl, l, &bottom, v, true);
+	if (v->code) /* for staff, with the data age: it never crowds out the verdict */
+		dl_add_text(dl, l, bottom, v->code, DL_SMALL, DL_BOLD, DL_WHITE, DL_RIGHT,
+		            DL_MUST_FIT | DL_MIDDLE);
+
+	struct dl_rect content = l->content, card = {0, 0, 0, 0}, r = content;
+	if (v->has_resident) {
+		if (l->portrait)
+			card = take_bottom(&r, r.h / 2, l->gap);
+		else
+			card = take_right(&r, r.w / 2, 2 * l->gap);
+	}
+	const char *word = strings_get(s, words[tone], lang);
+	/* icon and word side by side at display size; a narrow column takes heading size */
+	enum dl_role role = DL_DISPLAY;
+	if (l->px[DL_DISPLAY] * 3 / 2 + l->gap +
+	        layout_estimate_width(l, word, DL_DISPLAY, DL_BOLD) >
+	    r.w)
+		role = DL_HEADING;
+	int need = l->portrait ? l->px[role] * 3 / 2 + l->gap + l->line_h[role] + l->gap
+	                       : max_i(l->px[role] * 3 / 2, l->line_h[role]) + l->gap;
+	if (v->why)
+		need += text_h(l, v->why, DL_BODY, DL_BOLD, r.w) + l->gap;
+	if (need < r.h) {
+		r.y += (r.h - need) / 2;
+		r.h = need;
+	}
+	icon_word(dl, l, &r, verdicts[tone].icon, bg, word, role);
+	if (v->why)
+		put_text_opt(dl, l, &r, v->why, DL_BODY, DL_BOLD, DL_WHITE, DL_CENTER, l->gap);
+	if (v->has_resident)
+		checkpoint_card(dl, l, s, lang, v, card);
+	return dl->full ? -ENOSPC : 0;
 }

@@ -147,4 +147,30 @@ struct screen_staff {
 int screen_staff_panel(struct display_list *dl, const struct layout *l, const struct strings *s,
                        const struct screen_common *c, const struct screen_staff *st);
 
+/* The security post: "scan a wristband" or a verdict filling the screen. */
+struct screen_checkpoint {
+	const char *checkpoint;   /* the configured checkpoint name, shown top left */
+	bool verdict;             /* false: ready ("scan a wristband") */
+	bool checking;            /* ready: a scan is being looked up */
+	bool camera;              /* ready: camera preview instead of the picture */
+	enum screen_verdict tone; /* VALID green, ATTENTION amber, REFUSED red */
+	const char *why;          /* what the verdict means (reason text), may be NULL */
+	const char *code;         /* reason code for staff, may be NULL */
+	bool has_resident;        /* the facts below are known */
+	const char *room;
+	const char *name; /* masked */
+	enum risk risk;
+	int day, days;        /* "day N of M"; days 0: not shown */
+	unsigned care;        /* RESIDENT_CARE_* bits (app/core/resident.h) */
+	const char *data_age; /* for staff: how old the replica is, may be NULL */
+	bool data_stale;      /* data_age shown as a warning */
+};
+/* Ready: checkpoint, picture or camera, "scan a wristband", "checking" while a lookup runs,
+ * the data age bottom left. Verdict: the whole screen green / amber / red with an icon and one
+ * word at display size, why, and a white card with the room, masked name, risk colour with its
+ * word, day N of the term and care markers (a red heart for psychological care); "next"
+ * (SCREEN_BTN_DISMISS) bottom right. The language switch is top right on both. */
+int screen_checkpoint(struct display_list *dl, const struct layout *l, const struct strings *s,
+                      enum lang lang, const struct screen_checkpoint *v);
+
 #endif

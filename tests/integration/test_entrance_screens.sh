@@ -1,6 +1,7 @@
 #!/bin/bash
 # The entrance flow's screens through the real window: entrance_shots drives the real flow to
-# every state and overlay and draws screen_entrance_build()'s list in zh-CN and en at 800x480
+# every state and overlay (and the security post's flow to each of its screens) and draws
+# screen_entrance_build()'s (screen_security_build()'s) list in zh-CN and en at 800x480
 # and 1920x1080 under Xvfb; each screenshot must exist, have the right size and not be blank,
 # and no text may overflow its box. Screenshots are kept in $BUILD/test-artifacts/entrance/.
 cd "$(dirname "$0")/../.." || exit 1
@@ -44,7 +45,8 @@ ok_if "entrance_shots reached every stop and every text fits (exit $rc)" [ "$rc"
 stops="attract attract-queue verifying identity countdown family family3 family-notice
 	member-verifying briefing briefing-wait briefing-ready checking-in printing done done-desk
 	refused-red refused-amber approval fault reprinting call pin pin-check staff staff-idle
-	after-end"
+	after-end sec-ready-never sec-ready sec-looking sec-green sec-amber sec-amber-band
+	sec-red-place sec-red-forged"
 nstops=$(echo $stops | wc -w)
 shots_ok() {
 	local size=$1 w=${1%x*} h=${1#*x} bad=0 pw ph colours
@@ -85,4 +87,12 @@ verdicts_fill() {
 	[ "$red" -ge 600 ] && [ "$amber" -ge 600 ]
 }
 ok_if "the refusal and the fault screens are one colour from edge to edge" verdicts_fill
+post_verdicts_fill() {
+	local green red
+	green=$(colour_share "$out/sec-green-zh-1920x1080.png" 27 127 59) || return 1
+	red=$(colour_share "$out/sec-red-forged-en-800x480.png" 179 38 30) || return 1
+	echo "# post: green $green permille, red $red permille"
+	[ "$green" -ge 450 ] && [ "$red" -ge 600 ]
+}
+ok_if "the security post's verdicts fill the screen with their colour" post_verdicts_fill
 finish

@@ -3,6 +3,7 @@
  * screen_entrance_build(), draws it in a window and writes a screenshot per screen, language
  * and size; reports text that does not fit its box.
  *   entrance_shots [--out DIR] [--size WxH]...
+ * Then the security post's screens (tests/tools/security_script.h) the same way.
  * Writes STOP-LANG-WxH.png; prints "screen PATH overflows N" and an OVERFLOW line per text
  * that does not fit. Exit 0 when everything fits; 1 on error; 2 on overflows. */
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include "app/core/strings.h"
 #include "app/ui/ui.h"
 #include "tests/tools/entrance_script.h"
+#include "tests/tools/security_script.h"
 
 static char *read_file(const char *path, size_t *len)
 {
@@ -122,6 +124,48 @@ static int run_size(const struct strings *s, char *const *briefing, int w, int h
 			         h);
 			if (ui_screenshot(ui, path) < 0) {
 				fprintf(stderr, "entrance_shots: cannot write %s\n", path);
+				rc = -EIO;
+				goto out;
+			}
+			int bad[32];
+			int n = ui_measure_overflows(ui, dl, bad, 32);
+			for (int i = 0; i < n && i < 32; i++) {
+				const struct dl_cmd *cmd = &dl->cmds[bad[i]];
+				printf("OVERFLOW %s cmd %d box %dx%d at %d,%d px %d: %s\n", path,
+				       bad[i], cmd->rect.w, cmd->rect.h, cmd->rect.x, cmd->rect.y,
+				       cmd->px, dl_text(dl, bad[i]));
+			}
+			*overflows += n;
+			printf("screen %s overflows %d\n", path, n);
+		}
+	}
+	/* the security post's screens, in the same directory */
+	static struct sec_script sec;
+	for (int stop = 0; stop < SEC_STOP_COUNT; stop++) {
+		for (int lang = LANG_ZH_CN; lang <= LANG_EN; lang++) {
+			sec_script_run(&sec, (enum sec_stop)stop);
+			enum sec_state st;
+			enum sec_colour colour;
+			sec_script_expect((enum sec_stop)stop, &st, &colour);
+			if (sec.f.state != st ||
+			    (st == SEC_VERDICT && sec.f.verdict.colour != colour)) {
+				fprintf(stderr, "entrance_shots: %s reached %s/%s\n",
+				        sec_stop_names[stop], sec_state_name(sec.f.state),
+				        sec_colour_name(sec.f.verdict.colour));
+				rc = -EINVAL;
+				goto out;
+			}
+			struct screen_security_extra x = {.lang = (enum lang)lang,
+			                                  .camera = stop == SEC_STOP_READY};
+			if (screen_security_build(dl, &l, s, &sec.f, &x) < 0) {
+				rc = -ENOSPC;
+				goto out;
+			}
+			ui_draw(ui, dl);
+			char path[512];
+			snprintf(path, sizeof(path), "%s/%s-%s-%dx%d.png", out,
+			         sec_stop_names[stop], lang == LANG_ZH_CN ? "zh" : "en", w, h);
+			if (ui_screenshot(ui, path) < 0) {
 				rc = -EIO;
 				goto out;
 			}
