@@ -64,16 +64,15 @@ static int build_family(struct display_list *dl, const struct layout *l, const s
 		                                          : "family.member";
 		m[i].removable = i > 0;
 	}
-	/* why the last scan was not added: what happened and what to do, in one box */
-	char notice[400] = "";
+	/* why the last scan was not added: what happened and what to do */
+	const char *what = NULL, *todo = NULL;
 	if (f->reason != REASON_OK) {
-		const char *what = reason_text(s, f->reason, false, c->lang);
-		const char *todo = reason_text(s, f->reason, true, c->lang);
-		snprintf(notice, sizeof(notice), "%s%s%s", what ? what : reason_code(f->reason),
-		         todo && c->lang != LANG_ZH_CN ? " " : "", todo ? todo : "");
+		what = reason_text(s, f->reason, false, c->lang);
+		todo = reason_text(s, f->reason, true, c->lang);
+		if (!what)
+			what = reason_code(f->reason);
 	}
-	return screen_family(dl, l, s, c, m, n, notice[0] ? notice : NULL,
-	                     f->state == FLOW_MEMBER_VERIFYING);
+	return screen_family(dl, l, s, c, m, n, what, todo, f->state == FLOW_MEMBER_VERIFYING);
 }
 
 static int build_staff(struct display_list *dl, const struct layout *l, const struct strings *s,

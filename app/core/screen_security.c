@@ -44,8 +44,8 @@ int screen_security_build(struct display_list *dl, const struct layout *l, const
 	char age[160], stale[240];
 	data_age_text(s, lang, f, age, sizeof(age));
 	if (f->data_stale) {
-		snprintf(stale, sizeof(stale), "%s \xC2\xB7 %s", strings_get(s, "sec.data_stale", lang),
-		         age);
+		snprintf(stale, sizeof(stale), "%s \xC2\xB7 %s",
+		         strings_get(s, "sec.data_stale", lang), age);
 	}
 	struct screen_checkpoint v = {
 	    .checkpoint = f->cfg.checkpoint,
@@ -65,7 +65,8 @@ int screen_security_build(struct display_list *dl, const struct layout *l, const
 	if (vd->reason == REASON_OK && vd->colour == SEC_GREEN)
 		v.why = strings_get(s, "sec.verdict.green.why", lang);
 	else
-		v.why = strings_lookup(s, reason_text_key(vd->reason, false, key, sizeof(key)), lang);
+		v.why =
+		    strings_lookup(s, reason_text_key(vd->reason, false, key, sizeof(key)), lang);
 	v.code = vd->reason != REASON_OK ? reason_code(vd->reason) : NULL;
 	if (vd->has_resident) {
 		v.has_resident = true;

@@ -406,7 +406,7 @@ static void member_row(struct display_list *dl, const struct layout *l, const st
 
 int screen_family(struct display_list *dl, const struct layout *l, const struct strings *s,
                   const struct screen_common *c, const struct screen_member *members, int n,
-                  const char *notice, bool busy)
+                  const char *notice, const char *action, bool busy)
 {
 	struct dl_rect content, actions;
 	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
@@ -437,6 +437,16 @@ int screen_family(struct display_list *dl, const struct layout *l, const struct 
 	}
 	/* the status of the last scan: checking, or why that person was not added */
 	const char *status = busy ? strings_get(s, "scan.reading", c->lang) : notice;
+	char joined[480];
+	int cols = l->portrait ? 1 : n > 4 ? 3 : 2;
+	if (!busy && notice && action && action[0]) {
+		/* what to do as well, when one row of the list still fits below it */
+		snprintf(joined, sizeof(joined), "%s%s%s", notice, c->lang == LANG_ZH_CN ? "" : " ",
+		         action);
+		int h = text_h(l, joined, DL_BODY, DL_BOLD, r.w - 2 * l->gap) + l->gap;
+		if (h + l->gap / 2 + l->target_h <= r.h)
+			status = joined;
+	}
 	if (status && status[0]) {
 		struct dl_rect inner = {0, 0, r.w - 2 * l->gap, 0};
 		int h = text_h(l, status, DL_BODY, DL_BOLD, inner.w) + l->gap;
@@ -448,7 +458,7 @@ int screen_family(struct display_list *dl, const struct layout *l, const struct 
 		dl_add_text(dl, l, tb, status, DL_BODY, DL_BOLD, DL_WHITE, DL_LEFT,
 		            DL_WRAP | DL_MUST_FIT | DL_MIDDLE);
 	}
-	int cols = l->portrait ? 1 : 2;
+	/* two columns in landscape, three for a large group so that everyone fits (above) */
 	int rows = (n + cols - 1) / cols;
 	int row_h = l->target_h;
 	int list_h = rows * row_h + (rows - 1) * l->gap;

@@ -78,14 +78,15 @@ struct screen_member {
 	const char *relation_key; /* strings key: "family.you", "family.child", "family.member" */
 	bool removable;           /* a "remove" button SCREEN_BTN_REMOVE_0 + index */
 };
-/* Family members placed together, as rows (two columns in landscape); as many as fit are
- * listed (the count line always says how many). notice (may be NULL): why the last scan was
- * not added, shown in a box above the list. busy: a member's code is being checked; "no one
- * else" and the remove buttons are shown disabled. People are added by scanning: the screen
- * has no "add" button. */
+/* Family members placed together, as rows (two columns in landscape, three for more than
+ * four people); as many as fit are listed (the count line always says how many). notice (may
+ * be NULL): why the last scan was not added, shown in a box above the list, with action (what
+ * to do, may be NULL) when a row of the list still fits below. busy: a member's code is being
+ * checked; "no one else" and the remove buttons are shown disabled. People are added by
+ * scanning: the screen has no "add" button. */
 int screen_family(struct display_list *dl, const struct layout *l, const struct strings *s,
                   const struct screen_common *c, const struct screen_member *members, int n,
-                  const char *notice, bool busy);
+                  const char *notice, const char *action, bool busy);
 
 /* The briefing: text (from assets/briefing/), scrolled in view SCREEN_SCROLL_BRIEFING; the
  * acknowledge button is enabled once wait_s == 0 and read_to_end is set; a hint says which

@@ -51,6 +51,7 @@ enum script_stop {
 	STOP_STAFF,      /* signed in, a walk-in waiting for approval */
 	STOP_STAFF_IDLE, /* signed in on the identity screen: nothing pending */
 	STOP_AFTER_END,  /* a whole visit done and dismissed: attract again */
+	STOP_FAMILY6,    /* a full group of six */
 	STOP_COUNT
 };
 
@@ -60,7 +61,7 @@ static const char *const script_stop_names[STOP_COUNT] = {
     "briefing-wait", "briefing-ready", "checking-in",   "printing",         "done",
     "done-desk",     "refused-red",    "refused-amber", "approval",         "fault",
     "reprinting",    "call",           "pin",           "pin-check",        "staff",
-    "staff-idle",    "after-end",
+    "staff-idle",    "after-end",      "family6",
 };
 
 struct script {
@@ -370,6 +371,21 @@ static void script_run(struct script *s, enum script_stop stop, enum flow_lang l
 		script_verified(s, WHO_ADULT, REASON_OK);
 		script_badge_pin(s, true);
 		break;
+	case STOP_FAMILY6:
+		script_scan(s);
+		script_verified(s, WHO_ADULT, REASON_OK);
+		script_touch(s, BTN_THIS_IS_ME, 0);
+		for (int i = 1; i < 6; i++) {
+			script_scan(s);
+			memset(&ev, 0, sizeof(ev));
+			ev.kind = EV_VERIFIED;
+			ev.ticket = s->t_verify;
+			script_person(i % 2 ? WHO_CHILD : WHO_SPOUSE, &ev.verified.person);
+			ev.verified.person.key[1] = (char)('a' + i); /* another holder each time */
+			ev.verified.person.arrival_id[1] = (char)('a' + i);
+			script_step(s, &ev, 300);
+		}
+		break;
 	case STOP_COUNT:
 		break;
 	}
@@ -409,6 +425,7 @@ static void script_expect(enum script_stop stop, enum flow_state *st, enum flow_
 	    [STOP_STAFF] = {FLOW_APPROVAL, FLOW_OVERLAY_STAFF},
 	    [STOP_STAFF_IDLE] = {FLOW_IDENTITY, FLOW_OVERLAY_STAFF},
 	    [STOP_AFTER_END] = {FLOW_ATTRACT, FLOW_OVERLAY_NONE},
+	    [STOP_FAMILY6] = {FLOW_FAMILY, FLOW_OVERLAY_NONE},
 	};
 	*st = want[stop].st;
 	*ov = want[stop].ov;

@@ -12,7 +12,7 @@
 #include "app/core/screen_security.h"
 
 #define SEC_SCRIPT_ARRIVAL "ARR-20261120-0007" /* never shown */
-#define SEC_SCRIPT_STATION "HKDEMO1" /* never shown */
+#define SEC_SCRIPT_STATION "HKDEMO1"           /* never shown */
 #define SEC_SCRIPT_NAME    "王*芳"
 #define SEC_SCRIPT_ROOM    "1207"
 #define SEC_SCRIPT_T0      1795000000 /* unix seconds of the first step */
@@ -21,11 +21,11 @@ enum sec_stop {
 	SEC_STOP_READY_NEVER, /* never synced: the data warning */
 	SEC_STOP_READY,       /* synced 5 minutes ago */
 	SEC_STOP_LOOKING,
-	SEC_STOP_GREEN,       /* orange risk, psychological care and elderly, day 5 of 14 */
-	SEC_STOP_AMBER,       /* released resident inside the site */
-	SEC_STOP_AMBER_BAND,  /* a genuine band the replica does not know: room only */
-	SEC_STOP_RED_PLACE,   /* a resident of another floor */
-	SEC_STOP_RED_FORGED,  /* a band nobody we trust signed */
+	SEC_STOP_GREEN,      /* orange risk, psychological care and elderly, day 5 of 14 */
+	SEC_STOP_AMBER,      /* released resident inside the site */
+	SEC_STOP_AMBER_BAND, /* a genuine band the replica does not know: room only */
+	SEC_STOP_RED_PLACE,  /* a resident of another floor */
+	SEC_STOP_RED_FORGED, /* a band nobody we trust signed */
 	SEC_STOP_COUNT
 };
 
@@ -88,7 +88,8 @@ static void sec_script_run(struct sec_script *s, enum sec_stop stop)
 		a->band.serial = 4711;
 	}
 	a->band_state = stop == SEC_STOP_AMBER_BAND ? SEC_BAND_UNKNOWN : SEC_BAND_ACTIVE;
-	a->has_resident = stop == SEC_STOP_GREEN || stop == SEC_STOP_AMBER || stop == SEC_STOP_RED_PLACE;
+	a->has_resident =
+	    stop == SEC_STOP_GREEN || stop == SEC_STOP_AMBER || stop == SEC_STOP_RED_PLACE;
 	struct resident *r = &a->resident;
 	snprintf(r->arrival_id, sizeof(r->arrival_id), "%s", SEC_SCRIPT_ARRIVAL);
 	snprintf(r->name_masked, sizeof(r->name_masked), "%s", SEC_SCRIPT_NAME);

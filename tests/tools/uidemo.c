@@ -120,7 +120,7 @@ static int build(const struct demo *d, enum screen_id id, enum lang lang, const 
 		    {strings_get(s, "demo.member.2", lang), "family.spouse", true},
 		    {strings_get(s, "demo.member.3", lang), "family.child", true},
 		};
-		return screen_family(dl, l, s, &c, m, 3, NULL, false);
+		return screen_family(dl, l, s, &c, m, 3, NULL, NULL, false);
 	}
 	case SCR_BRIEFING:
 		c.step = 2;

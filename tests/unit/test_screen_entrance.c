@@ -315,6 +315,7 @@ static void check_stop(const struct layout *l, enum script_stop stop, enum flow_
 		must_offer(SCREEN_BTN_FAMILY_DONE, BTN_ADD_DONE, 0, where);
 		break;
 	case STOP_FAMILY3:
+	case STOP_FAMILY6:
 		snprintf(n, sizeof(n), "%d", f->session.count);
 		strings_format(strs, "family.count", lang, (const struct strings_arg[]){{"n", n}},
 		               1, buf, sizeof(buf));
@@ -330,6 +331,7 @@ static void check_stop(const struct layout *l, enum script_stop stop, enum flow_
 	case STOP_FAMILY_NOTICE:
 		assert_int_equal(f->reason, REASON_ALREADY_ADDED);
 		must_show(reason_of(REASON_ALREADY_ADDED, false, lang), where);
+		must_show(SCRIPT_NAME, where); /* the notice never hides the whole list */
 		break;
 	case STOP_MEMBER_VERIFYING:
 		must_show(key("scan.reading", lang), where);

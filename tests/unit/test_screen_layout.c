@@ -75,7 +75,7 @@ static int build(int screen, const struct layout *l, enum lang lang, int countdo
 		return screen_identity(dl, l, strs, &c, "张*三", "4403**********1234",
 		                       CATEGORY_INBOUND);
 	case FAMILY:
-		return screen_family(dl, l, strs, &c, m, 2, NULL, false);
+		return screen_family(dl, l, strs, &c, m, 2, NULL, NULL, false);
 	case BRIEFING:
 		return screen_briefing(dl, l, strs, &c, "# 须知\n正文", 5, false);
 	case ROOM:

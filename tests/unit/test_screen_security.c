@@ -97,7 +97,8 @@ static void check_stop(const struct layout *l, enum sec_stop stop, enum lang lan
 	assert_false(dl->full);
 	for (int i = 0; i < dl->count; i++) {
 		struct dl_rect r = dl->cmds[i].rect;
-		assert_true(r.x >= 0 && r.y >= 0 && r.x + r.w <= l->width && r.y + r.h <= l->height);
+		assert_true(r.x >= 0 && r.y >= 0 && r.x + r.w <= l->width &&
+		            r.y + r.h <= l->height);
 		if (dl->cmds[i].kind == DL_TEXT && strings_lookup(strs, dl_text(dl, i), lang))
 			fail_msg("%s: shows the key %s", where, dl_text(dl, i));
 	}
@@ -139,9 +140,10 @@ static void check_stop(const struct layout *l, enum sec_stop stop, enum lang lan
 	if (why != REASON_OK)
 		must_show(reason_code(why), where);
 	char k[96];
-	const char *why_text = colour == SEC_GREEN
-	                           ? strings_get(strs, "sec.verdict.green.why", lang)
-	                           : strings_get(strs, reason_text_key(why, false, k, sizeof(k)), lang);
+	const char *why_text =
+	    colour == SEC_GREEN
+	        ? strings_get(strs, "sec.verdict.green.why", lang)
+	        : strings_get(strs, reason_text_key(why, false, k, sizeof(k)), lang);
 	must_show(why_text, where);
 	bool icon = false;
 	for (int i = 0; i < dl->count; i++)
@@ -159,11 +161,13 @@ static void check_stop(const struct layout *l, enum sec_stop stop, enum lang lan
 	} else {
 		assert_false(shows(SEC_SCRIPT_ROOM));
 	}
-	bool resident = stop == SEC_STOP_GREEN || stop == SEC_STOP_AMBER || stop == SEC_STOP_RED_PLACE;
+	bool resident =
+	    stop == SEC_STOP_GREEN || stop == SEC_STOP_AMBER || stop == SEC_STOP_RED_PLACE;
 	assert_int_equal(shows(SEC_SCRIPT_NAME), resident);
 	if (resident) {
 		enum risk r = stop == SEC_STOP_RED_PLACE ? RISK_RED : RISK_ORANGE;
-		must_show(strings_get(strs, r == RISK_RED ? "risk.red" : "risk.orange", lang), where);
+		must_show(strings_get(strs, r == RISK_RED ? "risk.red" : "risk.orange", lang),
+		          where);
 		if (stop != SEC_STOP_GREEN || l->height >= 1080) {
 			strings_format(strs, "sec.day", lang,
 			               (const struct strings_arg[]){{"n", "5"}, {"total", "14"}}, 2,
@@ -172,11 +176,13 @@ static void check_stop(const struct layout *l, enum sec_stop stop, enum lang lan
 		}
 	}
 	if (stop == SEC_STOP_GREEN) {
-		snprintf(buf, sizeof(buf), "\xE2\x99\xA5 %s", strings_get(strs, "care.psych", lang));
+		snprintf(buf, sizeof(buf), "\xE2\x99\xA5 %s",
+		         strings_get(strs, "care.psych", lang));
 		must_show(buf, where);
 		bool red_chip = false;
 		for (int i = 1; i < dl->count; i++)
-			red_chip |= dl->cmds[i].kind == DL_TEXT && strcmp(dl_text(dl, i), buf) == 0 &&
+			red_chip |= dl->cmds[i].kind == DL_TEXT &&
+			            strcmp(dl_text(dl, i), buf) == 0 &&
 			            dl->cmds[i - 1].kind == DL_FILL &&
 			            same_colour(dl->cmds[i - 1].color, DL_RED);
 		assert_true(red_chip);
