@@ -1072,6 +1072,14 @@ bool flow_entrance_staff_called(const struct flow_entrance *f)
 	       f->state == FLOW_FAULT;
 }
 
+int64_t flow_entrance_read_wait_ms(const struct flow_entrance *f, int64_t now_ms)
+{
+	if (f->state != FLOW_BRIEFING)
+		return 0;
+	int64_t read = since(now_ms, f->session.t_read);
+	return read >= f->cfg.min_read_ms ? 0 : f->cfg.min_read_ms - read;
+}
+
 bool flow_entrance_has_personal_data(const struct flow_entrance *f)
 {
 	const unsigned char *p = (const unsigned char *)&f->session;

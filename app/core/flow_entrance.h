@@ -133,6 +133,10 @@ void flow_entrance_step(struct flow_entrance *f, const struct event *ev, int64_t
 
 /* True while the panel "staff has been called" shows (an overlay, an approval or a fault). */
 bool flow_entrance_staff_called(const struct flow_entrance *f);
+/* Milliseconds the briefing must still be shown at now before the ack may be enabled (the
+ * minimum reading time, counted from when the text in the current language appeared); 0
+ * outside BRIEFING or once read long enough. Does not change f. */
+int64_t flow_entrance_read_wait_ms(const struct flow_entrance *f, int64_t now_ms);
 /* True when some byte of f->session is not zero. */
 bool flow_entrance_has_personal_data(const struct flow_entrance *f);
 

@@ -3,6 +3,8 @@
  * primary action at the bottom right). */
 #include "app/core/screens.h"
 
+#include "app/core/resident.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -374,38 +376,102 @@ int screen_identity(struct display_list *dl, const struct layout *l, const struc
 	return finish(dl, l, s, c);
 }
 
+/* One family row: the name and relation in a card, "remove" at its right end. */
+static void member_row(struct display_list *dl, const struct layout *l, const struct strings *s,
+                       const struct screen_common *c, struct dl_rect cell,
+                       const struct screen_member *m, int index, bool busy)
+{
+	char label[160];
+	snprintf(label, sizeof(label), "%s \xC2\xB7 %s", m->masked_name ? m->masked_name : "",
+	         strings_get(s, m->relation_key ? m->relation_key : "family.member", c->lang));
+	dl_add_fill(dl, cell, DL_CARD, l->radius);
+	struct dl_rect in = cell;
+	if (m->removable) {
+		const char *rm = strings_get(s, "family.remove", c->lang);
+		struct dl_rect b = take_right(&in, button_w(l, rm, 2 * l->target_h), l->gap);
+		dl_add_button_label(dl, l, b, SCREEN_BTN_REMOVE_0 + index, rm, DL_CARD, DL_INK,
+		                    !busy);
+	}
+	in.x += l->gap;
+	in.w -= l->gap;
+	/* body size always; the relation goes first when both do not fit, then the size */
+	if (m->relation_key && index > 0 &&
+	    layout_estimate_width(l, label, DL_BODY, DL_BOLD) > in.w)
+		snprintf(label, sizeof(label), "%s", m->masked_name ? m->masked_name : "");
+	enum dl_role role =
+	    layout_estimate_width(l, label, DL_BODY, DL_BOLD) <= in.w ? DL_BODY : DL_SMALL;
+	dl_add_text(dl, l, in, label, role, DL_BOLD, index == 0 ? DL_NEUTRAL : DL_INK, DL_LEFT,
+	            DL_MUST_FIT | DL_MIDDLE);
+}
+
 int screen_family(struct display_list *dl, const struct layout *l, const struct strings *s,
-                  const struct screen_common *c, const struct screen_member *members, int n)
+                  const struct screen_common *c, const struct screen_member *members, int n,
+                  const char *notice, const char *action, bool busy)
 {
 	struct dl_rect content, actions;
 	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
 	place_actions(dl, l, &content, actions, SCREEN_BTN_FAMILY_DONE,
-	              strings_get(s, "family.done", c->lang), true, SCREEN_BTN_FAMILY_ADD,
-	              strings_get(s, "family.add", c->lang));
+	              strings_get(s, "family.done", c->lang), !busy, 0, NULL);
 
 	struct dl_rect r = content;
-	put_text(dl, l, &r, strings_get(s, "family.title", c->lang), DL_HEADING, DL_BOLD, DL_INK,
-	         DL_LEFT, l->gap / 2);
-	put_text(dl, l, &r, strings_get(s, "family.hint", c->lang), DL_BODY, DL_REGULAR, DL_MUTED,
-	         DL_LEFT, l->gap);
-	/* members as chips flowing across the remaining space */
-	int x = r.x, y = r.y, chip_h = l->line_h[DL_BODY] + l->gap / 2;
-	for (int i = 0; i < n && i < 6; i++) {
-		char label[160];
-		snprintf(label, sizeof(label), "%s · %s", members[i].masked_name,
-		         strings_get(s, members[i].relation_key, c->lang));
-		int w = min_i(layout_estimate_width(l, label, DL_BODY, DL_BOLD) + 2 * l->gap, r.w);
-		if (x + w > r.x + r.w) {
-			x = r.x;
-			y += chip_h + l->gap / 2;
-		}
-		if (y + chip_h > r.y + r.h)
-			break;
-		struct dl_rect chip = {x, y, w, chip_h};
-		dl_add_fill(dl, chip, DL_NEUTRAL, chip_h / 2);
-		dl_add_text(dl, l, chip, label, DL_BODY, DL_BOLD, DL_WHITE, DL_CENTER,
+	char count[160], nbuf[12];
+	snprintf(nbuf, sizeof(nbuf), "%d", n);
+	const struct strings_arg args[] = {{"n", nbuf}};
+	strings_format(s, "family.count", c->lang, args, 1, count, sizeof(count));
+	/* title and count on one line when they fit, else the count under the title; alone,
+	 * the person needs the hint (how to add someone) more than a count of one */
+	const char *title = strings_get(s, "family.title", c->lang);
+	int tw = layout_estimate_width(l, title, DL_HEADING, DL_BOLD);
+	int cw = layout_estimate_width(l, count, DL_BODY, DL_BOLD);
+	if (n <= 1) {
+		put_text(dl, l, &r, title, DL_HEADING, DL_BOLD, DL_INK, DL_LEFT, l->gap / 2);
+	} else if (tw + 2 * l->gap + cw <= r.w) {
+		struct dl_rect row = take_top(&r, l->line_h[DL_HEADING], l->gap / 2);
+		dl_add_text(dl, l, take_left(&row, tw, 2 * l->gap), title, DL_HEADING, DL_BOLD,
+		            DL_INK, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+		dl_add_text(dl, l, row, count, DL_BODY, DL_BOLD, DL_NEUTRAL, DL_RIGHT,
 		            DL_MUST_FIT | DL_MIDDLE);
-		x += w + l->gap / 2;
+	} else {
+		put_text(dl, l, &r, title, DL_HEADING, DL_BOLD, DL_INK, DL_LEFT, 0);
+		put_text(dl, l, &r, count, DL_BODY, DL_BOLD, DL_NEUTRAL, DL_LEFT, l->gap / 2);
+	}
+	/* the status of the last scan: checking, or why that person was not added */
+	const char *status = busy ? strings_get(s, "scan.reading", c->lang) : notice;
+	char joined[480];
+	int cols = l->portrait ? 1 : n > 4 ? 3 : 2;
+	if (!busy && notice && action && action[0]) {
+		/* what to do as well, when one row of the list still fits below it */
+		snprintf(joined, sizeof(joined), "%s%s%s", notice, c->lang == LANG_ZH_CN ? "" : " ",
+		         action);
+		int h = text_h(l, joined, DL_BODY, DL_BOLD, r.w - 2 * l->gap) + l->gap;
+		if (h + l->gap / 2 + l->target_h <= r.h)
+			status = joined;
+	}
+	if (status && status[0]) {
+		struct dl_rect inner = {0, 0, r.w - 2 * l->gap, 0};
+		int h = text_h(l, status, DL_BODY, DL_BOLD, inner.w) + l->gap;
+		struct dl_rect box = take_top(&r, min_i(h, r.h), l->gap / 2);
+		dl_add_fill(dl, box, busy ? DL_NEUTRAL : DL_AMBER, l->radius);
+		struct dl_rect tb = dl_rect_inset(box, l->gap / 2);
+		tb.x += l->gap / 2;
+		tb.w -= l->gap;
+		dl_add_text(dl, l, tb, status, DL_BODY, DL_BOLD, DL_WHITE, DL_LEFT,
+		            DL_WRAP | DL_MUST_FIT | DL_MIDDLE);
+	}
+	/* two columns in landscape, three for a large group so that everyone fits (above) */
+	int rows = (n + cols - 1) / cols;
+	int row_h = l->target_h;
+	int list_h = rows * row_h + (rows - 1) * l->gap;
+	const char *hint = strings_get(s, "family.hint", c->lang);
+	if (n <= 1 || text_h(l, hint, DL_BODY, DL_REGULAR, r.w) + l->gap / 2 + list_h <= r.h)
+		put_text(dl, l, &r, hint, DL_BODY, DL_REGULAR, DL_MUTED, DL_LEFT, l->gap / 2);
+	int cell_w = (r.w - (cols - 1) * l->gap) / cols;
+	for (int i = 0; i < n; i++) {
+		struct dl_rect cell = {r.x + (i % cols) * (cell_w + l->gap),
+		                       r.y + (i / cols) * (row_h + l->gap), cell_w, row_h};
+		if (cell.y + cell.h > r.y + r.h)
+			break; /* the count line says how many there are */
+		member_row(dl, l, s, c, cell, &members[i], i, busy);
 	}
 	return finish(dl, l, s, c);
 }
@@ -447,11 +513,18 @@ int screen_room(struct display_list *dl, const struct layout *l, const struct st
 {
 	struct dl_rect content, actions;
 	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
+	if (print != SCREEN_PRINT_PRINTING)
+		place_actions(dl, l, &content, actions, SCREEN_BTN_DISMISS,
+		              strings_get(s, "common.done", c->lang), true, 0, NULL);
+	if (!room || !room[0])
+		room = NULL;
 	const char *label = strings_get(s, "room.label", c->lang);
 	int card_inner_h = l->line_h[DL_HEADING] + l->line_h[DL_HUGE];
-	int card_w = layout_estimate_width(l, room, DL_HUGE, DL_BOLD) + 4 * l->gap;
+	int card_w = room ? layout_estimate_width(l, room, DL_HUGE, DL_BOLD) + 4 * l->gap : 0;
 	struct dl_rect card, text = content;
-	if (l->portrait) {
+	if (!room) {
+		card = (struct dl_rect){0, 0, 0, 0};
+	} else if (l->portrait) {
 		card = take_top(&text, card_inner_h + 2 * l->gap, 2 * l->gap);
 	} else {
 		card = take_left(&text, max_i(card_w, content.w * 2 / 5), 2 * l->gap);
@@ -459,23 +532,32 @@ int screen_room(struct display_list *dl, const struct layout *l, const struct st
 		card.y += (card.h - h) / 2;
 		card.h = h;
 	}
-	dl_add_fill(dl, card, DL_NEUTRAL, l->radius);
-	struct dl_rect in = dl_rect_inset(card, l->gap);
-	dl_add_text(dl, l, take_top(&in, l->line_h[DL_HEADING], 0), label, DL_HEADING, DL_REGULAR,
-	            DL_WHITE, DL_CENTER, DL_MUST_FIT);
-	dl_add_text(dl, l, in, room, DL_HUGE, DL_BOLD, DL_WHITE, DL_CENTER,
-	            DL_MUST_FIT | DL_MIDDLE);
+	if (room) {
+		dl_add_fill(dl, card, DL_NEUTRAL, l->radius);
+		struct dl_rect in = dl_rect_inset(card, l->gap);
+		dl_add_text(dl, l, take_top(&in, l->line_h[DL_HEADING], 0), label, DL_HEADING,
+		            DL_REGULAR, DL_WHITE, DL_CENTER, DL_MUST_FIT);
+		dl_add_text(dl, l, in, room, DL_HUGE, DL_BOLD, DL_WHITE, DL_CENTER,
+		            DL_MUST_FIT | DL_MIDDLE);
+	} else {
+		struct dl_rect icon = take_top(&text, l->px[DL_HEADING] * 2, l->gap);
+		icon.x += (icon.w - l->px[DL_HEADING] * 2) / 2;
+		icon.w = l->px[DL_HEADING] * 2;
+		dl_add_icon(dl, icon, DL_ICON_PRINTER, DL_NEUTRAL, DL_PAPER);
+	}
 
 	char date[64], line[200];
 	strings_format_day(s, c->lang, release, date, sizeof(date));
-	const struct strings_arg args[] = {{"date", date}, {"room", room}};
-	enum dl_align align = l->portrait ? DL_CENTER : DL_LEFT;
+	const struct strings_arg args[] = {{"date", date}, {"room", room ? room : ""}};
+	enum dl_align align = l->portrait || !room ? DL_CENTER : DL_LEFT;
 	const char *key = print == SCREEN_PRINT_PRINTING ? "room.printing"
 	                  : print == SCREEN_PRINT_DONE   ? "room.take"
 	                                                 : "room.collect_desk";
 	strings_format(s, key, c->lang, args, 2, line, sizeof(line));
-	char release_line[200];
-	strings_format(s, "room.release", c->lang, args, 2, release_line, sizeof(release_line));
+	char release_line[200] = "";
+	if (release > 0)
+		strings_format(s, "room.release", c->lang, args, 2, release_line,
+		               sizeof(release_line));
 	const char *wear = strings_get(s, "room.wear", c->lang);
 	struct dl_rect t = text;
 	int rest = text_h(l, release_line, DL_BODY, DL_REGULAR, t.w) + l->gap;
@@ -488,71 +570,104 @@ int screen_room(struct display_list *dl, const struct layout *l, const struct st
 	}
 	/* the print state in the ink colour: amber text on paper is below 4.5:1 at body size */
 	put_text(dl, l, &t, line, role, DL_BOLD, DL_INK, align, l->gap);
-	put_text(dl, l, &t, release_line, DL_BODY, DL_REGULAR, DL_INK, align, l->gap);
+	if (release_line[0])
+		put_text(dl, l, &t, release_line, DL_BODY, DL_REGULAR, DL_INK, align, l->gap);
 	put_text_opt(dl, l, &t, wear, DL_BODY, DL_REGULAR, DL_MUTED, align, 0);
 	return finish(dl, l, s, c);
 }
 
 int screen_refusal(struct display_list *dl, const struct layout *l, const struct strings *s,
-                   const struct screen_common *c, const char *title, const char *detail,
-                   const char *code)
+                   const struct screen_common *c, enum screen_verdict tone, const char *title,
+                   const char *detail, const char *code)
 {
+	bool amber = tone == SCREEN_VERDICT_ATTENTION;
+	struct dl_color bg = amber ? DL_AMBER : DL_RED;
 	struct dl_rect content, actions;
-	frame(dl, l, s, c, DL_RED, false, &content, &actions);
-	/* call staff large, bottom left, white on red */
+	frame(dl, l, s, c, bg, false, &content, &actions);
+	/* call staff large, bottom left, white on the colour; "back to start" bottom right */
 	const char *call = strings_get(s, "call_staff", c->lang);
-	struct dl_rect call_r = take_left(&actions, max_i(button_w(l, call, 0), actions.w / 2), 0);
-	dl_add_button_label(dl, l, call_r, SCREEN_BTN_CALL_STAFF, call, DL_WHITE, DL_RED, true);
-	if (code)
-		dl_add_text(dl, l, actions, code, DL_SMALL, DL_BOLD, DL_WHITE, DL_RIGHT,
-		            DL_MUST_FIT | DL_MIDDLE);
-
+	const char *back = strings_get(s, "refusal.dismiss", c->lang);
+	int cw = max_i(button_w(l, call, 0), actions.w / 2);
+	int bw = button_w(l, back, 3 * l->target_h);
+	if (cw + l->gap + bw > actions.w) { /* narrow: back gets its own row above */
+		struct dl_rect row = take_bottom(&content, l->target_h, l->gap);
+		dl_add_button_label(dl, l, row, SCREEN_BTN_DISMISS, back,
+		                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
+		dl_add_button_label(dl, l, actions, SCREEN_BTN_CALL_STAFF, call, DL_WHITE, bg,
+		                    true);
+	} else {
+		dl_add_button_label(dl, l, take_left(&actions, cw, l->gap), SCREEN_BTN_CALL_STAFF,
+		                    call, DL_WHITE, bg, true);
+		dl_add_button_label(dl, l, take_right(&actions, bw, 0), SCREEN_BTN_DISMISS, back,
+		                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
+	}
 	struct dl_rect r = content;
+	if (code) /* for staff, small, at the bottom of the content */
+		dl_add_text(dl, l, take_bottom(&r, l->line_h[DL_SMALL], l->gap / 2), code, DL_SMALL,
+		            DL_BOLD, DL_WHITE, l->portrait ? DL_CENTER : DL_RIGHT, DL_MUST_FIT);
 	int side = l->px[DL_HEADING] * 2;
-	struct dl_rect icon = take_left(&r, side, 2 * l->gap);
-	icon.h = side;
-	dl_add_icon(dl, icon, DL_ICON_CROSS, DL_WHITE, DL_RED);
-	put_text(dl, l, &r, title ? title : strings_get(s, "refusal.title", c->lang), DL_HEADING,
-	         DL_BOLD, DL_WHITE, DL_LEFT, l->gap);
+	struct dl_rect icon;
+	if (l->portrait) {
+		icon = take_top(&r, side, l->gap);
+		icon.x += (icon.w - side) / 2;
+		icon.w = side;
+	} else {
+		icon = take_left(&r, side, 2 * l->gap);
+		icon.h = side;
+	}
+	dl_add_icon(dl, icon, amber ? DL_ICON_ATTENTION : DL_ICON_CROSS, DL_WHITE, bg);
+	enum dl_align align = l->portrait ? DL_CENTER : DL_LEFT;
+	const char *t = title ? title : strings_get(s, "refusal.title", c->lang);
+	put_text(dl, l, &r, t, fit_role(l, t, r.w, r.h * 2 / 3), DL_BOLD, DL_WHITE, align, l->gap);
 	if (detail)
-		put_text(dl, l, &r, detail, DL_BODY, DL_REGULAR, DL_WHITE, DL_LEFT, l->gap);
+		put_text(dl, l, &r, detail, DL_BODY, DL_REGULAR, DL_WHITE, align, l->gap);
 	put_text_opt(dl, l, &r, strings_get(s, "refusal.what_to_do", c->lang), DL_BODY, DL_BOLD,
-	             DL_WHITE, DL_LEFT, 0);
+	             DL_WHITE, align, 0);
 	return finish(dl, l, s, c);
 }
 
 int screen_call_staff(struct display_list *dl, const struct layout *l, const struct strings *s,
-                      const struct screen_common *c, const char *code)
+                      const struct screen_common *c, const char *detail, const char *code,
+                      int cancel_id)
 {
 	struct dl_rect content, actions;
 	frame(dl, l, s, c, DL_AMBER, false, &content, &actions);
-	const char *cancel = strings_get(s, "call_staff.cancel", c->lang);
-	struct dl_rect cancel_r = take_left(&actions, button_w(l, cancel, 3 * l->target_h), 0);
-	dl_add_button_label(dl, l, cancel_r, SCREEN_BTN_CANCEL_CALL, cancel,
-	                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
+	if (cancel_id) {
+		const char *cancel = strings_get(
+		    s, cancel_id == SCREEN_BTN_CANCEL ? "common.cancel" : "call_staff.cancel",
+		    c->lang);
+		struct dl_rect cancel_r =
+		    take_left(&actions, button_w(l, cancel, 3 * l->target_h), 0);
+		dl_add_button_label(dl, l, cancel_r, cancel_id, cancel,
+		                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
+	}
 	struct dl_rect r = content;
 	const char *title = strings_get(s, "call_staff.title", c->lang);
+	const char *hint = detail ? detail : strings_get(s, "call_staff.hint", c->lang);
+	enum dl_role code_role = DL_DISPLAY;
+	if (code && layout_estimate_width(l, code, DL_DISPLAY, DL_BOLD) > r.w)
+		code_role = DL_HEADING;
 	int need = max_i(l->px[DL_HEADING] * 3 / 2, l->line_h[DL_HEADING]) + l->gap +
-	           l->line_h[DL_BODY] + l->gap + (code ? l->line_h[DL_DISPLAY] : 0);
+	           text_h(l, hint, DL_BODY, DL_REGULAR, r.w) + l->gap +
+	           (code ? l->line_h[code_role] : 0);
+	if (need > r.h && code_role == DL_DISPLAY) {
+		need -= l->line_h[DL_DISPLAY] - l->line_h[DL_HEADING];
+		code_role = DL_HEADING;
+	}
 	if (need < r.h) {
 		r.y += (r.h - need) / 2;
 		r.h = need;
 	}
 	icon_word(dl, l, &r, DL_ICON_PERSON, DL_AMBER, title, DL_HEADING);
-	put_text(dl, l, &r, strings_get(s, "call_staff.hint", c->lang), DL_BODY, DL_REGULAR,
-	         DL_WHITE, DL_CENTER, l->gap);
-	if (code) {
-		enum dl_role role = layout_estimate_width(l, code, DL_DISPLAY, DL_BOLD) > r.w
-		                        ? DL_HEADING
-		                        : DL_DISPLAY;
-		dl_add_text(dl, l, take_top(&r, l->line_h[role], 0), code, role, DL_BOLD, DL_WHITE,
-		            DL_CENTER, DL_MUST_FIT);
-	}
+	put_text(dl, l, &r, hint, DL_BODY, DL_REGULAR, DL_WHITE, DL_CENTER, l->gap);
+	if (code)
+		dl_add_text(dl, l, take_top(&r, l->line_h[code_role], 0), code, code_role, DL_BOLD,
+		            DL_WHITE, DL_CENTER, DL_MUST_FIT);
 	return finish(dl, l, s, c);
 }
 
 int screen_staff_pin(struct display_list *dl, const struct layout *l, const struct strings *s,
-                     const struct screen_common *c, int digits, bool wrong)
+                     const struct screen_common *c, int digits, bool wrong, bool checking)
 {
 	struct screen_common plain = *c;
 	plain.step = -1;
@@ -587,16 +702,16 @@ int screen_staff_pin(struct display_list *dl, const struct layout *l, const stru
 		struct dl_rect k = {pad.x + (i % 3) * (key_w + l->gap),
 		                    pad.y + (i / 3) * (key_h + l->gap), key_w, key_h};
 		if (i == 9)
-			dl_add_button_label(dl, l, k, SCREEN_BTN_KEY_CLEAR,
-			                    strings_get(s, "keypad.clear", c->lang), DL_CARD,
-			                    DL_INK, true);
+			dl_add_button_label(dl, l, k, SCREEN_BTN_KEY_DELETE,
+			                    strings_get(s, "keypad.delete", c->lang), DL_CARD,
+			                    DL_INK, !checking && digits > 0);
 		else if (i == 11)
 			dl_add_button_label(dl, l, k, SCREEN_BTN_KEY_OK,
 			                    strings_get(s, "keypad.ok", c->lang), DL_GREEN,
-			                    DL_WHITE, digits > 0);
+			                    DL_WHITE, !checking && digits > 0);
 		else
 			dl_add_button_label(dl, l, k, SCREEN_BTN_KEY_0 + (keys[i][0] - '0'),
-			                    keys[i], DL_CARD, DL_INK, true);
+			                    keys[i], DL_CARD, DL_INK, !checking);
 	}
 	const char *close = strings_get(s, "staff.close", c->lang);
 	struct dl_rect close_r =
@@ -615,11 +730,355 @@ int screen_staff_pin(struct display_list *dl, const struct layout *l, const stru
 		strcat(dots, "\xE2\x97\x8F"); /* U+25CF BLACK CIRCLE */
 	dl_add_text(dl, l, take_top(&info, l->line_h[DL_HEADING], l->gap), dots, DL_HEADING,
 	            DL_BOLD, DL_WHITE, align, DL_MUST_FIT);
-	if (wrong)
+	if (checking)
+		put_text(dl, l, &info, strings_get(s, "staff.checking", c->lang), DL_BODY, DL_BOLD,
+		         DL_WHITE, align, 0);
+	else if (wrong)
 		put_text(dl, l, &info, strings_get(s, "staff.pin_wrong", c->lang), DL_BODY, DL_BOLD,
 		         DL_WHITE, align, 0);
 	if (c->offline)
 		put_text_opt(dl, l, &info, strings_get(s, "staff.offline", c->lang), DL_SMALL,
 		             DL_REGULAR, DL_WHITE, align, 0);
 	return finish(dl, l, s, c);
+}
+
+int screen_busy(struct display_list *dl, const struct layout *l, const struct strings *s,
+                const struct screen_common *c, enum dl_icon icon, const char *title,
+                const char *detail, int permille)
+{
+	struct dl_rect content, actions;
+	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
+	const char *t = title ? title : "";
+	int side = l->px[DL_HEADING] * 2;
+	int bar_h = max_i(l->gap / 2, 6);
+	int need = side + l->gap + text_h(l, t, DL_HEADING, DL_BOLD, content.w) +
+	           (detail ? l->gap + text_h(l, detail, DL_BODY, DL_REGULAR, content.w) : 0) +
+	           (permille >= 0 ? 2 * l->gap + bar_h : 0);
+	struct dl_rect r = content;
+	if (need < r.h) {
+		r.y += (r.h - need) / 2;
+		r.h = need;
+	}
+	struct dl_rect ir = take_top(&r, side, l->gap);
+	ir.x += (ir.w - side) / 2;
+	ir.w = side;
+	dl_add_icon(dl, ir, icon, DL_NEUTRAL, DL_PAPER);
+	put_text(dl, l, &r, t, DL_HEADING, DL_BOLD, DL_INK, DL_CENTER, l->gap);
+	if (detail)
+		put_text(dl, l, &r, detail, DL_BODY, DL_REGULAR, DL_MUTED, DL_CENTER, l->gap);
+	if (permille >= 0) {
+		int w = min_i(r.w, 12 * l->px[DL_BODY]);
+		struct dl_rect bar = {r.x + (r.w - w) / 2, r.y + l->gap, w, bar_h};
+		dl_add_progress(dl, bar, permille, DL_NEUTRAL, DL_LINE);
+	}
+	return finish(dl, l, s, c);
+}
+
+int screen_staff_panel(struct display_list *dl, const struct layout *l, const struct strings *s,
+                       const struct screen_common *c, const struct screen_staff *st)
+{
+	struct screen_common plain = *c;
+	plain.step = -1;
+	struct dl_rect content, actions;
+	frame(dl, l, s, &plain, DL_PAPER, false, &content, &actions);
+	struct dl_rect all = {0, 0, l->width, l->height};
+	dl_add_modal(dl, all, DL_NEUTRAL, 0);
+	struct dl_rect r = dl_rect_inset(all, l->margin);
+	bool pending = st->decision != NULL;
+
+	/* actions: approve / deny on one row (when pending), resume / end on the bottom row */
+	struct dl_rect bottom = take_bottom(&r, l->target_h, l->gap);
+	int half = (bottom.w - l->gap) / 2;
+	dl_add_button_label(dl, l, take_left(&bottom, half, l->gap), SCREEN_BTN_STAFF_END,
+	                    strings_get(s, "staff.end_session", c->lang), DL_RED, DL_WHITE, true);
+	dl_add_button_label(dl, l, bottom, SCREEN_BTN_STAFF_RESUME,
+	                    strings_get(s, "staff.resume", c->lang), DL_CARD, DL_INK, true);
+	if (pending) {
+		struct dl_rect row = take_bottom(&r, l->target_h, l->gap);
+		dl_add_button_label(dl, l, take_left(&row, half, l->gap), SCREEN_BTN_STAFF_DENY,
+		                    strings_get(s, "staff.deny", c->lang), DL_CARD, DL_INK, true);
+		dl_add_button_label(dl, l, row, SCREEN_BTN_STAFF_APPROVE,
+		                    strings_get(s, "staff.approve", c->lang), DL_GREEN, DL_WHITE,
+		                    true);
+	}
+
+	/* status line at the top: title left, online/offline and records waiting right */
+	char status[200];
+	if (st->sync_waiting >= 0) {
+		char n[12];
+		snprintf(n, sizeof(n), "%d", st->sync_waiting);
+		const struct strings_arg args[] = {{"n", n}};
+		strings_format(s, c->offline ? "staff.sync.offline" : "staff.sync.online", c->lang,
+		               args, 1, status, sizeof(status));
+	} else {
+		snprintf(
+		    status, sizeof(status), "%s",
+		    strings_get(s, c->offline ? "staff.offline.short" : "staff.online", c->lang));
+	}
+	const char *title = strings_get(s, "staff.title", c->lang);
+	struct dl_rect head = take_top(&r, l->line_h[DL_HEADING], l->gap / 2);
+	int tw = min_i(layout_estimate_width(l, title, DL_HEADING, DL_BOLD), head.w / 2);
+	dl_add_text(dl, l, take_left(&head, tw, l->gap), title, DL_HEADING, DL_BOLD, DL_WHITE,
+	            DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+	if (c->offline) {
+		int pw =
+		    min_i(layout_estimate_width(l, status, DL_SMALL, DL_BOLD) + 2 * l->gap, head.w);
+		struct dl_rect pill = take_right(&head, pw, 0);
+		pill.y += (pill.h - l->line_h[DL_SMALL]) / 2;
+		pill.h = l->line_h[DL_SMALL];
+		dl_add_fill(dl, pill, DL_AMBER, pill.h / 2);
+		dl_add_text(dl, l, pill, status, DL_SMALL, DL_BOLD, DL_WHITE, DL_CENTER,
+		            DL_MUST_FIT | DL_MIDDLE);
+	} else {
+		dl_add_text(dl, l, head, status, DL_SMALL, DL_REGULAR, DL_WHITE, DL_RIGHT,
+		            DL_MUST_FIT | DL_MIDDLE);
+	}
+
+	/* the decision */
+	const char *decision =
+	    pending ? st->decision : strings_get(s, "staff.pending.none", c->lang);
+	put_text(dl, l, &r, decision, fit_role(l, decision, r.w, l->line_h[DL_HEADING]), DL_BOLD,
+	         DL_WHITE, DL_LEFT, l->gap / 2);
+	if (st->subject && st->subject[0])
+		put_text_opt(dl, l, &r, st->subject, DL_BODY, DL_BOLD, DL_WHITE, DL_LEFT,
+		             l->gap / 2);
+	if (st->code && st->code[0])
+		put_text_opt(dl, l, &r, st->code, DL_SMALL, DL_BOLD, DL_WHITE, DL_LEFT, l->gap / 2);
+	if (st->reason && st->reason[0])
+		put_text_opt(dl, l, &r, st->reason, DL_BODY, DL_REGULAR, DL_WHITE, DL_LEFT,
+		             l->gap / 2);
+	put_text_opt(dl, l, &r, strings_get(s, "staff.audit_note", c->lang), DL_SMALL, DL_REGULAR,
+	             DL_WHITE, DL_LEFT, 0);
+	return finish(dl, l, s, c);
+}
+
+/* The station's risk colours on labels and cards, each with its word (UI.md). */
+static const struct {
+	struct dl_color fill, ink;
+	const char *key;
+} risk_look[RISK_COUNT] = {
+    [RISK_GREEN] = {{0x1B, 0x7F, 0x3B, 0xFF}, {0xFF, 0xFF, 0xFF, 0xFF}, "risk.green"},
+    [RISK_YELLOW] = {{0xF2, 0xC2, 0x00, 0xFF}, {0x1A, 0x1A, 0x1A, 0xFF}, "risk.yellow"},
+    [RISK_ORANGE] = {{0xC2, 0x41, 0x0C, 0xFF}, {0xFF, 0xFF, 0xFF, 0xFF}, "risk.orange"},
+    [RISK_RED] = {{0xB3, 0x26, 0x1E, 0xFF}, {0xFF, 0xFF, 0xFF, 0xFF}, "risk.red"},
+};
+
+/* A pill with text at body size, left in *row (which shrinks); false when it does not fit. */
+static bool chip(struct display_list *dl, const struct layout *l, struct dl_rect *row,
+                 const char *text, struct dl_color fill, struct dl_color ink)
+{
+	int w = layout_estimate_width(l, text, DL_BODY, DL_BOLD) + 2 * l->gap;
+	if (w > row->w)
+		return false;
+	struct dl_rect r = take_left(row, w, l->gap / 2);
+	dl_add_fill(dl, r, fill, r.h / 2);
+	dl_add_text(dl, l, r, text, DL_BODY, DL_BOLD, ink, DL_CENTER, DL_MUST_FIT | DL_MIDDLE);
+	return true;
+}
+
+/* Top bar of the checkpoint screens: its name left, the language switch right. */
+static void checkpoint_bar(struct display_list *dl, const struct layout *l, const struct strings *s,
+                           enum lang lang, const struct screen_checkpoint *v, bool on_colour)
+{
+	struct dl_color ink = on_colour ? DL_WHITE : DL_INK;
+	struct dl_rect top = l->top_bar;
+	const char *lang_label = strings_get(s, "lang.switch", lang);
+	struct dl_rect lb = take_right(&top, button_w(l, lang_label, 2 * l->target_h), l->gap);
+	dl_add_button_label(dl, l, lb, SCREEN_BTN_LANG, lang_label,
+	                    on_colour ? (struct dl_color){0, 0, 0, 0} : DL_CARD, ink, true);
+	char name[160];
+	const struct strings_arg args[] = {{"name", v->checkpoint ? v->checkpoint : ""}};
+	strings_format(s, "sec.checkpoint", lang, args, 1, name, sizeof(name));
+	enum dl_role role =
+	    layout_estimate_width(l, name, DL_BODY, DL_BOLD) <= top.w ? DL_BODY : DL_SMALL;
+	dl_add_text(dl, l, top, name, role, DL_BOLD, ink, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+}
+
+/* The data age bottom left: plain for staff, a warning pill when stale. */
+static void data_age(struct display_list *dl, const struct layout *l, struct dl_rect *bottom,
+                     const struct screen_checkpoint *v, bool on_colour)
+{
+	if (!v->data_age)
+		return;
+	int w =
+	    min_i(layout_estimate_width(l, v->data_age, DL_SMALL, DL_BOLD) + 2 * l->gap, bottom->w);
+	struct dl_rect r = take_left(bottom, w, l->gap);
+	if (v->data_stale) {
+		r.y += (r.h - l->line_h[DL_SMALL]) / 2;
+		r.h = l->line_h[DL_SMALL];
+		dl_add_fill(dl, r, on_colour ? DL_WHITE : DL_AMBER, r.h / 2);
+		dl_add_text(dl, l, r, v->data_age, DL_SMALL, DL_BOLD, on_colour ? DL_INK : DL_WHITE,
+		            DL_CENTER, DL_MUST_FIT | DL_MIDDLE);
+	} else {
+		dl_add_text(dl, l, r, v->data_age, DL_SMALL, DL_REGULAR,
+		            on_colour ? DL_WHITE : DL_MUTED, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+	}
+}
+
+static int checkpoint_ready(struct display_list *dl, const struct layout *l,
+                            const struct strings *s, enum lang lang,
+                            const struct screen_checkpoint *v)
+{
+	dl_init(dl, l->width, l->height);
+	dl_add_fill(dl, (struct dl_rect){0, 0, l->width, l->height}, DL_PAPER, 0);
+	checkpoint_bar(dl, l, s, lang, v, false);
+	struct dl_rect bottom = l->bottom_bar;
+	data_age(dl, l, &bottom, v, false);
+	struct dl_rect content = l->content, pic, text = content;
+	if (l->portrait) {
+		int side = min_i(content.w * 3 / 4, content.h / 2);
+		pic = take_top(&text, side, 2 * l->gap);
+		pic.x += (pic.w - side) / 2;
+		pic.w = side;
+	} else {
+		int side = min_i(content.h, content.w * 2 / 5);
+		pic = take_left(&text, side, 2 * l->gap);
+		pic.y += (pic.h - side) / 2;
+		pic.h = side;
+	}
+	if (v->camera) {
+		dl_add_image(dl, pic, DL_IMAGE_CAMERA);
+	} else {
+		dl_add_fill(dl, pic, DL_CARD, l->radius);
+		dl_add_icon(dl, dl_rect_inset(pic, pic.w / 8), DL_ICON_PHONE_QR, DL_NEUTRAL,
+		            DL_WHITE);
+	}
+	enum dl_align align = l->portrait ? DL_CENTER : DL_LEFT;
+	const char *title = strings_get(s, "sec.ready", lang);
+	const char *hint = strings_get(s, "sec.ready.hint", lang);
+	int need = text_h(l, title, DL_HEADING, DL_BOLD, text.w) + l->gap +
+	           text_h(l, hint, DL_BODY, DL_REGULAR, text.w) + l->gap + l->line_h[DL_BODY];
+	if (!l->portrait && need < text.h) {
+		text.y += (text.h - need) / 2;
+		text.h = need;
+	}
+	put_text(dl, l, &text, title, DL_HEADING, DL_BOLD, DL_INK, align, l->gap);
+	put_text(dl, l, &text, hint, DL_BODY, DL_REGULAR, DL_MUTED, align, l->gap);
+	if (v->checking)
+		put_text_opt(dl, l, &text, strings_get(s, "sec.checking", lang), DL_BODY, DL_BOLD,
+		             DL_NEUTRAL, align, 0);
+	return dl->full ? -ENOSPC : 0;
+}
+
+/* The resident's facts on a white card in r. */
+static void checkpoint_card(struct display_list *dl, const struct layout *l,
+                            const struct strings *s, enum lang lang,
+                            const struct screen_checkpoint *v, struct dl_rect r)
+{
+	dl_add_fill(dl, r, DL_CARD, l->radius);
+	struct dl_rect in = dl_rect_inset(r, l->gap);
+	char buf[160];
+	const struct strings_arg room_arg[] = {{"room", v->room ? v->room : ""}};
+	strings_format(s, "sec.room", lang, room_arg, 1, buf, sizeof(buf));
+	enum dl_role big =
+	    layout_estimate_width(l, buf, DL_DISPLAY, DL_BOLD) <= in.w ? DL_DISPLAY : DL_HEADING;
+	if (l->line_h[big] + l->line_h[DL_HEADING] + 2 * l->line_h[DL_BODY] + 3 * l->gap / 2 > in.h)
+		big = DL_HEADING;
+	dl_add_text(dl, l, take_top(&in, l->line_h[big], 0), buf, big, DL_BOLD, DL_INK, DL_LEFT,
+	            DL_MUST_FIT | DL_MIDDLE);
+	if (v->name && v->name[0])
+		dl_add_text(dl, l, take_top(&in, l->line_h[DL_HEADING], l->gap / 2), v->name,
+		            DL_HEADING, DL_BOLD, DL_INK, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+	if ((unsigned)v->risk >= RISK_COUNT && v->days <= 0 && !v->care)
+		return;
+	/* risk with its word and the care markers (psychological care first, as a red heart)
+	 * as chips flowing over rows; then day N of M when there is room */
+	static const struct {
+		unsigned bit;
+		const char *key;
+	} care[] = {{RESIDENT_CARE_PSYCH, "care.psych"},
+	            {RESIDENT_CARE_ELDERLY, "care.elderly"},
+	            {RESIDENT_CARE_CHILD, "care.child"},
+	            {RESIDENT_CARE_PREGNANT, "care.pregnant"}};
+	struct dl_rect row = {in.x, in.y, in.w, 0};
+	for (int i = -1; i < (int)(sizeof(care) / sizeof(care[0])); i++) {
+		const char *text;
+		struct dl_color fill, ink = DL_WHITE;
+		if (i < 0) {
+			if ((unsigned)v->risk >= RISK_COUNT)
+				continue;
+			text = strings_get(s, risk_look[v->risk].key, lang);
+			fill = risk_look[v->risk].fill;
+			ink = risk_look[v->risk].ink;
+		} else if (v->care & care[i].bit) {
+			fill = care[i].bit == RESIDENT_CARE_PSYCH ? DL_RED : DL_NEUTRAL;
+			if (care[i].bit == RESIDENT_CARE_PSYCH) {
+				snprintf(buf, sizeof(buf), "\xE2\x99\xA5 %s",
+				         strings_get(s, care[i].key, lang));
+				text = buf;
+			} else {
+				text = strings_get(s, care[i].key, lang);
+			}
+		} else {
+			continue;
+		}
+		if (row.h == 0 || !chip(dl, l, &row, text, fill, ink)) {
+			if (in.h < l->line_h[DL_BODY])
+				break;
+			row = take_top(&in, l->line_h[DL_BODY], l->gap / 2);
+			chip(dl, l, &row, text, fill, ink);
+		}
+	}
+	if (v->days > 0 && in.h >= l->line_h[DL_BODY]) {
+		char n[12], t[12];
+		snprintf(n, sizeof(n), "%d", v->day);
+		snprintf(t, sizeof(t), "%d", v->days);
+		const struct strings_arg a[] = {{"n", n}, {"total", t}};
+		strings_format(s, "sec.day", lang, a, 2, buf, sizeof(buf));
+		dl_add_text(dl, l, take_top(&in, l->line_h[DL_BODY], 0), buf, DL_BODY, DL_BOLD,
+		            DL_INK, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+	}
+}
+
+int screen_checkpoint(struct display_list *dl, const struct layout *l, const struct strings *s,
+                      enum lang lang, const struct screen_checkpoint *v)
+{
+	if (!v->verdict)
+		return checkpoint_ready(dl, l, s, lang, v);
+	enum screen_verdict tone =
+	    (unsigned)v->tone > SCREEN_VERDICT_ATTENTION ? SCREEN_VERDICT_ATTENTION : v->tone;
+	static const char *const words[] = {[SCREEN_VERDICT_VALID] = "sec.verdict.green",
+	                                    [SCREEN_VERDICT_REFUSED] = "sec.verdict.red",
+	                                    [SCREEN_VERDICT_ATTENTION] = "sec.verdict.amber"};
+	struct dl_color bg = verdicts[tone].bg;
+	dl_init(dl, l->width, l->height);
+	dl_add_fill(dl, (struct dl_rect){0, 0, l->width, l->height}, bg, 0);
+	checkpoint_bar(dl, l, s, lang, v, true);
+	struct dl_rect bottom = l->bottom_bar;
+	const char *next = strings_get(s, "sec.next", lang);
+	dl_add_button_label(dl, l, take_right(&bottom, button_w(l, next, 3 * l->target_h), l->gap),
+	                    SCREEN_BTN_DISMISS, next, DL_WHITE, DL_INK, true);
+	data_age(dl, l, &bottom, v, true);
+	if (v->code) /* for staff, with the data age: it never crowds out the verdict */
+		dl_add_text(dl, l, bottom, v->code, DL_SMALL, DL_BOLD, DL_WHITE, DL_RIGHT,
+		            DL_MUST_FIT | DL_MIDDLE);
+
+	struct dl_rect content = l->content, card = {0, 0, 0, 0}, r = content;
+	if (v->has_resident) {
+		if (l->portrait)
+			card = take_bottom(&r, r.h / 2, l->gap);
+		else
+			card = take_right(&r, r.w / 2, 2 * l->gap);
+	}
+	const char *word = strings_get(s, words[tone], lang);
+	/* icon and word side by side at display size; a narrow column takes heading size */
+	enum dl_role role = DL_DISPLAY;
+	if (l->px[DL_DISPLAY] * 3 / 2 + l->gap +
+	        layout_estimate_width(l, word, DL_DISPLAY, DL_BOLD) >
+	    r.w)
+		role = DL_HEADING;
+	int need = l->portrait ? l->px[role] * 3 / 2 + l->gap + l->line_h[role] + l->gap
+	                       : max_i(l->px[role] * 3 / 2, l->line_h[role]) + l->gap;
+	if (v->why)
+		need += text_h(l, v->why, DL_BODY, DL_BOLD, r.w) + l->gap;
+	if (need < r.h) {
+		r.y += (r.h - need) / 2;
+		r.h = need;
+	}
+	icon_word(dl, l, &r, verdicts[tone].icon, bg, word, role);
+	if (v->why)
+		put_text_opt(dl, l, &r, v->why, DL_BODY, DL_BOLD, DL_WHITE, DL_CENTER, l->gap);
+	if (v->has_resident)
+		checkpoint_card(dl, l, s, lang, v, card);
+	return dl->full ? -ENOSPC : 0;
 }

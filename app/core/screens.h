@@ -17,17 +17,23 @@ enum screen_button {
 	SCREEN_BTN_CALL_STAFF,  /* bottom left on every screen */
 	SCREEN_BTN_YES,         /* identity: this is me */
 	SCREEN_BTN_NO,          /* identity: not me */
-	SCREEN_BTN_FAMILY_ADD,  /* family: scan another member */
 	SCREEN_BTN_FAMILY_DONE, /* family: that is everyone */
 	SCREEN_BTN_ACK,         /* briefing: I have read and will comply */
 	SCREEN_BTN_STAY,        /* countdown: I am still here */
 	SCREEN_BTN_CANCEL_CALL, /* call staff: no longer needed */
 	SCREEN_BTN_STAFF_CLOSE, /* staff overlay: close */
+	SCREEN_BTN_DISMISS,     /* refusal, done: back to the start */
+	SCREEN_BTN_CANCEL,      /* approval: withdraw (the member is not added / start over) */
 	SCREEN_BTN_KEY_0 = 100, /* keypad digits: SCREEN_BTN_KEY_0 + digit */
 	SCREEN_BTN_KEY_CLEAR = 110,
 	SCREEN_BTN_KEY_DELETE,
 	SCREEN_BTN_KEY_OK,
-	SCREEN_BTN_STAFF_ACTION = 200, /* staff overlay: SCREEN_BTN_STAFF_ACTION + action index */
+	SCREEN_BTN_STAFF_APPROVE = 200, /* staff panel: approve the pending decision */
+	SCREEN_BTN_STAFF_DENY,
+	SCREEN_BTN_STAFF_RESUME,   /* close the panel, the session goes on */
+	SCREEN_BTN_STAFF_END,      /* end the session */
+	SCREEN_BTN_REMOVE_0 = 300, /* family: remove list entry i: SCREEN_BTN_REMOVE_0 + i */
+	SCREEN_BTN_REMOVE_LAST = SCREEN_BTN_REMOVE_0 + 15,
 };
 
 #define SCREEN_SCROLL_BRIEFING 1 /* scroll view id of the briefing text */
@@ -69,11 +75,18 @@ int screen_identity(struct display_list *dl, const struct layout *l, const struc
 
 struct screen_member {
 	const char *masked_name;
-	const char *relation_key; /* strings key: "family.you", "family.child", "family.spouse" */
+	const char *relation_key; /* strings key: "family.you", "family.child", "family.member" */
+	bool removable;           /* a "remove" button SCREEN_BTN_REMOVE_0 + index */
 };
-/* Family members placed together; n up to 6 are listed. */
+/* Family members placed together, as rows (two columns in landscape, three for more than
+ * four people); as many as fit are listed (the count line always says how many). notice (may
+ * be NULL): why the last scan was not added, shown in a box above the list, with action (what
+ * to do, may be NULL) when a row of the list still fits below. busy: a member's code is being
+ * checked; "no one else" and the remove buttons are shown disabled. People are added by
+ * scanning: the screen has no "add" button. */
 int screen_family(struct display_list *dl, const struct layout *l, const struct strings *s,
-                  const struct screen_common *c, const struct screen_member *members, int n);
+                  const struct screen_common *c, const struct screen_member *members, int n,
+                  const char *notice, const char *action, bool busy);
 
 /* The briefing: text (from assets/briefing/), scrolled in view SCREEN_SCROLL_BRIEFING; the
  * acknowledge button is enabled once wait_s == 0 and read_to_end is set; a hint says which
@@ -86,23 +99,79 @@ enum screen_print {
 	SCREEN_PRINT_DONE,
 	SCREEN_PRINT_FAILED, /* collect the wristband at the desk */
 };
-/* Room and wristband: the room number at DL_HUGE, the planned release day, print state. */
+/* Room and wristband: the room number at DL_HUGE, the planned release day, print state.
+ * Once printed or failed, a "done" button (SCREEN_BTN_DISMISS) at the bottom right. room
+ * NULL or "": no room card (a reprint whose room is not known yet). */
 int screen_room(struct display_list *dl, const struct layout *l, const struct strings *s,
                 const struct screen_common *c, const char *room, hk_day release,
                 enum screen_print print);
 
-/* A refusal or fault: what happened (title, detail: the reason's texts), what to do, the
- * reason code for staff, and a large call-staff button. */
+/* A refusal: red (SCREEN_VERDICT_REFUSED, a cross) or amber (SCREEN_VERDICT_ATTENTION, an
+ * exclamation mark: try again, staff can help) filling the screen; what happened (title, NULL:
+ * the generic title), what to do (detail, may be NULL), the reason code for staff, a large
+ * call-staff button and "back to start" (SCREEN_BTN_DISMISS). */
 int screen_refusal(struct display_list *dl, const struct layout *l, const struct strings *s,
-                   const struct screen_common *c, const char *title, const char *detail,
-                   const char *code);
+                   const struct screen_common *c, enum screen_verdict tone, const char *title,
+                   const char *detail, const char *code);
 
-/* The call-staff state, readable from across the hall: amber, large code. */
+/* The call-staff state, readable from across the hall: amber, "staff are on their way",
+ * detail (may be NULL: the generic "wait here"), the code at display size (may be NULL). A
+ * button bottom left with cancel_id (SCREEN_BTN_CANCEL_CALL: "no longer needed";
+ * SCREEN_BTN_CANCEL: "cancel"; 0: none). */
 int screen_call_staff(struct display_list *dl, const struct layout *l, const struct strings *s,
-                      const struct screen_common *c, const char *code);
+                      const struct screen_common *c, const char *detail, const char *code,
+                      int cancel_id);
 
-/* Staff PIN entry over a dimmed screen: digits entered shown as dots, a 3x4 keypad. */
+/* Staff PIN entry over a dimmed screen: digits entered shown as dots, a 3x4 keypad (delete
+ * bottom left, OK bottom right), close. checking: the PIN was sent; keys disabled and
+ * "checking" shown. */
 int screen_staff_pin(struct display_list *dl, const struct layout *l, const struct strings *s,
-                     const struct screen_common *c, int digits, bool wrong);
+                     const struct screen_common *c, int digits, bool wrong, bool checking);
+
+/* A step that waits for the machine: an icon, a heading, a detail line (may be NULL) and a
+ * progress bar at permille (0..1000; < 0: none). */
+int screen_busy(struct display_list *dl, const struct layout *l, const struct strings *s,
+                const struct screen_common *c, enum dl_icon icon, const char *title,
+                const char *detail, int permille);
+
+/* What the staff panel shows and offers. */
+struct screen_staff {
+	const char *decision; /* what is pending ("approve walk-in"), NULL: nothing pending */
+	const char *subject;  /* masked name of the person concerned, may be NULL */
+	const char *reason;   /* what happened, in the panel's language, may be NULL */
+	const char *code;     /* reason code and staff hint ("E_YELLOW_CODE"), may be NULL */
+	int sync_waiting;     /* records not yet sent; < 0 unknown */
+};
+/* The signed-in staff panel over a dimmed screen: the pending decision with its reason code,
+ * approve / deny (enabled only when a decision is pending), resume and end session, online or
+ * offline with the records waiting to sync, and that every action is audited. */
+int screen_staff_panel(struct display_list *dl, const struct layout *l, const struct strings *s,
+                       const struct screen_common *c, const struct screen_staff *st);
+
+/* The security post: "scan a wristband" or a verdict filling the screen. */
+struct screen_checkpoint {
+	const char *checkpoint;   /* the configured checkpoint name, shown top left */
+	bool verdict;             /* false: ready ("scan a wristband") */
+	bool checking;            /* ready: a scan is being looked up */
+	bool camera;              /* ready: camera preview instead of the picture */
+	enum screen_verdict tone; /* VALID green, ATTENTION amber, REFUSED red */
+	const char *why;          /* what the verdict means (reason text), may be NULL */
+	const char *code;         /* reason code for staff, may be NULL */
+	bool has_resident;        /* the facts below are known */
+	const char *room;
+	const char *name; /* masked */
+	enum risk risk;
+	int day, days;        /* "day N of M"; days 0: not shown */
+	unsigned care;        /* RESIDENT_CARE_* bits (app/core/resident.h) */
+	const char *data_age; /* for staff: how old the replica is, may be NULL */
+	bool data_stale;      /* data_age shown as a warning */
+};
+/* Ready: checkpoint, picture or camera, "scan a wristband", "checking" while a lookup runs,
+ * the data age bottom left. Verdict: the whole screen green / amber / red with an icon and one
+ * word at display size, why, and a white card with the room, masked name, risk colour with its
+ * word, day N of the term and care markers (a red heart for psychological care); "next"
+ * (SCREEN_BTN_DISMISS) bottom right. The language switch is top right on both. */
+int screen_checkpoint(struct display_list *dl, const struct layout *l, const struct strings *s,
+                      enum lang lang, const struct screen_checkpoint *v);
 
 #endif

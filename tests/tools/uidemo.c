@@ -116,11 +116,11 @@ static int build(const struct demo *d, enum screen_id id, enum lang lang, const 
 	case SCR_FAMILY: {
 		c.step = 1;
 		const struct screen_member m[] = {
-		    {strings_get(s, "demo.member.1", lang), "family.you"},
-		    {strings_get(s, "demo.member.2", lang), "family.spouse"},
-		    {strings_get(s, "demo.member.3", lang), "family.child"},
+		    {strings_get(s, "demo.member.1", lang), "family.you", false},
+		    {strings_get(s, "demo.member.2", lang), "family.spouse", true},
+		    {strings_get(s, "demo.member.3", lang), "family.child", true},
 		};
-		return screen_family(dl, l, s, &c, m, 3);
+		return screen_family(dl, l, s, &c, m, 3, NULL, NULL, false);
 	}
 	case SCR_BRIEFING:
 		c.step = 2;
@@ -139,14 +139,15 @@ static int build(const struct demo *d, enum screen_id id, enum lang lang, const 
 		return screen_room(dl, l, s, &c, "1203", release, SCREEN_PRINT_FAILED);
 	case SCR_REFUSAL:
 		c.step = -1;
-		return screen_refusal(dl, l, s, &c, strings_get(s, "demo.reason.title", lang),
+		return screen_refusal(dl, l, s, &c, SCREEN_VERDICT_REFUSED,
+		                      strings_get(s, "demo.reason.title", lang),
 		                      strings_get(s, "demo.reason.detail", lang), "E_EXPIRED");
 	case SCR_CALL_STAFF:
 		c.step = -1;
-		return screen_call_staff(dl, l, s, &c, "E_EXPIRED");
+		return screen_call_staff(dl, l, s, &c, NULL, "E_EXPIRED", SCREEN_BTN_CANCEL_CALL);
 	case SCR_STAFF_PIN:
 		c.offline = true;
-		return screen_staff_pin(dl, l, s, &c, 3, true);
+		return screen_staff_pin(dl, l, s, &c, 3, true, false);
 	case SCR_COUNTDOWN:
 		c.step = 1;
 		c.countdown_s = 9;

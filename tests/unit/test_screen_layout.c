@@ -61,7 +61,8 @@ enum {
 static int build(int screen, const struct layout *l, enum lang lang, int countdown)
 {
 	struct screen_common c = {.lang = lang, .step = 1, .countdown_s = countdown};
-	const struct screen_member m[] = {{"张*三", "family.you"}, {"李*", "family.spouse"}};
+	const struct screen_member m[] = {{"张*三", "family.you", false},
+	                                  {"李*", "family.spouse", true}};
 	switch (screen) {
 	case ATTRACT:
 		c.step = -1;
@@ -74,18 +75,20 @@ static int build(int screen, const struct layout *l, enum lang lang, int countdo
 		return screen_identity(dl, l, strs, &c, "张*三", "4403**********1234",
 		                       CATEGORY_INBOUND);
 	case FAMILY:
-		return screen_family(dl, l, strs, &c, m, 2);
+		return screen_family(dl, l, strs, &c, m, 2, NULL, NULL, false);
 	case BRIEFING:
 		return screen_briefing(dl, l, strs, &c, "# 须知\n正文", 5, false);
 	case ROOM:
 		return screen_room(dl, l, strs, &c, "1203", day_from_ymd(2026, 12, 13),
 		                   SCREEN_PRINT_DONE);
 	case REFUSAL:
-		return screen_refusal(dl, l, strs, &c, "title", "detail", "E_EXPIRED");
+		return screen_refusal(dl, l, strs, &c, SCREEN_VERDICT_REFUSED, "title", "detail",
+		                      "E_EXPIRED");
 	case CALL:
-		return screen_call_staff(dl, l, strs, &c, "E_EXPIRED");
+		return screen_call_staff(dl, l, strs, &c, NULL, "E_EXPIRED",
+		                         SCREEN_BTN_CANCEL_CALL);
 	case PIN:
-		return screen_staff_pin(dl, l, strs, &c, 2, false);
+		return screen_staff_pin(dl, l, strs, &c, 2, false, false);
 	default:
 		return -1;
 	}
