@@ -11,7 +11,7 @@
 
 #define FLOW_GROUP_MAX      8    /* people in one check-in session, hard cap (config may lower) */
 #define FLOW_EFFECTS_MAX    16   /* effects one step can request */
-#define FLOW_SCAN_MAX       1024 /* scanned text, bytes incl. NUL */
+#define FLOW_SCAN_MAX       4097 /* scanned text, bytes incl. NUL: a scanner's longest + 1 */
 #define FLOW_ARRIVAL_ID_MAX 40   /* manifest arrival id */
 #define FLOW_NAME_MAX       64   /* masked name, UTF-8 */
 #define FLOW_DOC_MAX        40   /* masked ID document number */

@@ -266,8 +266,9 @@ static void render_list(struct ui *ui, const struct display_list *dl)
 	}
 }
 
-static void copy_list(struct display_list *to, const struct display_list *from)
+static void copy_list(struct ui *ui, struct display_list *to, const struct display_list *from)
 {
+	scroll_forget_absent(ui, from);
 	/* only the used parts: a list is ~60 KB, most of it empty */
 	to->width = from->width;
 	to->height = from->height;
@@ -285,7 +286,7 @@ int ui_draw(struct ui *ui, const struct display_list *dl)
 		return 0;
 	}
 	if (!ui->have_last || !dl_equal(dl, ui->last)) {
-		copy_list(ui->last, dl);
+		copy_list(ui, ui->last, dl);
 		ui->have_last = true;
 	}
 	ui->dirty = false;
@@ -308,7 +309,7 @@ int ui_draw_fade(struct ui *ui, const struct display_list *dl, int ms)
 	if (SDL_SetRenderTarget(ui->ren, from) != 0)
 		goto out_plain;
 	render_list(ui, ui->last);
-	copy_list(ui->last, dl);
+	copy_list(ui, ui->last, dl);
 	SDL_SetRenderTarget(ui->ren, to);
 	render_list(ui, ui->last);
 	SDL_SetRenderTarget(ui->ren, NULL);

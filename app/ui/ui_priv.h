@@ -114,6 +114,8 @@ void shape_icon(SDL_Renderer *r, enum dl_icon icon, struct dl_rect rect, struct 
 struct scroll_view *scroll_find(struct ui *ui, int id);
 void scroll_draw(struct ui *ui, const struct dl_cmd *cmd, const char *text);
 void scroll_clear(struct ui *ui);
+/* Forget the scroll views dl does not show: a text shown again starts at its top. */
+void scroll_forget_absent(struct ui *ui, const struct display_list *dl);
 void ui_queue_push(struct ui *ui, const struct ui_event *ev);
 
 #endif

@@ -28,6 +28,18 @@ void scroll_clear(struct ui *ui)
 		view_free(&ui->scrolls[i]);
 }
 
+void scroll_forget_absent(struct ui *ui, const struct display_list *dl)
+{
+	for (int i = 0; i < UI_MAX_SCROLLS; i++) {
+		struct scroll_view *v = &ui->scrolls[i];
+		bool shown = false;
+		for (int c = 0; v->id && c < dl->count && !shown; c++)
+			shown = dl->cmds[c].kind == DL_SCROLL_TEXT && dl->cmds[c].id == v->id;
+		if (v->id && !shown)
+			view_free(v); /* shown again later: from the top, and its end told again */
+	}
+}
+
 struct scroll_view *scroll_find(struct ui *ui, int id)
 {
 	for (int i = 0; i < UI_MAX_SCROLLS; i++)

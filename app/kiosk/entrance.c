@@ -1,0 +1,689 @@
+/* app/kiosk/entrance.c: the entrance kiosk's loop: input becomes flow events, the flow's
+ * effects are carried out by the services, and the flow's state is drawn as a screen. Only
+ * this thread touches the flow; the print spooler answers through ui_post(). */
+#include "app/kiosk/kiosk.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <SDL.h>
+
+#include "app/core/briefing.h"
+#include "app/core/display.h"
+#include "app/core/reason_text.h"
+#include "app/core/screen_entrance.h"
+#include "app/service/spool.h"
+#include "drivers/printer/label.h"
+#include "app/service/verify.h"
+#include "app/store/store.h"
+#include "app/sys/sys.h"
+#include "app/ui/sound.h"
+#include "app/ui/ui.h"
+#include "drivers/board/watchdog.h"
+#include "drivers/camera/camera.h"
+#include "drivers/scanner/scanner.h"
+
+#define STAFF_BADGE_PREFIX "HKSTAFF1:" /* QR of a staff badge: prefix + badge id */
+#define POST_PRINTED       1           /* ui_post code: a print job finished */
+#define EVENT_QUEUE_MAX    8
+
+struct briefing_text {
+	char *text;
+	size_t len;
+	char version[BRIEFING_VERSION_LEN + 1];
+};
+
+struct entrance {
+	const struct kiosk_config *kc;
+	struct store *store;
+	struct ui *ui;
+	struct strings *strings;
+	struct briefing_text briefing[FLOW_LANG_COUNT];
+	struct scanner *scanner; /* serial or evdev; NULL in wedge mode */
+	struct wedge wedge;      /* wedge mode: fed from SDL text events */
+	struct camera_reader *camera;
+	struct verify_service *verify;
+	struct spool *spool;
+	struct label_kit *kit;
+	struct {
+		int64_t job_id;
+		uint32_t ticket;
+		int index;
+	} jobs[FLOW_GROUP_MAX]; /* print jobs the flow waits for: job id -> flow ticket */
+	struct watchdog watchdog;
+	int wd_ui;
+
+	struct flow_entrance flow;
+	struct event queue[EVENT_QUEUE_MAX]; /* answers waiting to be stepped */
+	int queued;
+
+	struct display_list dl;
+	struct layout layout;
+	enum flow_state shown_state;
+	enum flow_overlay shown_overlay;
+	enum flow_lang shown_lang;
+	int shots;
+	char *state_written; /* the state file's content, to write it only when it changes */
+	bool quit;
+};
+
+/* A print job's outcome on the spooler's thread, handed to the UI thread. */
+struct print_done {
+	int64_t job_id;
+	enum spool_outcome outcome;
+	enum reason reason;
+};
+
+static void step(struct entrance *e, const struct event *ev);
+
+static void enqueue(struct entrance *e, const struct event *ev)
+{
+	if (e->queued < EVENT_QUEUE_MAX)
+		e->queue[e->queued++] = *ev;
+	else
+		log_err("event queue full: %s dropped", event_kind_name(ev->kind));
+}
+
+static enum lang ui_lang(enum flow_lang l)
+{
+	return l == FLOW_LANG_EN ? LANG_EN : LANG_ZH_CN;
+}
+
+/* ---- effects ---- */
+
+static void on_print_done(const struct spool_result *r, void *ctx)
+{
+	struct entrance *e = ctx;
+	struct print_done *pd = malloc(sizeof(*pd));
+	if (!pd)
+		return;
+	*pd = (struct print_done){.job_id = r->job_id, .outcome = r->outcome, .reason = r->reason};
+	if (ui_post(e->ui, POST_PRINTED, pd) != 0)
+		free(pd);
+}
+
+static void remember_job(struct entrance *e, int64_t job_id, uint32_t ticket, int index)
+{
+	for (int i = 0; i < FLOW_GROUP_MAX; i++) {
+		if (e->jobs[i].job_id == 0) {
+			e->jobs[i].job_id = job_id;
+			e->jobs[i].ticket = ticket;
+			e->jobs[i].index = index;
+			return;
+		}
+	}
+	log_warn("print job %" PRId64 " not followed: too many at once", job_id);
+}
+
+static void print_failed_now(struct entrance *e, uint32_t ticket, int index, enum reason why)
+{
+	struct event ev = {.kind = EV_PRINT_FAILED, .ticket = ticket};
+	ev.print.index = index;
+	ev.print.reason = why;
+	enqueue(e, &ev);
+}
+
+/* Wristbands carry both languages: security staff read Chinese, the resident may not. */
+static enum label_lang label_lang_of(enum flow_lang l)
+{
+	(void)l;
+	return LABEL_LANG_BOTH;
+}
+
+static void do_print(struct entrance *e, const struct effect *fx, int64_t now_s)
+{
+	/* the band the store committed names the arrival (a walk-in's arrival was made at
+	 * check-in, after the flow's copy of the person) */
+	char serial[STORE_SERIAL_MAX];
+	snprintf(serial, sizeof(serial), "%" PRId64, fx->print.assignment.serial);
+	struct wristband_info band;
+	int64_t job = 0;
+	int rc = store_wristband_get(e->store, serial, &band);
+	if (rc == 0)
+		rc = spool_submit_wristband(e->store, band.arrival_id,
+		                            label_lang_of(fx->print.lang), now_s, &job);
+	if (rc != 0) {
+		log_err("wristband %s: print job not queued: %s", serial, store_status_name(rc));
+		print_failed_now(e, fx->ticket, fx->print.index, REASON_PRINT_JOB_INVALID);
+		return;
+	}
+	remember_job(e, job, fx->ticket, fx->print.index);
+	spool_kick(e->spool);
+}
+
+static void do_reprint(struct entrance *e, const struct effect *fx, int64_t now_s)
+{
+	char *end;
+	long long arrival = strtoll(fx->reprint.person.arrival_id, &end, 10);
+	struct spool_reprint rq = {
+	    .arrival_id = arrival,
+	    .lang = label_lang_of(fx->reprint.lang),
+	    .now = now_s,
+	    .tz_offset_s = e->kc->checkin.policy.tz_offset_s,
+	    .key = &e->kc->checkin.key,
+	};
+	rq.actor = fx->reprint.approved_by;
+	rq.reason = "reprint at the entrance";
+	struct spool_reprinted out;
+	int rc =
+	    *end || arrival <= 0 ? STORE_E_INVALID : spool_reprint_wristband(e->store, &rq, &out);
+	if (rc != 0) {
+		log_err("reprint refused: %s", store_status_name(rc));
+		print_failed_now(e, fx->ticket, 0, REASON_PRINT_JOB_INVALID);
+		return;
+	}
+	log_info("wristband %s replaced by %s", out.old_serial, out.serial);
+	remember_job(e, out.job_id, fx->ticket, 0);
+	spool_kick(e->spool);
+}
+
+/* A spooler outcome reaches the flow: printed, or failed for now (the person is told to
+ * collect the band at the desk; the job stays queued for the desk). */
+static void on_print_outcome(struct entrance *e, const struct print_done *pd)
+{
+	for (int i = 0; i < FLOW_GROUP_MAX; i++) {
+		if (e->jobs[i].job_id != pd->job_id)
+			continue;
+		if (pd->outcome == SPOOL_MOVED)
+			return; /* another printer is trying: wait */
+		struct event ev = {.ticket = e->jobs[i].ticket};
+		ev.kind = pd->outcome == SPOOL_PRINTED ? EV_PRINTED : EV_PRINT_FAILED;
+		ev.print.index = e->jobs[i].index;
+		ev.print.reason = pd->reason;
+		e->jobs[i].job_id = 0;
+		step(e, &ev);
+		return;
+	}
+}
+
+static void do_checkin(struct entrance *e, const struct effect *fx, int64_t now_s)
+{
+	struct effect copy = *fx;
+	/* walk-ins approved by staff become arrivals first */
+	for (int i = 0; i < copy.checkin.count; i++) {
+		struct person *p = &copy.checkin.people[i];
+		if (p->arrival_id[0])
+			continue;
+		if (verify_admit_walk_in(e->verify, p->key, p->approved_by, now_s, p->arrival_id) !=
+		    0) {
+			struct event ev = {.kind = EV_ASSIGN_FAILED, .ticket = fx->ticket};
+			ev.failed.reason = REASON_STORE_FAILED;
+			enqueue(e, &ev);
+			return;
+		}
+	}
+	struct event ev;
+	if (checkin_commit(e->store, &e->kc->checkin, &copy, now_s, &ev) != 0) {
+		ev = (struct event){.kind = EV_ASSIGN_FAILED, .ticket = fx->ticket};
+		ev.failed.reason = REASON_STORE_FAILED;
+	}
+	if (ev.kind == EV_ASSIGNED)
+		log_info("check-in committed: %d people, first band %" PRId64, ev.assigned.count,
+		         ev.assigned.a[0].serial);
+	else
+		log_warn("check-in refused: %s (%s)", reason_code(ev.failed.reason),
+		         reason_staff_hint(ev.failed.reason));
+	enqueue(e, &ev);
+}
+
+static void do_audit(struct entrance *e, const struct effect *fx, int64_t now_s)
+{
+	struct audit_record a = {.at = now_s};
+	snprintf(a.actor, sizeof(a.actor), "%s", fx->audit.badge);
+	snprintf(a.action, sizeof(a.action), "%s", audit_action_name(fx->audit.action));
+	snprintf(a.target, sizeof(a.target), "%s", fx->audit.arrival_id);
+	snprintf(a.detail, sizeof(a.detail), "%s", reason_code(fx->audit.reason));
+	int rc = store_audit_add(e->store, &a, NULL);
+	if (rc != 0)
+		log_err("audit record not stored: %s", store_status_name(rc));
+}
+
+static void carry_out(struct entrance *e, const struct effects *fx, int64_t now_s)
+{
+	for (int i = 0; i < fx->count; i++) {
+		const struct effect *f = &fx->fx[i];
+		struct event ev;
+		switch (f->kind) {
+		case FX_VERIFY:
+			if (verify_code(e->verify, f, now_s, &ev) == 0) {
+				log_info("verified: %s", reason_code(ev.verified.reason));
+				enqueue(e, &ev);
+			}
+			break;
+		case FX_CHECKIN:
+			do_checkin(e, f, now_s);
+			break;
+		case FX_PRINT:
+			do_print(e, f, now_s);
+			break;
+		case FX_REPRINT:
+			do_reprint(e, f, now_s);
+			break;
+		case FX_BEEP: {
+			static const enum sound sounds[BEEP_COUNT] = {[BEEP_OK] = SOUND_OK,
+			                                              [BEEP_REFUSE] = SOUND_REFUSE,
+			                                              [BEEP_ATTENTION] =
+			                                                  SOUND_REFUSE,
+			                                              [BEEP_CHIME] = SOUND_CHIME};
+			sound_play(sounds[f->beep.kind]);
+			break;
+		}
+		case FX_AUDIT:
+			do_audit(e, f, now_s);
+			break;
+		case FX_CHECK_PIN: {
+			bool ok = false;
+			int rc = store_badge_check_pin(e->store, f->check_pin.badge,
+			                               f->check_pin.pin, &ok);
+			ev = (struct event){.ticket = f->ticket};
+			ev.kind = rc == 0 && ok ? EV_STAFF_OK : EV_STAFF_BAD;
+			enqueue(e, &ev);
+			break;
+		}
+		case FX_CLEAR:
+			verify_service_forget_all(e->verify);
+			break;
+		case FX_TIMINGS:
+			log_info("visit done: verdict %" PRId64 " ms, briefing %" PRId64
+			         " ms, print %" PRId64 " ms, whole visit %" PRId64 " ms",
+			         f->timings.timings.verdict_ms, f->timings.timings.briefing_ms,
+			         f->timings.timings.print_ms, f->timings.timings.visit_ms);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Step the flow with ev (NULL: a tick), then every answer the effects produced. */
+static void step(struct entrance *e, const struct event *ev)
+{
+	static struct effects fx;
+	int64_t now = clock_mono_ms();
+	flow_entrance_step(&e->flow, ev, now, &fx);
+	carry_out(e, &fx, clock_unix_s());
+	for (int guard = 0; e->queued > 0 && guard < 32; guard++) {
+		struct event next = e->queue[0];
+		memmove(e->queue, e->queue + 1, (size_t)(e->queued - 1) * sizeof(e->queue[0]));
+		e->queued--;
+		flow_entrance_step(&e->flow, &next, clock_mono_ms(), &fx);
+		carry_out(e, &fx, clock_unix_s());
+	}
+}
+
+/* ---- input ---- */
+
+static void scanned(struct entrance *e, const struct scan *sc)
+{
+	static struct event ev;
+	memset(&ev, 0, sizeof(ev));
+	if (sc->truncated) /* verified as it is: half a code is refused as damaged */
+		log_warn("scan cut short (%zu bytes)", sc->len);
+	size_t plen = strlen(STAFF_BADGE_PREFIX);
+	if (strncmp(sc->text, STAFF_BADGE_PREFIX, plen) == 0) {
+		ev.kind = EV_STAFF_BADGE;
+		snprintf(ev.badge.id, sizeof(ev.badge.id), "%s", sc->text + plen);
+	} else {
+		ev.kind = EV_SCAN;
+		size_t n = sc->len < sizeof(ev.scan.text) ? sc->len : sizeof(ev.scan.text) - 1;
+		memcpy(ev.scan.text, sc->text, n); /* SCAN_MAX < FLOW_SCAN_MAX: never cut */
+		ev.scan.text[n] = '\0';
+	}
+	step(e, &ev);
+}
+
+static void on_button(struct entrance *e, int id)
+{
+	struct event ev;
+	if (screen_entrance_event(id, &e->flow, e->briefing[e->flow.lang].version, &ev))
+		step(e, &ev);
+}
+
+static void on_ui_event(struct entrance *e, const struct ui_event *u)
+{
+	struct event ev = {0};
+	switch (u->type) {
+	case UI_EVENT_QUIT:
+		e->quit = true;
+		break;
+	case UI_EVENT_BUTTON:
+		on_button(e, u->id);
+		break;
+	case UI_EVENT_TOUCH:
+		ev.kind = EV_TOUCH;
+		ev.touch.button = BTN_NONE; /* activity: keeps the session alive */
+		step(e, &ev);
+		break;
+	case UI_EVENT_SCROLL_END:
+		ev.kind = EV_BRIEFING_END;
+		step(e, &ev);
+		break;
+	/* the wedge scanner is timed by when the keys happened (SDL ticks), not by when this
+	 * loop got round to them */
+	case UI_EVENT_TEXT:
+		if (!e->scanner)
+			wedge_feed_text(&e->wedge, u->text, u->time_ms);
+		break;
+	case UI_EVENT_KEY:
+		if (!e->scanner && (u->key == UI_KEY_ENTER || u->key == UI_KEY_TAB))
+			wedge_feed_end(&e->wedge,
+			               u->key == UI_KEY_ENTER ? WEDGE_END_ENTER : WEDGE_END_TAB,
+			               u->time_ms);
+		break;
+	case UI_EVENT_POSTED:
+		if (u->code == POST_PRINTED && u->data) {
+			on_print_outcome(e, u->data);
+			free(u->data);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void poll_scanners(struct entrance *e)
+{
+	static struct scan sc;
+	if (!e->scanner) {
+		if (wedge_take(&e->wedge, SDL_GetTicks(), &sc))
+			scanned(e, &sc);
+	} else {
+		int rc = scanner_read(e->scanner, &sc, 0);
+		if (rc > 0)
+			scanned(e, &sc);
+		else if (rc == -ENODEV) {
+			log_err("scanner %s unplugged; reopening", e->kc->scanner_spec);
+			scanner_close(e->scanner);
+			e->scanner = NULL;
+		}
+	}
+	if (!e->scanner && strcmp(e->kc->scanner_spec, "wedge") != 0) {
+		static int64_t next_try;
+		int64_t now = clock_mono_ms();
+		if (now >= next_try) {
+			e->scanner = scanner_open(e->kc->scanner_spec);
+			next_try = now + 1000;
+		}
+	}
+	if (e->camera) {
+		camera_reader_set_active(e->camera, e->flow.state == FLOW_ATTRACT ||
+		                                        e->flow.state == FLOW_FAMILY);
+		if (camera_reader_take(e->camera, sc.text, sizeof(sc.text))) {
+			sc.len = strlen(sc.text);
+			sc.truncated = false;
+			scanned(e, &sc);
+		}
+	}
+}
+
+/* ---- output ---- */
+
+/* The current screen and its buttons, for the demo driver and the window tests. */
+static void write_state(struct entrance *e)
+{
+	json_t *root = json_object();
+	json_object_set_new(root, "state", json_string(flow_state_name(e->flow.state)));
+	json_object_set_new(root, "overlay", json_string(flow_overlay_name(e->flow.overlay)));
+	json_object_set_new(root, "lang", json_string(lang_tag(ui_lang(e->flow.lang))));
+	json_object_set_new(root, "reason", json_string(reason_code(e->flow.reason)));
+	json_object_set_new(root, "ack_enabled", json_boolean(e->flow.ack_enabled));
+	json_object_set_new(root, "screens", json_integer(e->shots));
+	json_t *buttons = json_array();
+	for (int i = 0; i < e->dl.count; i++) {
+		const struct dl_cmd *c = &e->dl.cmds[i];
+		if (c->kind != DL_BUTTON || !c->enabled)
+			continue;
+		enum button b = BTN_NONE;
+		int arg = 0;
+		enum screen_input in = screen_entrance_input(c->id, &b, &arg);
+		const char *name = in == SCREEN_INPUT_LANGUAGE ? "LANGUAGE"
+		                   : in == SCREEN_INPUT_TOUCH  ? button_name(b)
+		                                               : "ACK";
+		if (strncmp(name, "BTN_", 4) == 0)
+			name += 4;
+		if (in == SCREEN_INPUT_NONE)
+			continue;
+		json_array_append_new(buttons,
+		                      json_pack("{s:s,s:i,s:i,s:i,s:i,s:i,s:i}", "name", name,
+		                                "arg", arg, "id", c->id, "x", c->rect.x, "y",
+		                                c->rect.y, "w", c->rect.w, "h", c->rect.h));
+	}
+	json_object_set_new(root, "buttons", buttons);
+	char *text = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	if (text && (!e->state_written || strcmp(text, e->state_written) != 0)) {
+		file_write_atomic(e->kc->state_file, text, strlen(text), 0644);
+		free(e->state_written);
+		e->state_written = text;
+		text = NULL;
+	}
+	free(text);
+}
+
+static void draw(struct entrance *e)
+{
+	const enum flow_lang fl = e->flow.lang;
+	struct screen_entrance_extra x = {
+	    .briefing = e->briefing[fl].text,
+	    .camera = e->camera != NULL,
+	    .sync_waiting = -1,
+	};
+	if (screen_entrance_build(&e->dl, &e->layout, e->strings, &e->flow, &x) != 0)
+		log_err("screen %s did not fit its display list", flow_state_name(e->flow.state));
+	bool new_screen = e->flow.state != e->shown_state || e->flow.overlay != e->shown_overlay ||
+	                  fl != e->shown_lang || e->shots == 0;
+	if (new_screen)
+		ui_draw_fade(e->ui, &e->dl, 120);
+	else
+		ui_draw(e->ui, &e->dl);
+	if (e->kc->state_file[0])
+		write_state(e);
+	if (!new_screen)
+		return;
+	e->shown_state = e->flow.state;
+	e->shown_overlay = e->flow.overlay;
+	e->shown_lang = fl;
+	e->shots++;
+	if (e->kc->screenshots_dir[0]) {
+		char path[768];
+		snprintf(path, sizeof(path), "%s/%03d-%s%s%s-%s.png", e->kc->screenshots_dir,
+		         e->shots, flow_state_name(e->flow.state), e->flow.overlay ? "-" : "",
+		         e->flow.overlay ? flow_overlay_name(e->flow.overlay) : "",
+		         lang_tag(ui_lang(fl)));
+		if (ui_screenshot(e->ui, path) != 0)
+			log_warn("screenshot %s not written", path);
+	}
+}
+
+/* ---- start and stop ---- */
+
+static int load_texts(struct entrance *e)
+{
+	static const char *const string_files[] = {"strings/ui.json", "strings/reasons.json"};
+	e->strings = strings_new();
+	if (!e->strings)
+		return -ENOMEM;
+	for (size_t i = 0; i < 2; i++) {
+		char path[600], err[200] = "";
+		snprintf(path, sizeof(path), "%s/%s", e->kc->assets_dir, string_files[i]);
+		size_t len;
+		char *json = file_read_all(path, 4 << 20, &len);
+		int rc = !json    ? -1
+		         : i == 0 ? strings_add_json(e->strings, json, len, err, sizeof(err))
+		                  : reason_text_add_json(e->strings, json, len, err, sizeof(err));
+		if (rc != 0) {
+			log_err("%s: %s", path, json ? err : strerror(errno));
+			free(json);
+			return -EINVAL;
+		}
+		free(json);
+	}
+	static const char *const briefing_files[FLOW_LANG_COUNT] = {"briefing/zh-CN.md",
+	                                                            "briefing/en.md"};
+	for (int l = 0; l < FLOW_LANG_COUNT; l++) {
+		char path[600];
+		snprintf(path, sizeof(path), "%s/%s", e->kc->assets_dir, briefing_files[l]);
+		struct briefing_text *b = &e->briefing[l];
+		b->text = file_read_all(path, 1 << 20, &b->len);
+		if (!b->text || briefing_version(b->text, b->len, b->version) != 0) {
+			log_err("%s: %s", path, b->text ? "cannot hash" : strerror(errno));
+			return -EINVAL;
+		}
+		log_info("briefing %s version %.12s", lang_tag(ui_lang((enum flow_lang)l)),
+		         b->version);
+	}
+	return 0;
+}
+
+static int open_parts(struct entrance *e)
+{
+	const struct kiosk_config *kc = e->kc;
+	struct store_error serr;
+	e->store = store_open(kc->store_path, &serr);
+	if (!e->store) {
+		log_err("store %s: %s", kc->store_path, serr.message);
+		return -EIO;
+	}
+	uint8_t key[32];
+	int rc = kiosk_key_load(kc->band_key_path, key);
+	if (rc != 0) {
+		log_err("wristband signing key %s: %s", kc->band_key_path,
+		        rc == -EPERM ? "readable by others (chmod 600)" : strerror(-rc));
+		return rc;
+	}
+	struct kiosk_config *mut = (struct kiosk_config *)kc;
+	memcpy(mut->checkin.key.bytes, key, sizeof(key));
+	memset(key, 0, sizeof(key));
+
+	struct verify_config vc;
+	verify_config_defaults(&vc);
+	vc.code.skew_s = kc->skew_s;
+	vc.code.demo_allowed = kc->demo;
+	vc.policy = kc->checkin.policy;
+	e->verify = verify_service_open(e->store, &vc);
+	if (!e->verify) {
+		log_err("health-code verifier could not load the trust list");
+		return -EINVAL;
+	}
+	char labels[600];
+	snprintf(labels, sizeof(labels), "%s/strings/labels.json", kc->assets_dir);
+	const char *why = NULL;
+	e->kit = label_kit_open(kc->font_regular, labels, &why);
+	if (!e->kit) {
+		log_err("labels: %s", why ? why : "cannot open fonts or captions");
+		return -EINVAL;
+	}
+	struct spool_config sc = {
+	    .store_path = kc->store_path,
+	    .primary = kc->printer_spec,
+	    .fallback = kc->printer_fallback,
+	    .kit = e->kit,
+	    .notify = on_print_done,
+	    .ctx = e,
+	};
+	int err = 0;
+	e->spool = spool_open(&sc, &err);
+	if (!e->spool) {
+		log_err("print spooler for %s did not start: %d", kc->printer_spec, err);
+		return -EINVAL;
+	}
+	if (strcmp(kc->scanner_spec, "wedge") == 0) {
+		struct wedge_config wc = {.max_gap_ms = kc->wedge_gap_ms};
+		wedge_init(&e->wedge, &wc);
+	} else {
+		e->scanner = scanner_open(kc->scanner_spec);
+		if (!e->scanner)
+			log_warn("scanner %s not available yet (%s); retrying", kc->scanner_spec,
+			         strerror(errno));
+	}
+	if (kc->camera_spec[0]) {
+		e->camera = camera_reader_start(kc->camera_spec, 3000);
+		if (!e->camera) {
+			log_err("camera spec %s is not valid", kc->camera_spec);
+			return -EINVAL;
+		}
+	}
+	return load_texts(e);
+}
+
+static void close_parts(struct entrance *e)
+{
+	camera_reader_stop(e->camera);
+	scanner_close(e->scanner);
+	spool_close(e->spool);
+	label_kit_close(e->kit);
+	verify_service_close(e->verify);
+	for (int l = 0; l < FLOW_LANG_COUNT; l++)
+		free(e->briefing[l].text);
+	strings_free(e->strings);
+	free(e->state_written);
+	store_close(e->store);
+}
+
+int kiosk_run_entrance(const struct kiosk_config *kc)
+{
+	static struct entrance e;
+	memset(&e, 0, sizeof(e));
+	e.kc = kc;
+	int exit_code = 1;
+	if (flow_entrance_init(&e.flow, &kc->flow) != 0) {
+		log_err("flow settings out of range");
+		return 2;
+	}
+	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+		log_err("SDL: %s", SDL_GetError());
+		return 1;
+	}
+	struct ui_config uc = {
+	    .width = kc->width,
+	    .height = kc->height,
+	    .fullscreen = kc->fullscreen,
+	    .kiosk = kc->kiosk_lock,
+	    .font_regular = kc->font_regular,
+	    .font_bold = kc->font_bold,
+	    .title = "healthkiosk",
+	};
+	e.ui = ui_open_config(&uc);
+	if (!e.ui)
+		goto out_quit;
+	int w, h;
+	ui_size(e.ui, &w, &h);
+	layout_init(&e.layout, w, h);
+	if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0 || sound_open(kc->volume) != 0)
+		log_warn("no audio device: the kiosk runs silent");
+	if (open_parts(&e) != 0)
+		goto out_close;
+	/* SDL turns SIGTERM and SIGINT into SDL_QUIT, which ui_wait_event() reports */
+	watchdog_init(&e.watchdog, watchdog_interval_ms());
+	e.wd_ui = watchdog_add_part(&e.watchdog, "ui");
+	e.shown_state = FLOW_STATE_COUNT;
+	draw(&e);
+	watchdog_notify("READY=1");
+	log_info("entrance kiosk ready: %dx%d, renderer %s", w, h, ui_renderer_name(e.ui));
+
+	while (!e.quit) {
+		struct ui_event u;
+		if (ui_wait_event(e.ui, &u, 50) > 0)
+			on_ui_event(&e, &u);
+		poll_scanners(&e);
+		step(&e, NULL); /* time passes: timeouts, countdown */
+		draw(&e);
+		watchdog_alive(&e.watchdog, e.wd_ui);
+		const char *stalled;
+		watchdog_tick(&e.watchdog, clock_mono_ms(), &stalled);
+	}
+	watchdog_notify("STOPPING=1");
+	log_info("entrance kiosk stopping");
+	exit_code = 0;
+out_close:
+	close_parts(&e);
+	sound_close();
+	ui_close(e.ui);
+out_quit:
+	SDL_Quit();
+	memset(&e.flow, 0, sizeof(e.flow)); /* no personal data left behind */
+	return exit_code;
+}
