@@ -45,6 +45,8 @@ struct entrance {
 	struct scanner *scanner; /* serial or evdev; NULL in wedge mode */
 	struct wedge wedge;      /* wedge mode: fed from SDL text events */
 	struct camera_reader *camera;
+	uint64_t preview_seen; /* the last camera frame handed to the screen */
+	uint8_t preview[CAMERA_PREVIEW_MAX_W * CAMERA_PREVIEW_MAX_H];
 	struct verify_service *verify;
 	struct spool *spool;
 	struct label_kit *kit;
@@ -411,6 +413,10 @@ static void poll_scanners(struct entrance *e)
 	if (e->camera) {
 		camera_reader_set_active(e->camera, e->flow.state == FLOW_ATTRACT ||
 		                                        e->flow.state == FLOW_FAMILY);
+		int w, h; /* the live preview on the scan screens */
+		if ((e->flow.state == FLOW_ATTRACT || e->flow.state == FLOW_FAMILY) &&
+		    camera_reader_preview(e->camera, &e->preview_seen, e->preview, &w, &h))
+			ui_image_set(e->ui, DL_IMAGE_CAMERA, e->preview, w, h, w, UI_PIXELS_GRAY8);
 		if (camera_reader_take(e->camera, sc.text, sizeof(sc.text))) {
 			sc.len = strlen(sc.text);
 			sc.truncated = false;

@@ -17,6 +17,7 @@ static const struct ctl_command *const commands[] = {
     &ctl_cmd_import_manifest,
     &ctl_cmd_export,
     &ctl_cmd_bandkey,
+    &ctl_cmd_printjobs,
     &ctl_cmd_keys,
     &ctl_cmd_revoke_code,
     &ctl_cmd_verify_code,

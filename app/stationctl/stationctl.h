@@ -46,6 +46,7 @@ extern const struct ctl_command ctl_cmd_rooms;
 extern const struct ctl_command ctl_cmd_import_manifest;
 extern const struct ctl_command ctl_cmd_export;
 extern const struct ctl_command ctl_cmd_bandkey;
+extern const struct ctl_command ctl_cmd_printjobs;
 extern const struct ctl_command ctl_cmd_keys;
 extern const struct ctl_command ctl_cmd_revoke_code;
 extern const struct ctl_command ctl_cmd_verify_code;

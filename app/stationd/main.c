@@ -13,6 +13,7 @@
 #include "app/sync/server.h"
 #include "app/sync/station.h"
 #include "app/sys/sys.h"
+#include "drivers/board/watchdog.h"
 
 #define CONFIG_FILE_MAX (64 * 1024)
 #define TLS_FILE_MAX    (256 * 1024)
@@ -145,9 +146,26 @@ int main(int argc, char **argv)
 	}
 	log_info("listening on %.*s:%u (%s), store %s", (int)(strrchr(o.listen, ':') - o.listen),
 	         o.listen, sync_server_port(srv), cert ? "https" : "http", store_path);
+	/* systemd: ready now; a heartbeat at half the watchdog interval while this loop runs */
+	watchdog_notify("READY=1");
+	int64_t beat_ms = watchdog_interval_ms() / 2;
+	struct timespec wait = {.tv_sec = beat_ms > 0 ? beat_ms / 1000 : 3600,
+	                        .tv_nsec = beat_ms > 0 ? (beat_ms % 1000) * 1000000L : 0};
 	int sig = 0;
-	while (sigwait(&stop, &sig) == 0 && sig == SIGHUP)
-		log_info("SIGHUP ignored; restart to reload the configuration");
+	for (;;) {
+		sig = sigtimedwait(&stop, NULL, &wait);
+		if (sig == SIGHUP) {
+			log_info("SIGHUP ignored; restart to reload the configuration");
+			continue;
+		}
+		if (sig < 0 && (errno == EAGAIN || errno == EINTR)) {
+			if (beat_ms > 0)
+				watchdog_notify("WATCHDOG=1");
+			continue;
+		}
+		break;
+	}
+	watchdog_notify("STOPPING=1");
 	log_info("signal %d: finishing requests in flight", sig);
 	sync_server_stop(srv, DRAIN_MS);
 	status = 0;

@@ -118,6 +118,13 @@ bool camera_reader_take(struct camera_reader *r, char *out, size_t cap);
 /* The last camera error (-errno) since the previous call, or 0: -ENODEV means the camera
  * was unplugged; the reader keeps trying to reopen it from its spec. */
 int camera_reader_error(struct camera_reader *r);
+/* The live preview: the newest frame, scaled down to fit CAMERA_PREVIEW_MAX_W x _H, as
+ * greyscale into dst (room for CAMERA_PREVIEW_MAX_W * CAMERA_PREVIEW_MAX_H bytes; rows of *w
+ * bytes). *seen is the caller's marker: true only when a frame newer than the last one it
+ * took is there (then *seen, *w and *h are updated). */
+#define CAMERA_PREVIEW_MAX_W 640
+#define CAMERA_PREVIEW_MAX_H 480
+bool camera_reader_preview(struct camera_reader *r, uint64_t *seen, uint8_t *dst, int *w, int *h);
 /* Frames grabbed and frames decoded so far (for the status line and benchmarks). */
 void camera_reader_counts(struct camera_reader *r, uint64_t *grabbed, uint64_t *decoded);
 /* Stop the thread and close the camera. */

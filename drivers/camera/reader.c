@@ -28,6 +28,9 @@ struct camera_reader {
 	bool roi_new;      /* not yet handed to the decoder */
 	int error;
 	uint64_t grabbed, decoded;
+	uint8_t preview[CAMERA_PREVIEW_MAX_W * CAMERA_PREVIEW_MAX_H]; /* the newest frame, small */
+	int preview_w, preview_h;
+	uint64_t preview_no; /* grabbed count when it was taken */
 
 	/* the thread's own: the last text handed over and when */
 	char last[READER_TEXT_MAX];
@@ -39,6 +42,24 @@ static int64_t mono_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Keep a copy of the frame scaled down (nearest neighbour, whole steps) for the screen's
+ * live preview: cheap, and the UI thread never touches the camera's buffers. Under lock. */
+static void preview_take(struct camera_reader *r, const struct frame *f)
+{
+	int step = 1;
+	while (f->width / step > CAMERA_PREVIEW_MAX_W || f->height / step > CAMERA_PREVIEW_MAX_H)
+		step++;
+	r->preview_w = f->width / step;
+	r->preview_h = f->height / step;
+	for (int y = 0; y < r->preview_h; y++) {
+		const uint8_t *src = f->luma + (size_t)y * (size_t)step * (size_t)f->stride;
+		uint8_t *dst = r->preview + (size_t)y * (size_t)r->preview_w;
+		for (int x = 0; x < r->preview_w; x++)
+			dst[x] = src[(size_t)x * (size_t)step];
+	}
+	r->preview_no = r->grabbed;
 }
 
 static void *reader_main(void *arg)
@@ -70,6 +91,7 @@ static void *reader_main(void *arg)
 			continue;
 		pthread_mutex_lock(&r->lock);
 		r->grabbed++;
+		preview_take(r, &f);
 		pthread_mutex_unlock(&r->lock);
 		if (!atomic_load(&r->active))
 			continue;
@@ -167,6 +189,21 @@ int camera_reader_error(struct camera_reader *r)
 	r->error = 0;
 	pthread_mutex_unlock(&r->lock);
 	return e;
+}
+
+bool camera_reader_preview(struct camera_reader *r, uint64_t *seen, uint8_t *dst, int *w, int *h)
+{
+	bool fresh = false;
+	pthread_mutex_lock(&r->lock);
+	if (r->preview_no != *seen && r->preview_w > 0) {
+		memcpy(dst, r->preview, (size_t)r->preview_w * (size_t)r->preview_h);
+		*w = r->preview_w;
+		*h = r->preview_h;
+		*seen = r->preview_no;
+		fresh = true;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return fresh;
 }
 
 void camera_reader_counts(struct camera_reader *r, uint64_t *grabbed, uint64_t *decoded)

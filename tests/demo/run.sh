@@ -168,6 +168,7 @@ stop_all() {
 	exit "$rc"
 }
 trap stop_all EXIT
+trap "exit 143" TERM INT # so that a timeout still stops the kiosk and Xvfb
 export DISPLAY=":$n"
 for _ in $(seq 100); do [[ -e /tmp/.X11-unix/X$n ]] && break; sleep 0.05; done
 KSTATE="$BUILD/tools/kstate"

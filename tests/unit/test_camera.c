@@ -423,6 +423,15 @@ static void test_reader_thread(void **state)
 	camera_reader_counts(r, &grabbed, &decoded);
 	assert_int_equal(grabbed, 5);
 	assert_int_equal(decoded, 4);
+	/* the live preview: the newest frame, once per new frame */
+	static uint8_t preview[CAMERA_PREVIEW_MAX_W * CAMERA_PREVIEW_MAX_H];
+	uint64_t seen = 0;
+	int pw = 0, ph = 0;
+	assert_true(camera_reader_preview(r, &seen, preview, &pw, &ph));
+	assert_int_equal(pw, 320);
+	assert_int_equal(ph, 240);
+	assert_int_equal(seen, 5);
+	assert_false(camera_reader_preview(r, &seen, preview, &pw, &ph));
 	camera_reader_stop(r);
 }
 
