@@ -1,0 +1,189 @@
+#!/bin/bash
+# tests/integration/test_district.sh: the district hub on a real PostgreSQL 15 cluster in a
+# throwaway directory on 127.0.0.1: 20 station stores (gen_station, through the store API)
+# forward at once while the server restarts and a station is killed mid-batch; the hub
+# holds every record exactly once, row-level security confines each station's role, and
+# the report's figures equal independent queries of the stations' own stores.
+. "$(dirname "$0")/tap.sh"
+TOOLS="$BUILD/san/tools"
+PGBIN=/usr/lib/postgresql/15/bin
+if [ ! -x "$PGBIN/initdb" ] || [ "$(id -u)" -ne 0 ] || ! id postgres >/dev/null 2>&1; then
+	echo "1..0 # SKIP PostgreSQL 15 (package postgresql) and root are needed"
+	exit 0
+fi
+N=20
+DAY=2026-11-14
+PGDIR=$(mktemp -d /tmp/hk-pg.XXXXXX)
+chmod 0755 "$PGDIR"
+chown postgres "$PGDIR"
+PORT=$((20000 + $$ % 20000))
+stop_pg() { runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true; }
+trap 'stop_pg; rm -rf "$PGDIR" "$TMP"' EXIT
+runuser -u postgres -- "$PGBIN/initdb" -D "$PGDIR/data" -A trust --no-sync >/dev/null 2>&1
+pg_start() {
+	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -w -l "$PGDIR/log" start \
+		-o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off" >/dev/null
+}
+pg_start
+ADMIN="host=127.0.0.1 port=$PORT user=postgres dbname=postgres"
+psql_as() { local u=$1; shift; psql -X -q -A -t -v ON_ERROR_STOP=1 "host=127.0.0.1 port=$PORT user=$u dbname=postgres" "$@"; }
+DCTL="$BUILD/san/bin/districtctl"
+
+ok_if "migrate creates the hub schema (version 1)" \
+	sh -c "'$DCTL' migrate --hub '$ADMIN' | grep -qx 'hub schema version 1'"
+ok_if "migrate again is a no-op" \
+	sh -c "'$DCTL' migrate --hub '$ADMIN' >/dev/null && [ \$(psql -X -A -t '$ADMIN' -c 'SELECT count(*) FROM hub.schema_version') = 1 ]"
+
+roles_ok=0
+for i in $(seq -w 1 $N); do
+	echo "pw-s$i" | "$DCTL" station-add "s$i" "st_s$i" --hub "$ADMIN" || roles_ok=1
+done
+echo "pw-cmd" | "$DCTL" reader-add command --hub "$ADMIN" || roles_ok=1
+ok_if "station and reader roles added" [ $roles_ok -eq 0 ]
+
+# Station stores: through the store API, different sizes and seeds.
+gen_ok=0
+for i in $(seq -w 1 $N); do
+	"$BUILD/tools/gen_station" "$TMP/s$i.db" $((100 + 10#$i * 7)) 14 "$i" 2026-11-01 >/dev/null 2>&1 || gen_ok=1
+done
+ok_if "20 station stores generated" [ $gen_ok -eq 0 ]
+
+conn() { echo "host=127.0.0.1 port=$PORT user=st_s$1 dbname=postgres"; }
+# s01 and s02 forward through the real stationd ([district] upstream), the rest through the
+# forwarder thread in district_push.
+start_stationd() {
+	local i=$1
+	cat >"$TMP/s$i.conf" <<CONF
+[http]
+listen = 127.0.0.1:0
+[store]
+path = $TMP/s$i.db
+[station]
+id = s$i
+[district]
+upstream = $(conn "$i")
+batch = $2
+interval_ms = 100
+backoff_min_ms = 100
+backoff_max_ms = 800
+CONF
+	"$BUILD/san/bin/stationd" --config "$TMP/s$i.conf" 2>>"$TMP/stationd-s$i.log" &
+	echo $! >"$TMP/stationd-s$i.pid"
+}
+start_stationd 01 50
+start_stationd 02 5
+pids=""
+for i in $(seq -w 3 $N); do
+	"$TOOLS/district_push" "$TMP/s$i.db" "s$i" "$(conn "$i")" 50 40 >"$TMP/push-s$i.out" 2>&1 &
+	pids="$pids $!"
+done
+# station s02 killed in the middle of its forwarding, the server restarted under everyone
+held_s02() { psql -X -A -t "$ADMIN" -c "SELECT count(*) FROM hub.records WHERE station_id = 's02'"; }
+for _ in $(seq 1 200); do
+	[ "$(held_s02)" -gt 0 ] && break
+	sleep 0.02
+done
+kill -9 "$(cat "$TMP/stationd-s02.pid")" 2>/dev/null
+wait "$(cat "$TMP/stationd-s02.pid")" 2>/dev/null
+s02_at_kill=$(held_s02)
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null
+sleep 0.5
+pg_start
+start_stationd 02 5
+push_ok=0
+for p in $pids; do wait "$p" || push_ok=1; done
+ok_if "18 forwarders caught up across the server restart" [ $push_ok -eq 0 ]
+ok_if "the restart failed batches in flight (then retried)" \
+	[ "$(cat "$TMP"/push-s*.out | grep -c 'failures=[1-9]')" -gt 0 ]
+ok_if "stationd s02 was killed part way ($s02_at_kill of $(sqlite3 "$TMP/s02.db" 'SELECT count(*) FROM outbox') held)" \
+	test "$s02_at_kill" -gt 0 -a "$s02_at_kill" -lt "$(sqlite3 "$TMP/s02.db" 'SELECT count(*) FROM outbox')"
+
+expected=0
+for i in $(seq -w 1 $N); do
+	c=$(sqlite3 "$TMP/s$i.db" "SELECT count(*) FROM outbox")
+	expected=$((expected + c))
+done
+# the two stationd forward on their own; wait until the hub holds their stores too
+held() { psql -X -A -t "$ADMIN" -c "SELECT count(*) FROM hub.records"; }
+for _ in $(seq 1 150); do
+	[ "$(held)" -ge "$expected" ] && break
+	sleep 0.2
+done
+sleep 0.3
+for i in 01 02; do kill -TERM "$(cat "$TMP/stationd-s$i.pid")"; wait "$(cat "$TMP/stationd-s$i.pid")" 2>/dev/null; done
+ok_if "the hub holds every record ($expected)" [ "$(held)" -eq "$expected" ]
+# exactly once: each station's (device, seq) set equals its store's outbox
+exact=0
+for i in $(seq -w 1 $N); do
+	sqlite3 -separator ' ' "$TMP/s$i.db" "SELECT device_id, device_seq, kind FROM outbox ORDER BY 1, 2" >"$TMP/want"
+	psql -X -A -t -F ' ' "$ADMIN" -c "SELECT device_id, device_seq, kind FROM hub.records WHERE station_id = 's$i' ORDER BY 1, 2" >"$TMP/got"
+	cmp -s "$TMP/want" "$TMP/got" || { exact=1; echo "# s$i differs"; }
+done
+ok_if "every station's records are in the hub exactly once" [ $exact -eq 0 ]
+ok_if "a resend changes nothing" sh -c "'$DCTL' forward --hub '$(conn 05)' --store '$TMP/s05.db' --station s05 >/dev/null && sqlite3 '$TMP/s05.db' 'DELETE FROM district_cursor' && '$DCTL' forward --hub '$(conn 05)' --store '$TMP/s05.db' --station s05 | grep -q 'forwarded [1-9]' && [ \$(psql -X -A -t '$ADMIN' -c 'SELECT count(*) FROM hub.records') = $expected ]"
+ok_if "the stationd forwarder said it forwards" grep -q "forwarding to the district hub as station s02" "$TMP/stationd-s02.log"
+
+# Row-level security
+ok_if "a station reads only its own rows" \
+	[ "$(psql_as st_s03 -c "SELECT count(DISTINCT station_id) || ':' || min(station_id) FROM hub.records")" = "1:s03" ]
+ok_if "a station cannot change another station's rooms" \
+	[ "$(psql_as st_s03 -c "UPDATE hub.rooms SET state = 'blocked' WHERE station_id = 's04' RETURNING 1" | wc -l)" -eq 0 ]
+ok_if "a station cannot write rows as another station" \
+	sh -c "! psql -X -q 'host=127.0.0.1 port=$PORT user=st_s03 dbname=postgres' -c \"INSERT INTO hub.records (station_id, device_id, device_seq, kind, at, body) VALUES ('s04', 'x', 1, 'scan', 0, '{}')\" 2>/dev/null"
+ok_if "a station cannot delete rows" \
+	sh -c "! psql -X -q 'host=127.0.0.1 port=$PORT user=st_s03 dbname=postgres' -c \"DELETE FROM hub.records\" 2>/dev/null"
+ok_if "the district role reads every station" \
+	[ "$(psql_as command -c "SELECT count(DISTINCT station_id) FROM hub.records")" -eq $N ]
+ok_if "the district role changes nothing" \
+	sh -c "! psql -X -q 'host=127.0.0.1 port=$PORT user=command dbname=postgres' -c \"UPDATE hub.rooms SET state = 'free'\" 2>/dev/null"
+
+# The report against each station's own store (independent SQL on SQLite)
+CMD="host=127.0.0.1 port=$PORT user=command dbname=postgres"
+ok_if "report as CSV" "$DCTL" report --hub "$CMD" --day $DAY --format csv --out "$TMP/report.csv"
+csv_form() {
+	head -c 3 "$TMP/report.csv" | od -An -tx1 | grep -q 'ef bb bf' &&
+		[ "$(grep -c $'\r$' "$TMP/report.csv")" -eq $((N + 2)) ] &&
+		[ "$(wc -l <"$TMP/report.csv")" -eq $((N + 2)) ]
+}
+ok_if "CSV starts with a BOM and uses CRLF" csv_form
+T0=$(psql -X -A -t "$ADMIN" -c "SELECT extract(epoch FROM '$DAY'::timestamp AT TIME ZONE 'Asia/Shanghai')::bigint")
+T1=$((T0 + 86400))
+TOMORROW=$(date -d "$DAY + 1 day" +%F)
+figs=0
+for i in $(seq -w 1 $N); do
+	want=$(sqlite3 -separator , "$TMP/s$i.db" "
+	  SELECT (SELECT count(*) FROM rooms WHERE state = 'free'),
+	         (SELECT count(*) FROM rooms WHERE state = 'occupied'),
+	         (SELECT count(*) FROM rooms WHERE state = 'cleaning'),
+	         (SELECT count(*) FROM rooms WHERE state = 'blocked'),
+	         (SELECT coalesce(sum(capacity), 0) FROM rooms WHERE state = 'free'),
+	         (SELECT count(*) FROM checkins WHERE state = 'active'),
+	         (SELECT count(*) FROM checkins WHERE at >= $T0 AND at < $T1),
+	         (SELECT count(*) FROM checkins WHERE state = 'active' AND planned_release = '$DAY'),
+	         (SELECT count(*) FROM checkins WHERE state = 'active' AND planned_release = '$TOMORROW');
+	  WITH cur AS (
+	    SELECT c.arrival_id, coalesce((SELECT r.risk FROM risk_changes r
+	      WHERE r.arrival_id = c.arrival_id AND r.at >= c.at ORDER BY r.at DESC, r.id DESC LIMIT 1),
+	      c.risk) AS colour FROM checkins c WHERE c.state = 'active')
+	  SELECT sum(colour = 'green'), sum(colour = 'yellow'), sum(colour = 'orange'), sum(colour = 'red') FROM cur;" |
+		tr '\n' ',' | sed 's/,$//')
+	got=$(grep ",s$i," "$TMP/report.csv" | tr -d '\r' | cut -d, -f3-15)
+	want=$(echo "$want" | sed 's/,,/,0,/g; s/,$/,0/')
+	[ "$want" = "$got" ] || { figs=1; echo "# s$i want $want got $got"; }
+done
+ok_if "every station's figures equal its own store's" [ $figs -eq 0 ]
+med_ok=0
+for i in 01 07 20; do
+	want=$(psql -X -A -t "$ADMIN" -c "SELECT coalesce(round((percentile_cont(0.5) WITHIN GROUP (ORDER BY total_ms) / 1000.0)::numeric, 1)::text, '') FROM (SELECT (body->'timings'->>'total_ms')::int AS total_ms FROM hub.records WHERE station_id = 's$i' AND kind = 'checkin' AND at >= $T0 AND at < $T1) t WHERE total_ms >= 0")
+	got=$(grep ",s$i," "$TMP/report.csv" | tr -d '\r' | cut -d, -f16)
+	[ "$want" = "$got" ] || { med_ok=1; echo "# s$i median want $want got $got"; }
+done
+ok_if "median intake time equals an independent query" [ $med_ok -eq 0 ]
+ok_if "stations ordered by free places for the next bus" \
+	sh -c "tail -n +2 '$TMP/report.csv' | grep -v TOTAL | cut -d, -f7 | tr -d '\r' | sort -c -r -n"
+ok_if "the total row adds up the free places" \
+	[ "$(grep ',TOTAL,' "$TMP/report.csv" | cut -d, -f7)" -eq "$(psql -X -A -t "$ADMIN" -c "SELECT sum(capacity - occupants) FROM hub.rooms WHERE state = 'free'")" ]
+ok_if "report as self-contained HTML with SVG charts" sh -c "'$DCTL' report --hub '$CMD' --day $DAY --format html --out '$TMP/r.html' && grep -c '<svg' '$TMP/r.html' | grep -qx 2 && ! grep -Eq '(src|href)=' '$TMP/r.html'"
+ok_if "a station role's report shows only that station" \
+	sh -c "'$DCTL' report --hub '$(conn 09)' --day $DAY | tr -d '\r' | grep -v TOTAL | tail -n +2 | cut -d, -f2 | grep -qx s09"
+finish
