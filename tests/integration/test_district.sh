@@ -20,13 +20,42 @@ PORT=$((20000 + $$ % 20000))
 stop_pg() { runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true; }
 trap 'stop_pg; rm -rf "$PGDIR" "$TMP"' EXIT
 runuser -u postgres -- "$PGBIN/initdb" -D "$PGDIR/data" -A trust --no-sync >/dev/null 2>&1
+# TLS: a test CA and a server certificate for 127.0.0.1; stations and readers log in only
+# over TLS with a SCRAM password; the administrator (postgres) keeps trust for the test.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=hk-test-ca \
+	-keyout "$TMP/ca.key" -out "$TMP/ca.pem" >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$PGDIR/server.key" \
+	-out "$TMP/server.csr" >/dev/null 2>&1
+printf 'subjectAltName = IP:127.0.0.1\n' >"$TMP/san.ext"
+openssl x509 -req -in "$TMP/server.csr" -CA "$TMP/ca.pem" -CAkey "$TMP/ca.key" \
+	-CAcreateserial -days 2 -extfile "$TMP/san.ext" -out "$PGDIR/server.crt" >/dev/null 2>&1
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca \
+	-keyout "$TMP/other.key" -out "$TMP/other.pem" >/dev/null 2>&1
+chown postgres "$PGDIR/server.key" "$PGDIR/server.crt"
+chmod 0600 "$PGDIR/server.key"
+cat >"$PGDIR/data/pg_hba.conf" <<HBA
+local   all all                  trust
+host    all postgres 127.0.0.1/32 trust
+hostssl all all      127.0.0.1/32 scram-sha-256
+HBA
 pg_start() {
 	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -w -l "$PGDIR/log" start \
-		-o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off" >/dev/null
+		-o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c ssl=on $SSL_FILES" \
+		>/dev/null
 }
-pg_start
+SSL_FILES="-c ssl_cert_file=$PGDIR/server.crt -c ssl_key_file=$PGDIR/server.key"
+if ! pg_start; then
+	echo "Bail out! PostgreSQL did not start: $(tail -3 "$PGDIR/log" 2>/dev/null)"
+	exit 1
+fi
 ADMIN="host=127.0.0.1 port=$PORT user=postgres dbname=postgres"
-psql_as() { local u=$1; shift; psql -X -q -A -t -v ON_ERROR_STOP=1 "host=127.0.0.1 port=$PORT user=$u dbname=postgres" "$@"; }
+PGPASS="$TMP/pgpass"
+echo "127.0.0.1:$PORT:postgres:command:pw-cmd" >"$PGPASS"
+for i in $(seq -w 1 $N); do echo "127.0.0.1:$PORT:postgres:st_s$i:pw-s$i" >>"$PGPASS"; done
+chmod 0600 "$PGPASS"
+TLS="sslmode=verify-full sslrootcert=$TMP/ca.pem passfile=$PGPASS"
+login() { echo "host=127.0.0.1 port=$PORT user=$1 dbname=postgres $TLS"; }
+psql_as() { local u=$1; shift; psql -X -q -A -t -v ON_ERROR_STOP=1 "$(login "$u")" "$@"; }
 DCTL="$BUILD/san/bin/districtctl"
 
 ok_if "migrate creates the hub schema (version 1)" \
@@ -48,7 +77,7 @@ for i in $(seq -w 1 $N); do
 done
 ok_if "20 station stores generated" [ $gen_ok -eq 0 ]
 
-conn() { echo "host=127.0.0.1 port=$PORT user=st_s$1 dbname=postgres"; }
+conn() { login "st_s$1"; }
 # s01 and s02 forward through the real stationd ([district] upstream), the rest through the
 # forwarder thread in district_push.
 start_stationd() {
@@ -123,22 +152,32 @@ ok_if "every station's records are in the hub exactly once" [ $exact -eq 0 ]
 ok_if "a resend changes nothing" sh -c "'$DCTL' forward --hub '$(conn 05)' --store '$TMP/s05.db' --station s05 >/dev/null && sqlite3 '$TMP/s05.db' 'DELETE FROM district_cursor' && '$DCTL' forward --hub '$(conn 05)' --store '$TMP/s05.db' --station s05 | grep -q 'forwarded [1-9]' && [ \$(psql -X -A -t '$ADMIN' -c 'SELECT count(*) FROM hub.records') = $expected ]"
 ok_if "the stationd forwarder said it forwards" grep -q "forwarding to the district hub as station s02" "$TMP/stationd-s02.log"
 
+# TLS and passwords
+ok_if "a station's session runs over TLS" \
+	[ "$(psql_as st_s04 -c "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")" = t ]
+ok_if "a station without TLS is refused" \
+	sh -c "! psql -X -q 'host=127.0.0.1 port=$PORT user=st_s04 dbname=postgres sslmode=disable passfile=$PGPASS' -c 'SELECT 1' 2>/dev/null"
+ok_if "a server certificate from another CA is refused" \
+	sh -c "! '$DCTL' forward --hub 'host=127.0.0.1 port=$PORT user=st_s04 dbname=postgres sslmode=verify-full sslrootcert=$TMP/other.pem passfile=$PGPASS' --store '$TMP/s04.db' --station s04 2>/dev/null"
+ok_if "a wrong password is refused" \
+	sh -c "! psql -X -q 'host=127.0.0.1 port=$PORT user=st_s04 password=nope dbname=postgres sslmode=require' -c 'SELECT 1' 2>/dev/null"
+
 # Row-level security
 ok_if "a station reads only its own rows" \
 	[ "$(psql_as st_s03 -c "SELECT count(DISTINCT station_id) || ':' || min(station_id) FROM hub.records")" = "1:s03" ]
 ok_if "a station cannot change another station's rooms" \
 	[ "$(psql_as st_s03 -c "UPDATE hub.rooms SET state = 'blocked' WHERE station_id = 's04' RETURNING 1" | wc -l)" -eq 0 ]
 ok_if "a station cannot write rows as another station" \
-	sh -c "! psql -X -q 'host=127.0.0.1 port=$PORT user=st_s03 dbname=postgres' -c \"INSERT INTO hub.records (station_id, device_id, device_seq, kind, at, body) VALUES ('s04', 'x', 1, 'scan', 0, '{}')\" 2>/dev/null"
+	sh -c "! psql -X -q '$(login st_s03)' -c \"INSERT INTO hub.records (station_id, device_id, device_seq, kind, at, body) VALUES ('s04', 'x', 1, 'scan', 0, '{}')\" 2>/dev/null"
 ok_if "a station cannot delete rows" \
-	sh -c "! psql -X -q 'host=127.0.0.1 port=$PORT user=st_s03 dbname=postgres' -c \"DELETE FROM hub.records\" 2>/dev/null"
+	sh -c "! psql -X -q '$(login st_s03)' -c \"DELETE FROM hub.records\" 2>/dev/null"
 ok_if "the district role reads every station" \
 	[ "$(psql_as command -c "SELECT count(DISTINCT station_id) FROM hub.records")" -eq $N ]
 ok_if "the district role changes nothing" \
-	sh -c "! psql -X -q 'host=127.0.0.1 port=$PORT user=command dbname=postgres' -c \"UPDATE hub.rooms SET state = 'free'\" 2>/dev/null"
+	sh -c "! psql -X -q '$(login command)' -c \"UPDATE hub.rooms SET state = 'free'\" 2>/dev/null"
 
 # The report against each station's own store (independent SQL on SQLite)
-CMD="host=127.0.0.1 port=$PORT user=command dbname=postgres"
+CMD=$(login command)
 ok_if "report as CSV" "$DCTL" report --hub "$CMD" --day $DAY --format csv --out "$TMP/report.csv"
 csv_form() {
 	head -c 3 "$TMP/report.csv" | od -An -tx1 | grep -q 'ef bb bf' &&
