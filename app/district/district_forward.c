@@ -19,7 +19,11 @@
 #define STORE_BUSY_MS 5000
 
 /* The two record sources, forwarded in this order each round. */
-enum source { SRC_SYNC, SRC_OUTBOX, SRC_COUNT };
+enum source {
+	SRC_SYNC,
+	SRC_OUTBOX,
+	SRC_COUNT
+};
 static const char *const source_names[SRC_COUNT] = {"sync_records", "outbox"};
 static const char *const source_sql[SRC_COUNT] = {
     "SELECT id, device_id, device_seq, kind, body, at, status FROM sync_records "
@@ -78,8 +82,9 @@ static int fwd_open(struct fwd *w, const struct district_forward_options *o, cha
 	memset(w, 0, sizeof(*w));
 	if (!o || !o->conninfo || !o->store_path || !o->station_id || !*o->station_id ||
 	    strlen(o->station_id) >= DISTRICT_ID_MAX || o->batch < 0 || o->batch > 5000) {
-		snprintf(err, errlen, "forwarder: conninfo, store path and station id (<64 bytes) "
-		                      "are required, batch 1..5000");
+		snprintf(err, errlen,
+		         "forwarder: conninfo, store path and station id (<64 bytes) "
+		         "are required, batch 1..5000");
 		return DISTRICT_E_INVALID;
 	}
 	w->o = *o;
@@ -201,12 +206,12 @@ static int batch_read(struct fwd *w, enum source src, char **json, int64_t *last
 		json_t *j_at = json_object_get(body, "at");
 		if (src == SRC_OUTBOX && json_is_integer(j_at))
 			at = json_integer_value(j_at);
-		json_t *rec = json_pack(
-		    "{s:s, s:I, s:s, s:I, s:o, s:s}", "device_id",
-		    (const char *)sqlite3_column_text(s, 1), "device_seq",
-		    (json_int_t)sqlite3_column_int64(s, 2), "kind",
-		    (const char *)sqlite3_column_text(s, 3), "at", (json_int_t)at, "body", body,
-		    "status", (const char *)sqlite3_column_text(s, 6));
+		json_t *rec =
+		    json_pack("{s:s, s:I, s:s, s:I, s:o, s:s}", "device_id",
+		              (const char *)sqlite3_column_text(s, 1), "device_seq",
+		              (json_int_t)sqlite3_column_int64(s, 2), "kind",
+		              (const char *)sqlite3_column_text(s, 3), "at", (json_int_t)at, "body",
+		              body, "status", (const char *)sqlite3_column_text(s, 6));
 		if (!rec || json_array_append_new(arr, rec)) {
 			status = DISTRICT_E_NOMEM;
 			break;
@@ -339,7 +344,8 @@ static int fwd_batch(struct fwd *w, int *sent, char *err, size_t errlen)
 		int64_t last;
 		int n, status = batch_read(w, (enum source)i, &json, &last, &n);
 		if (status) {
-			snprintf(err, errlen, "reading %s: %s", source_names[i], sqlite3_errmsg(w->db));
+			snprintf(err, errlen, "reading %s: %s", source_names[i],
+			         sqlite3_errmsg(w->db));
 			return status;
 		}
 		if (n == 0)
@@ -369,8 +375,8 @@ static bool fwd_ensure_connected(struct fwd *w, char *err, size_t errlen)
 	return w->pg != NULL;
 }
 
-int district_forward_once(const struct district_forward_options *o, int max_batches,
-                          int64_t *sent, char *err, size_t errlen)
+int district_forward_once(const struct district_forward_options *o, int max_batches, int64_t *sent,
+                          char *err, size_t errlen)
 {
 	struct fwd w;
 	int status = fwd_open(&w, o, err, errlen);
@@ -421,6 +427,7 @@ static void *fwd_thread(void *arg)
 	struct district_forwarder *f = arg;
 	struct fwd *w = &f->w;
 	int backoff = w->o.backoff_min_ms;
+	bool failing = false;
 	char err[512];
 	for (;;) {
 		int sent = 0, status = 0;
@@ -449,14 +456,23 @@ static void *fwd_thread(void *arg)
 		pthread_mutex_unlock(&f->lock);
 		int pause;
 		if (status) {
-			log_warn("district: %s; retrying in %d ms", err, backoff);
+			/* one warning when the hub goes away, not one per retry for hours */
+			if (!failing)
+				log_warn("district: %s; retrying with back-off", err);
+			else
+				log_debug("district: %s; retrying in %d ms", err, backoff);
+			failing = true;
 			if (w->pg && status != DISTRICT_E_STORE) {
 				PQfinish(w->pg);
 				w->pg = NULL;
 			}
 			pause = backoff;
-			backoff = backoff > w->o.backoff_max_ms / 2 ? w->o.backoff_max_ms : backoff * 2;
+			backoff =
+			    backoff > w->o.backoff_max_ms / 2 ? w->o.backoff_max_ms : backoff * 2;
 		} else {
+			if (failing)
+				log_info("district: hub reachable again, forwarding resumed");
+			failing = false;
 			backoff = w->o.backoff_min_ms;
 			pause = sent > 0 ? 0 : w->o.interval_ms;
 		}
@@ -467,7 +483,7 @@ static void *fwd_thread(void *arg)
 }
 
 struct district_forwarder *district_forwarder_start(const struct district_forward_options *o,
-                                                   char *err, size_t errlen)
+                                                    char *err, size_t errlen)
 {
 	struct district_forwarder *f = calloc(1, sizeof(*f));
 	if (!f) {
