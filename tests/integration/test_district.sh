@@ -99,6 +99,9 @@ CONF
 	"$BUILD/san/bin/stationd" --config "$TMP/s$i.conf" 2>>"$TMP/stationd-s$i.log" &
 	echo $! >"$TMP/stationd-s$i.pid"
 }
+# a security post of station s01 with 30 scans, pushed to stationd while the hub is down
+POST1=$("$BUILD/san/bin/stationctl" --db "$TMP/s01.db" devices add post-1 --role security)
+"$TOOLS/sync_device" "$TMP/post-1.db" post-1 add 30 scan >/dev/null
 start_stationd 01 50
 start_stationd 02 5
 pids=""
@@ -116,6 +119,9 @@ kill -9 "$(cat "$TMP/stationd-s02.pid")" 2>/dev/null
 wait "$(cat "$TMP/stationd-s02.pid")" 2>/dev/null
 s02_at_kill=$(held_s02)
 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null
+s01_port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/stationd-s01.log" | head -1)
+push_post() { "$TOOLS/sync_device" "$TMP/post-1.db" post-1 round "http://127.0.0.1:$s01_port" "$POST1" >/dev/null; }
+ok_if "with the hub down, stationd still takes a device's records" push_post
 sleep 0.5
 pg_start
 start_stationd 02 5
@@ -127,9 +133,17 @@ ok_if "the restart failed batches in flight (then retried)" \
 ok_if "stationd s02 was killed part way ($s02_at_kill of $(sqlite3 "$TMP/s02.db" 'SELECT count(*) FROM outbox') held)" \
 	test "$s02_at_kill" -gt 0 -a "$s02_at_kill" -lt "$(sqlite3 "$TMP/s02.db" 'SELECT count(*) FROM outbox')"
 
+# what a station's store accepted: its outbox and, on stationd, the devices' records
+store_keys() {
+	local q="SELECT device_id, device_seq, kind FROM outbox"
+	if [ "$(sqlite3 "$1" "SELECT count(*) FROM sqlite_schema WHERE name = 'sync_records'")" = 1 ]; then
+		q="$q UNION SELECT device_id, device_seq, kind FROM sync_records"
+	fi
+	sqlite3 -separator ' ' "$1" "$q" | LC_ALL=C sort
+}
 expected=0
 for i in $(seq -w 1 $N); do
-	c=$(sqlite3 "$TMP/s$i.db" "SELECT count(*) FROM outbox")
+	c=$(store_keys "$TMP/s$i.db" | wc -l)
 	expected=$((expected + c))
 done
 # the two stationd forward on their own; wait until the hub holds their stores too
@@ -144,11 +158,13 @@ ok_if "the hub holds every record ($expected)" [ "$(held)" -eq "$expected" ]
 # exactly once: each station's (device, seq) set equals its store's outbox
 exact=0
 for i in $(seq -w 1 $N); do
-	sqlite3 -separator ' ' "$TMP/s$i.db" "SELECT device_id, device_seq, kind FROM outbox ORDER BY 1, 2" >"$TMP/want"
-	psql -X -A -t -F ' ' "$ADMIN" -c "SELECT device_id, device_seq, kind FROM hub.records WHERE station_id = 's$i' ORDER BY 1, 2" >"$TMP/got"
+	store_keys "$TMP/s$i.db" >"$TMP/want"
+	psql -X -A -t -F ' ' "$ADMIN" -c "SELECT device_id, device_seq, kind FROM hub.records WHERE station_id = 's$i'" | LC_ALL=C sort >"$TMP/got"
 	cmp -s "$TMP/want" "$TMP/got" || { exact=1; echo "# s$i differs"; }
 done
 ok_if "every station's records are in the hub exactly once" [ $exact -eq 0 ]
+ok_if "the post's 30 scans reached the hub after the outage" \
+	[ "$(psql -X -A -t "$ADMIN" -c "SELECT count(*) FROM hub.records WHERE station_id = 's01' AND device_id = 'post-1' AND kind = 'scan'")" -eq 30 ]
 ok_if "a resend changes nothing" sh -c "'$DCTL' forward --hub '$(conn 05)' --store '$TMP/s05.db' --station s05 >/dev/null && sqlite3 '$TMP/s05.db' 'DELETE FROM district_cursor' && '$DCTL' forward --hub '$(conn 05)' --store '$TMP/s05.db' --station s05 | grep -q 'forwarded [1-9]' && [ \$(psql -X -A -t '$ADMIN' -c 'SELECT count(*) FROM hub.records') = $expected ]"
 ok_if "the stationd forwarder said it forwards" grep -q "forwarding to the district hub as station s02" "$TMP/stationd-s02.log"
 
