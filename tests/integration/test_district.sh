@@ -201,35 +201,48 @@ csv_form() {
 		[ "$(wc -l <"$TMP/report.csv")" -eq $((N + 2)) ]
 }
 ok_if "CSV starts with a BOM and uses CRLF" csv_form
+# figures_match DAY CSV: every station's row against sqlite3 queries of its own store
+figures_match() {
+	local day=$1 csv=$2 t0 t1 tomorrow figs=0 want got
+	t0=$(psql -X -A -t "$ADMIN" -c "SELECT extract(epoch FROM '$day'::timestamp AT TIME ZONE 'Asia/Shanghai')::bigint")
+	t1=$((t0 + 86400))
+	tomorrow=$(date -d "$day + 1 day" +%F)
+	for i in $(seq -w 1 $N); do
+		want=$(sqlite3 -separator , "$TMP/s$i.db" "
+		  SELECT (SELECT count(*) FROM rooms WHERE state = 'free'),
+		         (SELECT count(*) FROM rooms WHERE state = 'occupied'),
+		         (SELECT count(*) FROM rooms WHERE state = 'cleaning'),
+		         (SELECT count(*) FROM rooms WHERE state = 'blocked'),
+		         (SELECT coalesce(sum(capacity), 0) FROM rooms WHERE state = 'free'),
+		         (SELECT count(*) FROM checkins WHERE state = 'active'),
+		         (SELECT count(*) FROM checkins WHERE at >= $t0 AND at < $t1),
+		         (SELECT count(*) FROM checkins WHERE state = 'active' AND planned_release = '$day'),
+		         (SELECT count(*) FROM checkins WHERE state = 'active' AND planned_release = '$tomorrow');
+		  WITH cur AS (
+		    SELECT c.arrival_id, coalesce((SELECT r.risk FROM risk_changes r
+		      WHERE r.arrival_id = c.arrival_id AND r.at >= c.at ORDER BY r.at DESC, r.id DESC LIMIT 1),
+		      c.risk) AS colour FROM checkins c WHERE c.state = 'active')
+		  SELECT sum(colour = 'green'), sum(colour = 'yellow'), sum(colour = 'orange'), sum(colour = 'red') FROM cur;" |
+			tr '\n' ',' | sed 's/,$//')
+		got=$(grep ",s$i," "$csv" | tr -d '\r' | cut -d, -f3-15)
+		want=$(echo "$want" | sed 's/,,/,0,/g; s/,$/,0/')
+		[ "$want" = "$got" ] || { figs=1; echo "# $day s$i want $want got $got"; }
+	done
+	return $figs
+}
+ok_if "every station's figures equal its own store's ($DAY)" figures_match $DAY "$TMP/report.csv"
+# the day after the data ends: releases due today and tomorrow are not zero
+"$DCTL" report --hub "$CMD" --day 2026-11-15 --out "$TMP/next.csv"
+ok_if "releases due are counted (2026-11-15: $(grep ',TOTAL,' "$TMP/next.csv" | cut -d, -f10,11) today,tomorrow)" \
+	sh -c "grep ',TOTAL,' '$TMP/next.csv' | cut -d, -f10,11 | grep -qv '^0,\|,0\$'"
+ok_if "every station's figures equal its own store's (2026-11-15)" figures_match 2026-11-15 "$TMP/next.csv"
 T0=$(psql -X -A -t "$ADMIN" -c "SELECT extract(epoch FROM '$DAY'::timestamp AT TIME ZONE 'Asia/Shanghai')::bigint")
 T1=$((T0 + 86400))
-TOMORROW=$(date -d "$DAY + 1 day" +%F)
-figs=0
-for i in $(seq -w 1 $N); do
-	want=$(sqlite3 -separator , "$TMP/s$i.db" "
-	  SELECT (SELECT count(*) FROM rooms WHERE state = 'free'),
-	         (SELECT count(*) FROM rooms WHERE state = 'occupied'),
-	         (SELECT count(*) FROM rooms WHERE state = 'cleaning'),
-	         (SELECT count(*) FROM rooms WHERE state = 'blocked'),
-	         (SELECT coalesce(sum(capacity), 0) FROM rooms WHERE state = 'free'),
-	         (SELECT count(*) FROM checkins WHERE state = 'active'),
-	         (SELECT count(*) FROM checkins WHERE at >= $T0 AND at < $T1),
-	         (SELECT count(*) FROM checkins WHERE state = 'active' AND planned_release = '$DAY'),
-	         (SELECT count(*) FROM checkins WHERE state = 'active' AND planned_release = '$TOMORROW');
-	  WITH cur AS (
-	    SELECT c.arrival_id, coalesce((SELECT r.risk FROM risk_changes r
-	      WHERE r.arrival_id = c.arrival_id AND r.at >= c.at ORDER BY r.at DESC, r.id DESC LIMIT 1),
-	      c.risk) AS colour FROM checkins c WHERE c.state = 'active')
-	  SELECT sum(colour = 'green'), sum(colour = 'yellow'), sum(colour = 'orange'), sum(colour = 'red') FROM cur;" |
-		tr '\n' ',' | sed 's/,$//')
-	got=$(grep ",s$i," "$TMP/report.csv" | tr -d '\r' | cut -d, -f3-15)
-	want=$(echo "$want" | sed 's/,,/,0,/g; s/,$/,0/')
-	[ "$want" = "$got" ] || { figs=1; echo "# s$i want $want got $got"; }
-done
-ok_if "every station's figures equal its own store's" [ $figs -eq 0 ]
+
 med_ok=0
-for i in 01 07 20; do
-	want=$(psql -X -A -t "$ADMIN" -c "SELECT coalesce(round((percentile_cont(0.5) WITHIN GROUP (ORDER BY total_ms) / 1000.0)::numeric, 1)::text, '') FROM (SELECT (body->'timings'->>'total_ms')::int AS total_ms FROM hub.records WHERE station_id = 's$i' AND kind = 'checkin' AND at >= $T0 AND at < $T1) t WHERE total_ms >= 0")
+for i in $(seq -w 1 $N); do
+	want=$(psql -X -A -t "$ADMIN" -c "SELECT coalesce((percentile_cont(0.5) WITHIN GROUP (ORDER BY total_ms) / 1000.0)::text, '') FROM (SELECT (body->'timings'->>'total_ms')::int AS total_ms FROM hub.records WHERE station_id = 's$i' AND kind = 'checkin' AND at >= $T0 AND at < $T1) t WHERE total_ms >= 0")
+	[ -n "$want" ] && want=$(printf '%.1f' "$want")
 	got=$(grep ",s$i," "$TMP/report.csv" | tr -d '\r' | cut -d, -f16)
 	[ "$want" = "$got" ] || { med_ok=1; echo "# s$i median want $want got $got"; }
 done
