@@ -40,8 +40,8 @@ int district_station_add(const char *conninfo, const char *station_id, const cha
                          const char *password, char *err, size_t errlen);
 
 /* Create (or update) a login role that reads every station's rows and changes none. */
-int district_reader_add(const char *conninfo, const char *role, const char *password,
-                        char *err, size_t errlen);
+int district_reader_add(const char *conninfo, const char *role, const char *password, char *err,
+                        size_t errlen);
 
 /* ---- the forwarder (stationd's upstream thread) ---- */
 
@@ -73,7 +73,7 @@ struct district_forwarder;
  * beyond one short read or one cursor update. NULL with err on a bad option or when the
  * store cannot be opened. */
 struct district_forwarder *district_forwarder_start(const struct district_forward_options *o,
-                                                   char *err, size_t errlen);
+                                                    char *err, size_t errlen);
 /* A consistent copy of the thread's counters. */
 void district_forwarder_stats(struct district_forwarder *f, struct district_forward_stats *out);
 /* Ask the thread to stop, wait for it (at most the statement in flight), free f. NULL ok. */
@@ -82,8 +82,8 @@ void district_forwarder_stop(struct district_forwarder *f);
 /* One pass on the caller's thread, without a thread or back-off: connect, forward until
  * the store holds nothing after the cursor (or max_batches batches, 0 no limit), disconnect.
  * *sent gets the records sent (may be NULL). 0 or a negative status with err. */
-int district_forward_once(const struct district_forward_options *o, int max_batches,
-                          int64_t *sent, char *err, size_t errlen);
+int district_forward_once(const struct district_forward_options *o, int max_batches, int64_t *sent,
+                          char *err, size_t errlen);
 
 /* ---- the command view ---- */
 
@@ -94,9 +94,9 @@ struct district_station_figures {
 	int residents; /* checked in, not released or transferred */
 	int arrivals_today;
 	int releases_today, releases_tomorrow; /* residents whose planned release is that day */
-	int risk[RISK_COUNT];                 /* residents by current colour */
-	double median_intake_s;               /* today's check-ins; < 0 when none */
-	int64_t last_record_at;               /* newest record's time, unix s; 0 none */
+	int risk[RISK_COUNT];                  /* residents by current colour */
+	double median_intake_s;                /* today's check-ins; < 0 when none */
+	int64_t last_record_at;                /* newest record's time, unix s; 0 none */
 };
 
 struct district_report {

@@ -15,98 +15,102 @@ static const struct {
 	int version;
 	const char *sql;
 } migrations[] = {
-    {1,
-     "DO $$ BEGIN\n"
-     "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hub_station') THEN\n"
-     "    CREATE ROLE hub_station NOLOGIN;\n"
-     "  END IF;\n"
-     "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hub_district') THEN\n"
-     "    CREATE ROLE hub_district NOLOGIN;\n"
-     "  END IF;\n"
-     "END $$;\n"
-     "CREATE TABLE hub.stations (\n"
-     "  station_id text PRIMARY KEY CHECK (station_id ~ '^[A-Za-z0-9_-]{1,63}$'),\n"
-     "  role_name name NOT NULL UNIQUE,\n"
-     "  added_at timestamptz NOT NULL DEFAULT now()\n"
-     ");\n"
-     "CREATE TABLE hub.records (\n"
-     "  station_id text NOT NULL REFERENCES hub.stations,\n"
-     "  device_id text NOT NULL,\n"
-     "  device_seq bigint NOT NULL CHECK (device_seq >= 1),\n"
-     "  kind text NOT NULL,\n"
-     "  at bigint NOT NULL,\n"
-     "  body jsonb NOT NULL,\n"
-     "  status text NOT NULL DEFAULT 'stored' CHECK (status IN ('stored', 'conflict')),\n"
-     "  received_at timestamptz NOT NULL DEFAULT now(),\n"
-     "  PRIMARY KEY (station_id, device_id, device_seq)\n"
-     ");\n"
-     "CREATE INDEX records_kind_at ON hub.records (station_id, kind, at);\n"
-     "CREATE TABLE hub.rooms (\n"
-     "  station_id text NOT NULL REFERENCES hub.stations,\n"
-     "  number text NOT NULL,\n"
-     "  floor integer NOT NULL,\n"
-     "  capacity integer NOT NULL CHECK (capacity BETWEEN 1 AND 16),\n"
-     "  state text NOT NULL CHECK (state IN ('free', 'occupied', 'cleaning', 'blocked')),\n"
-     "  occupants integer NOT NULL CHECK (occupants >= 0),\n"
-     "  taken_at bigint NOT NULL,\n"
-     "  PRIMARY KEY (station_id, number)\n"
-     ");\n"
-     "ALTER TABLE hub.records ENABLE ROW LEVEL SECURITY;\n"
-     "ALTER TABLE hub.records FORCE ROW LEVEL SECURITY;\n"
-     "ALTER TABLE hub.rooms ENABLE ROW LEVEL SECURITY;\n"
-     "ALTER TABLE hub.rooms FORCE ROW LEVEL SECURITY;\n"
-     "CREATE POLICY station_own ON hub.records TO hub_station\n"
-     "  USING (station_id = (SELECT s.station_id FROM hub.stations s\n"
-     "                       WHERE s.role_name = current_user))\n"
-     "  WITH CHECK (station_id = (SELECT s.station_id FROM hub.stations s\n"
-     "                            WHERE s.role_name = current_user));\n"
-     "CREATE POLICY station_own ON hub.rooms TO hub_station\n"
-     "  USING (station_id = (SELECT s.station_id FROM hub.stations s\n"
-     "                       WHERE s.role_name = current_user))\n"
-     "  WITH CHECK (station_id = (SELECT s.station_id FROM hub.stations s\n"
-     "                            WHERE s.role_name = current_user));\n"
-     "CREATE POLICY district_read ON hub.records FOR SELECT TO hub_district USING (true);\n"
-     "CREATE POLICY district_read ON hub.rooms FOR SELECT TO hub_district USING (true);\n"
-     "GRANT USAGE ON SCHEMA hub TO hub_station, hub_district;\n"
-     "GRANT SELECT ON hub.stations, hub.schema_version TO hub_station, hub_district;\n"
-     "GRANT SELECT, INSERT ON hub.records TO hub_station;\n"
-     "GRANT SELECT, INSERT, UPDATE ON hub.rooms TO hub_station;\n"
-     "GRANT SELECT ON hub.records, hub.rooms TO hub_district;\n"
-     /* roles are added through these functions, so no program builds SQL from names */
-     "CREATE FUNCTION hub.station_add(p_station text, p_role text, p_password text)\n"
-     "RETURNS void LANGUAGE plpgsql AS $f$\n"
-     "BEGIN\n"
-     "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_role) THEN\n"
-     "    EXECUTE format('CREATE ROLE %I LOGIN', p_role);\n"
-     "  END IF;\n"
-     "  IF p_password IS NOT NULL THEN\n"
-     "    EXECUTE format('ALTER ROLE %I PASSWORD %L', p_role, p_password);\n"
-     "  END IF;\n"
-     "  EXECUTE format('GRANT hub_station TO %I', p_role);\n"
-     "  INSERT INTO hub.stations (station_id, role_name) VALUES (p_station, p_role)\n"
-     "    ON CONFLICT (station_id) DO UPDATE SET role_name = EXCLUDED.role_name;\n"
-     "END $f$;\n"
-     "CREATE FUNCTION hub.reader_add(p_role text, p_password text)\n"
-     "RETURNS void LANGUAGE plpgsql AS $f$\n"
-     "BEGIN\n"
-     "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_role) THEN\n"
-     "    EXECUTE format('CREATE ROLE %I LOGIN', p_role);\n"
-     "  END IF;\n"
-     "  IF p_password IS NOT NULL THEN\n"
-     "    EXECUTE format('ALTER ROLE %I PASSWORD %L', p_role, p_password);\n"
-     "  END IF;\n"
-     "  EXECUTE format('GRANT hub_district TO %I', p_role);\n"
-     "END $f$;\n"
-     "REVOKE ALL ON FUNCTION hub.station_add(text, text, text) FROM PUBLIC;\n"
-     "REVOKE ALL ON FUNCTION hub.reader_add(text, text) FROM PUBLIC;\n"},
+    {1, "DO $$ BEGIN\n"
+        "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hub_station') THEN\n"
+        "    CREATE ROLE hub_station NOLOGIN;\n"
+        "  END IF;\n"
+        "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hub_district') THEN\n"
+        "    CREATE ROLE hub_district NOLOGIN;\n"
+        "  END IF;\n"
+        "END $$;\n"
+        "CREATE TABLE hub.stations (\n"
+        "  station_id text PRIMARY KEY CHECK (station_id ~ '^[A-Za-z0-9_-]{1,63}$'),\n"
+        "  role_name name NOT NULL UNIQUE,\n"
+        "  added_at timestamptz NOT NULL DEFAULT now()\n"
+        ");\n"
+        "CREATE TABLE hub.records (\n"
+        "  station_id text NOT NULL REFERENCES hub.stations,\n"
+        "  device_id text NOT NULL,\n"
+        "  device_seq bigint NOT NULL CHECK (device_seq >= 1),\n"
+        "  kind text NOT NULL,\n"
+        "  at bigint NOT NULL,\n"
+        "  body jsonb NOT NULL,\n"
+        "  status text NOT NULL DEFAULT 'stored' CHECK (status IN ('stored', 'conflict')),\n"
+        "  received_at timestamptz NOT NULL DEFAULT now(),\n"
+        "  PRIMARY KEY (station_id, device_id, device_seq)\n"
+        ");\n"
+        "CREATE INDEX records_kind_at ON hub.records (station_id, kind, at);\n"
+        "CREATE TABLE hub.rooms (\n"
+        "  station_id text NOT NULL REFERENCES hub.stations,\n"
+        "  number text NOT NULL,\n"
+        "  floor integer NOT NULL,\n"
+        "  capacity integer NOT NULL CHECK (capacity BETWEEN 1 AND 16),\n"
+        "  state text NOT NULL CHECK (state IN ('free', 'occupied', 'cleaning', 'blocked')),\n"
+        "  occupants integer NOT NULL CHECK (occupants >= 0),\n"
+        "  taken_at bigint NOT NULL,\n"
+        "  PRIMARY KEY (station_id, number)\n"
+        ");\n"
+        "ALTER TABLE hub.records ENABLE ROW LEVEL SECURITY;\n"
+        "ALTER TABLE hub.records FORCE ROW LEVEL SECURITY;\n"
+        "ALTER TABLE hub.rooms ENABLE ROW LEVEL SECURITY;\n"
+        "ALTER TABLE hub.rooms FORCE ROW LEVEL SECURITY;\n"
+        "CREATE POLICY station_own ON hub.records TO hub_station\n"
+        "  USING (station_id = (SELECT s.station_id FROM hub.stations s\n"
+        "                       WHERE s.role_name = current_user))\n"
+        "  WITH CHECK (station_id = (SELECT s.station_id FROM hub.stations s\n"
+        "                            WHERE s.role_name = current_user));\n"
+        "CREATE POLICY station_own ON hub.rooms TO hub_station\n"
+        "  USING (station_id = (SELECT s.station_id FROM hub.stations s\n"
+        "                       WHERE s.role_name = current_user))\n"
+        "  WITH CHECK (station_id = (SELECT s.station_id FROM hub.stations s\n"
+        "                            WHERE s.role_name = current_user));\n"
+        "CREATE POLICY district_read ON hub.records FOR SELECT TO hub_district USING (true);\n"
+        "CREATE POLICY district_read ON hub.rooms FOR SELECT TO hub_district USING (true);\n"
+        "GRANT USAGE ON SCHEMA hub TO hub_station, hub_district;\n"
+        "GRANT SELECT ON hub.stations, hub.schema_version TO hub_station, hub_district;\n"
+        "GRANT SELECT, INSERT ON hub.records TO hub_station;\n"
+        "GRANT SELECT, INSERT, UPDATE ON hub.rooms TO hub_station;\n"
+        "GRANT SELECT ON hub.records, hub.rooms TO hub_district;\n"
+        /* roles are added through these functions, so no program builds SQL from names */
+        "CREATE FUNCTION hub.station_add(p_station text, p_role text, p_password text)\n"
+        "RETURNS void LANGUAGE plpgsql AS $f$\n"
+        "BEGIN\n"
+        "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_role) THEN\n"
+        "    EXECUTE format('CREATE ROLE %I LOGIN', p_role);\n"
+        "  END IF;\n"
+        "  IF p_password IS NOT NULL THEN\n"
+        "    EXECUTE format('ALTER ROLE %I PASSWORD %L', p_role, p_password);\n"
+        "  END IF;\n"
+        "  EXECUTE format('GRANT hub_station TO %I', p_role);\n"
+        "  INSERT INTO hub.stations (station_id, role_name) VALUES (p_station, p_role)\n"
+        "    ON CONFLICT (station_id) DO UPDATE SET role_name = EXCLUDED.role_name;\n"
+        "END $f$;\n"
+        "CREATE FUNCTION hub.reader_add(p_role text, p_password text)\n"
+        "RETURNS void LANGUAGE plpgsql AS $f$\n"
+        "BEGIN\n"
+        "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_role) THEN\n"
+        "    EXECUTE format('CREATE ROLE %I LOGIN', p_role);\n"
+        "  END IF;\n"
+        "  IF p_password IS NOT NULL THEN\n"
+        "    EXECUTE format('ALTER ROLE %I PASSWORD %L', p_role, p_password);\n"
+        "  END IF;\n"
+        "  EXECUTE format('GRANT hub_district TO %I', p_role);\n"
+        "END $f$;\n"
+        "REVOKE ALL ON FUNCTION hub.station_add(text, text, text) FROM PUBLIC;\n"
+        "REVOKE ALL ON FUNCTION hub.reader_add(text, text) FROM PUBLIC;\n"},
 };
 
 PGconn *district_connect(const char *conninfo, char *err, size_t errlen)
 {
 	/* expand_dbname: conninfo is a full connection string; the later keys are defaults it
 	 * may override */
-	const char *keys[] = {"connect_timeout", "keepalives", "keepalives_idle",
-	                      "keepalives_interval", "keepalives_count", "dbname", NULL};
+	const char *keys[] = {"connect_timeout",
+	                      "keepalives",
+	                      "keepalives_idle",
+	                      "keepalives_interval",
+	                      "keepalives_count",
+	                      "dbname",
+	                      NULL};
 	const char *vals[] = {"10", "1", "30", "10", "3", conninfo, NULL};
 	PGconn *c = PQconnectdbParams(keys, vals, 1);
 	if (!c) {
@@ -120,8 +124,8 @@ PGconn *district_connect(const char *conninfo, char *err, size_t errlen)
 		return NULL;
 	}
 	char e2[8];
-	if (district_exec(c, "SET client_min_messages = warning; SET statement_timeout = '60s'",
-	                  e2, sizeof(e2))) {
+	if (district_exec(c, "SET client_min_messages = warning; SET statement_timeout = '60s'", e2,
+	                  sizeof(e2))) {
 		snprintf(err, errlen, "cannot set up the hub session: %s", PQerrorMessage(c));
 		err[strcspn(err, "\n")] = '\0';
 		PQfinish(c);
@@ -204,8 +208,9 @@ int district_migrate(const char *conninfo, int *version, char *err, size_t errle
 		char v[16];
 		snprintf(v, sizeof(v), "%d", migrations[i].version);
 		const char *params[] = {v};
-		PGresult *r = PQexecParams(c, "INSERT INTO hub.schema_version (version) VALUES ($1)",
-		                           1, NULL, params, NULL, NULL, 0);
+		PGresult *r =
+		    PQexecParams(c, "INSERT INTO hub.schema_version (version) VALUES ($1)", 1, NULL,
+		                 params, NULL, NULL, 0);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 			status = district_sql_fail(c, r, "recording the version", err, errlen);
 			PQclear(r);
@@ -224,11 +229,10 @@ int district_migrate(const char *conninfo, int *version, char *err, size_t errle
 		*version = have;
 	}
 	goto out_close;
-out_rollback:
-	{
-		char e2[8];
-		district_exec(c, "ROLLBACK", e2, sizeof(e2));
-	}
+out_rollback : {
+	char e2[8];
+	district_exec(c, "ROLLBACK", e2, sizeof(e2));
+}
 out_close:
 	PQfinish(c);
 	return status;
@@ -275,8 +279,8 @@ int district_station_add(const char *conninfo, const char *station_id, const cha
 	return call_add(conninfo, "SELECT hub.station_add($1, $2, $3)", 3, params, err, errlen);
 }
 
-int district_reader_add(const char *conninfo, const char *role, const char *password,
-                        char *err, size_t errlen)
+int district_reader_add(const char *conninfo, const char *role, const char *password, char *err,
+                        size_t errlen)
 {
 	if (!id_valid(role)) {
 		snprintf(err, errlen, "role must be [A-Za-z0-9_-]{1,63}");

@@ -227,8 +227,9 @@ static void svg_risk(const struct district_report *r, FILE *out)
 		        s->station_id);
 		for (int k = 0; k < RISK_COUNT; k++) {
 			int w = (int)(520.0 * s->risk[k] / max);
-			fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"%s\"/>", x,
-			        y, w, risk_fill[k]);
+			fprintf(out,
+			        "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"%s\"/>",
+			        x, y, w, risk_fill[k]);
 			x += w;
 		}
 		fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"13\">%d</text>\n", x + 6, y + 14,
@@ -256,7 +257,8 @@ int district_report_write_html(const struct district_report *r, FILE *out)
 	      "<th>release tomorrow</th>",
 	      out);
 	for (int k = 0; k < RISK_COUNT; k++)
-		fprintf(out, "<th style=\"color:%s\">%s</th>", risk_fill[k], risk_name((enum risk)k));
+		fprintf(out, "<th style=\"color:%s\">%s</th>", risk_fill[k],
+		        risk_name((enum risk)k));
 	fputs("<th>median intake s</th></tr>\n", out);
 	for (size_t i = 0; i < r->count; i++) {
 		const struct district_station_figures *s = &r->stations[i];

@@ -36,11 +36,16 @@ static char *password_read(void)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"hub", required_argument, NULL, 'H'},   {"format", required_argument, NULL, 'f'},
-	    {"out", required_argument, NULL, 'o'},   {"day", required_argument, NULL, 'd'},
-	    {"tz", required_argument, NULL, 'z'},    {"store", required_argument, NULL, 's'},
-	    {"station", required_argument, NULL, 'S'}, {"batch", required_argument, NULL, 'b'},
-	    {"no-password", no_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'},
+	    {"hub", required_argument, NULL, 'H'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"day", required_argument, NULL, 'd'},
+	    {"tz", required_argument, NULL, 'z'},
+	    {"store", required_argument, NULL, 's'},
+	    {"station", required_argument, NULL, 'S'},
+	    {"batch", required_argument, NULL, 'b'},
+	    {"no-password", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *hub = NULL, *format = "csv", *out_path = NULL, *day_text = NULL;
@@ -52,16 +57,36 @@ int main(int argc, char **argv)
 	log_init("districtctl", LOG_LEVEL_INFO);
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'H': hub = optarg; break;
-		case 'f': format = optarg; break;
-		case 'o': out_path = optarg; break;
-		case 'd': day_text = optarg; break;
-		case 'z': tz = optarg; break;
-		case 's': store = optarg; break;
-		case 'S': station = optarg; break;
-		case 'b': batch = atoi(optarg); break;
-		case 'n': no_password = true; break;
-		default: usage(opt == 'h' ? stdout : stderr); return opt == 'h' ? 0 : 2;
+		case 'H':
+			hub = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'o':
+			out_path = optarg;
+			break;
+		case 'd':
+			day_text = optarg;
+			break;
+		case 'z':
+			tz = optarg;
+			break;
+		case 's':
+			store = optarg;
+			break;
+		case 'S':
+			station = optarg;
+			break;
+		case 'b':
+			batch = atoi(optarg);
+			break;
+		case 'n':
+			no_password = true;
+			break;
+		default:
+			usage(opt == 'h' ? stdout : stderr);
+			return opt == 'h' ? 0 : 2;
 		}
 	}
 	if (optind >= argc || !hub) {
@@ -78,8 +103,8 @@ int main(int argc, char **argv)
 		if (!rc)
 			printf("hub schema version %d\n", version);
 	} else if (strcmp(cmd, "station-add") == 0 && nargs == 2) {
-		rc = district_station_add(hub, args[0], args[1], no_password ? NULL : password_read(),
-		                          err, sizeof(err));
+		rc = district_station_add(hub, args[0], args[1],
+		                          no_password ? NULL : password_read(), err, sizeof(err));
 	} else if (strcmp(cmd, "reader-add") == 0 && nargs == 1) {
 		rc = district_reader_add(hub, args[0], no_password ? NULL : password_read(), err,
 		                         sizeof(err));

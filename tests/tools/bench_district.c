@@ -33,9 +33,10 @@ struct job {
 static void *job_run(void *arg)
 {
 	struct job *j = arg;
-	struct district_forward_options o = {
-	    .conninfo = j->conninfo, .store_path = j->store, .station_id = j->station,
-	    .batch = j->batch};
+	struct district_forward_options o = {.conninfo = j->conninfo,
+	                                     .store_path = j->store,
+	                                     .station_id = j->station,
+	                                     .batch = j->batch};
 	j->status = district_forward_once(&o, 0, &j->sent, j->err, sizeof(j->err));
 	return NULL;
 }
@@ -66,7 +67,8 @@ static double round_run(const char *dir, const char *conninfo, int batch, int64_
 		snprintf(jobs[i].station, sizeof(jobs[i].station), "s%02d", i + 1);
 		/* each station forwards as its own role, under row-level security */
 		snprintf(station_conn[i], sizeof(station_conn[i]),
-		         "host=127.0.0.1 port=%d user=%s dbname=postgres", bench_port, jobs[i].station);
+		         "host=127.0.0.1 port=%d user=%s dbname=postgres", bench_port,
+		         jobs[i].station);
 		jobs[i].conninfo = station_conn[i];
 		jobs[i].batch = batch;
 		(void)!run("sqlite3 '%s' 'DELETE FROM district_cursor' 2>/dev/null", jobs[i].store);
@@ -108,7 +110,8 @@ int main(int argc, char **argv)
 	         port);
 	snprintf(opts, sizeof(opts), "-p %d -k %s -c listen_addresses=127.0.0.1", port, dir);
 	if (run("chmod 0755 %s && chown postgres %s", dir, dir) ||
-	    run("runuser -u postgres -- " PGBIN "/initdb -D %s/data -A trust >/dev/null 2>&1", dir) ||
+	    run("runuser -u postgres -- " PGBIN "/initdb -D %s/data -A trust >/dev/null 2>&1",
+	        dir) ||
 	    run("runuser -u postgres -- " PGBIN "/pg_ctl -D %s/data -w -l /dev/null start -o '%s' "
 	        ">/dev/null",
 	        dir, opts)) {
@@ -144,7 +147,8 @@ int main(int argc, char **argv)
 		if (rps < 0)
 			goto out_stop;
 		printf("district_forward, %d stations at once: %.0f records/s into the hub (%lld "
-		       "records, batches of %d, PostgreSQL 15 on 127.0.0.1, fsync on, one role per station under row-level security)\n",
+		       "records, batches of %d, PostgreSQL 15 on 127.0.0.1, fsync on, one role per "
+		       "station under row-level security)\n",
 		       STATIONS, rps, (long long)total, batches[k]);
 	}
 	status = 0;

@@ -28,10 +28,8 @@ static struct district_station_figures fig[2] = {
 
 static char *render(int (*fn)(const struct district_report *, FILE *))
 {
-	struct district_report r = {.day = day_from_ymd(2026, 11, 14),
-	                            .stations = fig,
-	                            .count = 2,
-	                            .beds_free_total = 23};
+	struct district_report r = {
+	    .day = day_from_ymd(2026, 11, 14), .stations = fig, .count = 2, .beds_free_total = 23};
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -45,7 +43,10 @@ static void test_csv_form(void **state)
 {
 	(void)state;
 	char *csv = render(district_report_write_csv);
-	assert_memory_equal(csv, "\xEF\xBB\xBF" "day,station,rooms_free", 25);
+	assert_memory_equal(csv,
+	                    "\xEF\xBB\xBF"
+	                    "day,station,rooms_free",
+	                    25);
 	/* every line ends CRLF, none with a bare LF */
 	int lines = 0;
 	for (char *p = csv; (p = strchr(p, '\n')) != NULL; p++, lines++)
@@ -79,9 +80,9 @@ static void test_forward_refuses_bad_options(void **state)
 {
 	(void)state;
 	char err[256];
-	struct district_forward_options o = {
-	    .conninfo = "host=127.0.0.1 port=1", .store_path = "/nonexistent/dir/x.db",
-	    .station_id = ""};
+	struct district_forward_options o = {.conninfo = "host=127.0.0.1 port=1",
+	                                     .store_path = "/nonexistent/dir/x.db",
+	                                     .station_id = ""};
 	assert_int_equal(district_forward_once(&o, 0, NULL, err, sizeof(err)), DISTRICT_E_INVALID);
 	o.station_id = "s01";
 	o.batch = 6000;
@@ -89,9 +90,9 @@ static void test_forward_refuses_bad_options(void **state)
 	o.batch = 0;
 	assert_int_equal(district_forward_once(&o, 0, NULL, err, sizeof(err)), DISTRICT_E_STORE);
 	assert_null(district_forwarder_start(&o, err, sizeof(err)));
-	assert_int_equal(district_station_add("host=127.0.0.1 port=1", "bad id", "r", NULL, err,
-	                                      sizeof(err)),
-	                 DISTRICT_E_INVALID);
+	assert_int_equal(
+	    district_station_add("host=127.0.0.1 port=1", "bad id", "r", NULL, err, sizeof(err)),
+	    DISTRICT_E_INVALID);
 }
 
 int main(void)
