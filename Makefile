@@ -19,7 +19,8 @@ BUILD       ?= build
 V           ?= 0
 Q           := $(if $(filter 1,$(V)),,@)
 
-PKGS        := sdl2 SDL2_ttf libqrencode zbar sqlite3 libcrypto jansson libcurl libmicrohttpd libpng
+PKGS        := sdl2 SDL2_ttf libqrencode zbar sqlite3 libcrypto jansson libcurl libmicrohttpd libpng \
+               libpq
 TEST_PKGS   := cmocka
 
 # Evaluated once per make invocation, and only when a target needs them (so `make deps`
@@ -40,10 +41,11 @@ LDLIBS_ALL   = $(pkg_libs) -lcups -lm -lpthread
 
 # Sources: every .c under these folders goes into one static library; each program is
 # the .c files of its own folder linked against it.
-LIB_DIRS    := app/core app/sys app/store app/sync app/service app/ui drivers/camera drivers/scanner drivers/fonts \
+LIB_DIRS    := app/core app/sys app/store app/sync app/district app/service app/ui drivers/camera drivers/scanner drivers/fonts \
                drivers/printer drivers/board
 LIB_SRC     := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
-PROGRAMS    := $(notdir $(patsubst %/,%,$(dir $(wildcard app/kiosk/*.c app/stationd/*.c app/stationctl/*.c))))
+PROGRAMS    := $(notdir $(patsubst %/,%,$(dir $(wildcard app/kiosk/*.c app/stationd/*.c app/stationctl/*.c \
+                 app/districtctl/*.c))))
 PROGRAMS    := $(sort $(PROGRAMS))
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 

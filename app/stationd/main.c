@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app/core/config.h"
+#include "app/district/district.h"
 #include "app/store/store.h"
 #include "app/sync/server.h"
 #include "app/sync/station.h"
@@ -27,7 +28,10 @@ static void usage(FILE *to)
 	    "  [http]  listen = 127.0.0.1:8470, tls_cert = FILE, tls_key = FILE,\n"
 	    "          max_body = BYTES, timeout = SECONDS\n"
 	    "  [store] path = FILE (required)\n"
-	    "  [station] id = NAME    [sync] lease_ttl = SECONDS    [log] level = info|debug\n");
+	    "  [station] id = NAME    [sync] lease_ttl = SECONDS    [log] level = info|debug\n"
+	    "  [district] upstream = CONNINFO "
+	    "(postgresql://ROLE@HOST/DB?sslmode=verify-full&...),\n"
+	    "          batch = N, interval_ms = MS, backoff_min_ms = MS, backoff_max_ms = MS\n");
 }
 
 /* Read the configuration file; 0 or -1 with a line logged. */
@@ -144,6 +148,33 @@ int main(int argc, char **argv)
 		log_err("%s", err);
 		goto out_close;
 	}
+	struct district_forwarder *fwd = NULL;
+	const char *upstream = config_get(&cfg, "district.upstream");
+	if (upstream && *upstream) {
+		long batch, interval, bmin, bmax;
+		if (!config_get_int(&cfg, "district.batch", 1, 5000, 500, &batch) ||
+		    !config_get_int(&cfg, "district.interval_ms", 10, 3600000, 2000, &interval) ||
+		    !config_get_int(&cfg, "district.backoff_min_ms", 10, 3600000, 1000, &bmin) ||
+		    !config_get_int(&cfg, "district.backoff_max_ms", 10, 3600000, 60000, &bmax)) {
+			log_err("%s: [district] batch or timings out of range", config_path);
+			goto out_stop;
+		}
+		struct district_forward_options fo = {
+		    .conninfo = upstream,
+		    .store_path = store_path,
+		    .station_id = so.station_id,
+		    .batch = (int)batch,
+		    .interval_ms = (int)interval,
+		    .backoff_min_ms = (int)bmin,
+		    .backoff_max_ms = (int)bmax,
+		};
+		/* the thread connects on its own: an unreachable hub never delays the station */
+		if (!(fwd = district_forwarder_start(&fo, err, sizeof(err)))) {
+			log_err("%s", err);
+			goto out_stop;
+		}
+		log_info("forwarding to the district hub as station %s", so.station_id);
+	}
 	log_info("listening on %.*s:%u (%s), store %s", (int)(strrchr(o.listen, ':') - o.listen),
 	         o.listen, sync_server_port(srv), cert ? "https" : "http", store_path);
 	/* systemd: ready now; a heartbeat at half the watchdog interval while this loop runs */
@@ -167,8 +198,10 @@ int main(int argc, char **argv)
 	}
 	watchdog_notify("STOPPING=1");
 	log_info("signal %d: finishing requests in flight", sig);
-	sync_server_stop(srv, DRAIN_MS);
 	status = 0;
+	district_forwarder_stop(fwd);
+out_stop:
+	sync_server_stop(srv, DRAIN_MS);
 	log_info("stopped");
 out_close:
 	sync_station_close(st);
