@@ -11,6 +11,8 @@ struct store {
 	sqlite3 *db;
 	char path[4096];
 	char errmsg[512];
+	bool borrowed; /* db belongs to the caller (store_attach): store_close leaves it open */
+	int nested;    /* savepoints opened by store_begin inside the caller's transaction */
 };
 
 /* One schema step: applied in its own transaction when user_version < version. */
@@ -30,7 +32,10 @@ int store_failf(struct store *st, int code, const char *fmt, ...)
 /* Prepare a constant statement; NULL on failure (message kept). */
 sqlite3_stmt *store_prepare(struct store *st, const char *sql);
 
-int store_begin(struct store *st); /* BEGIN IMMEDIATE */
+/* BEGIN IMMEDIATE; inside a transaction the caller already holds (a store attached to
+ * stationd's connection applying a pushed record), a SAVEPOINT that store_commit releases
+ * and store_rollback undoes, so every store action composes into the caller's transaction. */
+int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
 
