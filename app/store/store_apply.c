@@ -80,18 +80,19 @@ static bool checkin_from_body(json_t *b, struct checkin_record *c)
 {
 	char risk[16], day[16];
 	json_t *t = json_object_get(b, "timings");
-	bool ok = int_of(b, "arrival_id", &c->arrival_id) && int_of(b, "at", &c->at) &&
-	          text_of(b, "code_result", c->code_result, sizeof(c->code_result)) &&
-	          reason_of(b, "code_reason", &c->code_reason) &&
-	          text_of(b, "briefing_hash", c->briefing_hash, sizeof(c->briefing_hash)) &&
-	          text_of(b, "briefing_lang", c->briefing_lang, sizeof(c->briefing_lang)) &&
-	          text_of(b, "room", c->room, sizeof(c->room)) &&
-	          text_of(b, "risk", risk, sizeof(risk)) && risk_parse(risk, &c->risk) &&
-	          text_of(b, "risk_set_by", c->risk_set_by, sizeof(c->risk_set_by)) &&
-	          text_of(b, "planned_release", day, sizeof(day)) &&
-	          day_parse(day, &c->planned_release) &&
-	          text_of(b, "wristband_serial", c->wristband_serial, sizeof(c->wristband_serial)) &&
-	          text_of(b, "wristband_token", c->wristband_token, sizeof(c->wristband_token));
+	bool ok =
+	    int_of(b, "arrival_id", &c->arrival_id) && int_of(b, "at", &c->at) &&
+	    text_of(b, "code_result", c->code_result, sizeof(c->code_result)) &&
+	    reason_of(b, "code_reason", &c->code_reason) &&
+	    text_of(b, "briefing_hash", c->briefing_hash, sizeof(c->briefing_hash)) &&
+	    text_of(b, "briefing_lang", c->briefing_lang, sizeof(c->briefing_lang)) &&
+	    text_of(b, "room", c->room, sizeof(c->room)) &&
+	    text_of(b, "risk", risk, sizeof(risk)) && risk_parse(risk, &c->risk) &&
+	    text_of(b, "risk_set_by", c->risk_set_by, sizeof(c->risk_set_by)) &&
+	    text_of(b, "planned_release", day, sizeof(day)) &&
+	    day_parse(day, &c->planned_release) &&
+	    text_of(b, "wristband_serial", c->wristband_serial, sizeof(c->wristband_serial)) &&
+	    text_of(b, "wristband_token", c->wristband_token, sizeof(c->wristband_token));
 	c->timings.verify_ms = ms_of(t, "verify_ms");
 	c->timings.confirm_ms = ms_of(t, "confirm_ms");
 	c->timings.briefing_ms = ms_of(t, "briefing_ms");
@@ -174,8 +175,10 @@ static int apply_scan(struct store *st, const char *device_id, int64_t seq, json
 	memset(&sc, 0, sizeof(sc));
 	snprintf(sc.device_id, sizeof(sc.device_id), "%s", device_id);
 	sc.device_seq = seq;
-	if (!int_of(b, "at", &sc.at) || !text_of(b, "checkpoint", sc.checkpoint, sizeof(sc.checkpoint)) ||
-	    !text_of(b, "serial", sc.serial, sizeof(sc.serial)) || !reason_of(b, "result", &sc.result))
+	if (!int_of(b, "at", &sc.at) ||
+	    !text_of(b, "checkpoint", sc.checkpoint, sizeof(sc.checkpoint)) ||
+	    !text_of(b, "serial", sc.serial, sizeof(sc.serial)) ||
+	    !reason_of(b, "result", &sc.result))
 		return held_or_fail(STORE_E_INVALID, out);
 	if (json_object_get(b, "colour") && !text_of(b, "colour", sc.colour, sizeof(sc.colour)))
 		return held_or_fail(STORE_E_INVALID, out);
@@ -301,10 +304,11 @@ static int apply_wristband_void(struct store *st, const char *device_id, int64_t
 	if ((status = exec_bound(st, s)))
 		goto out_rollback;
 	if (*by) {
-		s = store_prepare(st, "INSERT INTO wristbands (serial, device_id, device_seq, "
-		                      "arrival_id, room, issued_at, state, token) SELECT ?1, ?2, ?3, "
-		                      "arrival_id, room, ?4, 'active', ?5 FROM wristbands WHERE "
-		                      "serial = ?6");
+		s = store_prepare(st,
+		                  "INSERT INTO wristbands (serial, device_id, device_seq, "
+		                  "arrival_id, room, issued_at, state, token) SELECT ?1, ?2, ?3, "
+		                  "arrival_id, room, ?4, 'active', ?5 FROM wristbands WHERE "
+		                  "serial = ?6");
 		if (s) {
 			store_bind_text(s, 1, by, false);
 			store_bind_text(s, 2, device_id, false);
@@ -332,7 +336,8 @@ int store_apply_record(struct store *st, const char *device_id, int64_t seq, con
 	memset(out, 0, sizeof(*out));
 	if (!device_id || !*device_id || !store_fits(device_id, STORE_ID_MAX) || seq < 1 || !kind ||
 	    !body)
-		return store_failf(st, STORE_E_INVALID, "pushed record without device, seq or kind");
+		return store_failf(st, STORE_E_INVALID,
+		                   "pushed record without device, seq or kind");
 	struct store_identity id;
 	if ((status = store_identity_get(st, &id)))
 		return status;
@@ -361,8 +366,8 @@ int store_apply_record(struct store *st, const char *device_id, int64_t seq, con
 }
 
 int store_conflict_add(struct store *st, const char *device_id, int64_t seq, const char *kind,
-                       const char *reason, int64_t arrival_id, const char *room,
-                       const char *winner, int64_t at, const char *body)
+                       const char *reason, int64_t arrival_id, const char *room, const char *winner,
+                       int64_t at, const char *body)
 {
 	sqlite3_stmt *s = store_prepare(
 	    st, "INSERT INTO conflicts (device_id, device_seq, kind, reason, arrival_id, room, "
@@ -478,11 +483,12 @@ int store_briefing_add(struct store *st, const char *lang, const char *text, siz
 	if (!out)
 		out = &scratch;
 	memset(out, 0, sizeof(*out));
-	if (!lang || !*lang || !store_fits(lang, STORE_LANG_MAX) || strspn(lang,
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") != strlen(lang))
+	if (!lang || !*lang || !store_fits(lang, STORE_LANG_MAX) ||
+	    strspn(lang, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") != strlen(lang))
 		return store_failf(st, STORE_E_INVALID, "briefing language must be like zh-CN");
 	if (!text || len == 0 || len > STORE_BRIEFING_MAX || memchr(text, '\0', len))
-		return store_failf(st, STORE_E_INVALID, "briefing text empty, over %d bytes or binary",
+		return store_failf(st, STORE_E_INVALID,
+		                   "briefing text empty, over %d bytes or binary",
 		                   STORE_BRIEFING_MAX);
 	json_t *utf8 = json_stringn(text, len); /* NULL unless valid UTF-8 */
 	if (!utf8)
@@ -504,8 +510,8 @@ int store_briefing_add(struct store *st, const char *lang, const char *text, siz
 	}
 	store_bind_text(s, 1, lang, false);
 	int rc = sqlite3_step(s);
-	bool same = rc == SQLITE_ROW &&
-	            strcmp((const char *)sqlite3_column_text(s, 1), out->hash) == 0;
+	bool same =
+	    rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(s, 1), out->hash) == 0;
 	out->version = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) + 1 : 1;
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {

@@ -621,6 +621,9 @@ static const struct {
     {"revocation", "revocations",
      "SELECT issuer || '/' || credential_id, json_object('revoked_at', revoked_at, 'reason', "
      "reason) FROM revocations"},
+    {"briefing", "briefings",
+     "SELECT lang, json_object('version', version, 'hash', hash, 'text', text) FROM briefings b "
+     "WHERE version = (SELECT max(version) FROM briefings WHERE lang = b.lang)"},
     {"badge", "badges",
      "SELECT badge_id, json_object('role', role, 'pin_hash', pin_hash, 'revoked_at', "
      "revoked_at) FROM badges"},
