@@ -615,6 +615,10 @@ struct store_applied {
 /* store_apply_record flag: a wristband_void applies only to bands the pushing device issued
  * (the entrance role: reprints of its own check-ins); another device's band is E_NOT_ISSUER. */
 #define STORE_APPLY_OWN_BANDS_ONLY 1u
+/* store_apply_record flag: the pushing device is a front desk, whose audit records of a
+ * release, a transfer ("release"/"transfer", target "arrival:ID") or a new release day
+ * ("set_release", detail YYYY-MM-DD) also end or change the station's active check-in. */
+#define STORE_APPLY_DESK 2u
 
 /* Apply the record (device_id, seq) that another device pushed (kind and body as in its
  * outbox row: "checkin", "scan", "audit", "risk_change", "wristband_void") into the store's

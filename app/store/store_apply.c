@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int exec_bound(struct store *st, sqlite3_stmt *s);
+
 static void applied_set(struct store_applied *out, enum store_apply_outcome outcome,
                         const char *reason, const char *winner)
 {
@@ -189,8 +191,38 @@ static int apply_scan(struct store *st, const char *device_id, int64_t seq, json
 	return 0;
 }
 
+/* What a front desk's audit record did to a resident (store_checkin_release, _transfer,
+ * _set_release write these), done to the station's copy too. A person the station does
+ * not hold as checked in is left alone: the audit row keeps the record. */
+static int audit_effect(struct store *st, const struct audit_record *a)
+{
+	char *end = NULL;
+	hk_day day;
+	char text[11];
+	if (strncmp(a->target, "arrival:", 8) != 0)
+		return 0;
+	long long arrival = strtoll(a->target + 8, &end, 10);
+	if (!end || *end || arrival < 1)
+		return 0;
+	int status = 0;
+	if (strcmp(a->action, "release") == 0 || strcmp(a->action, "transfer") == 0) {
+		status = store_checkin_end_rows(
+		    st, arrival, a->at, *a->action == 'r' ? "released" : "transferred", NULL);
+	} else if (strcmp(a->action, "set_release") == 0 && day_parse(a->detail, &day)) {
+		sqlite3_stmt *s =
+		    store_prepare(st, "UPDATE checkins SET planned_release = ?2 WHERE "
+		                      "arrival_id = ?1 AND state = 'active'");
+		if (s) {
+			sqlite3_bind_int64(s, 1, arrival);
+			store_bind_text(s, 2, day_format(day, text), false);
+		}
+		status = exec_bound(st, s);
+	}
+	return status == STORE_E_NOT_FOUND ? 0 : status;
+}
+
 static int apply_audit(struct store *st, const char *device_id, int64_t seq, json_t *b,
-                       struct store_applied *out)
+                       unsigned flags, struct store_applied *out)
 {
 	struct audit_record a;
 	struct store_written w;
@@ -206,7 +238,9 @@ static int apply_audit(struct store *st, const char *device_id, int64_t seq, jso
 	if (status)
 		return held_or_fail(status, out);
 	applied_set(out, w.already_had ? STORE_APPLY_HAD : STORE_APPLIED, NULL, NULL);
-	return 0;
+	if (w.already_had || !(flags & STORE_APPLY_DESK))
+		return 0;
+	return audit_effect(st, &a);
 }
 
 static int apply_risk(struct store *st, const char *device_id, int64_t seq, json_t *b,
@@ -354,7 +388,7 @@ int store_apply_record(struct store *st, const char *device_id, int64_t seq, con
 	else if (strcmp(kind, "scan") == 0)
 		status = apply_scan(st, device_id, seq, b, out);
 	else if (strcmp(kind, "audit") == 0)
-		status = apply_audit(st, device_id, seq, b, out);
+		status = apply_audit(st, device_id, seq, b, flags, out);
 	else if (strcmp(kind, "risk_change") == 0)
 		status = apply_risk(st, device_id, seq, b, out);
 	else if (strcmp(kind, "wristband_void") == 0)

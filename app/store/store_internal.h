@@ -64,6 +64,13 @@ int store_audit_append_own(struct store *st, const char *actor, const char *acti
                            const char *target, const char *detail, int64_t at,
                            struct store_written *w);
 
+/* The rows of ending an arrival's active check-in as outcome ("released", "transferred") in
+ * the caller's transaction: check-in state and outcome, occupancy closed at `at`, active
+ * bands void, the room to cleaning when empty. No audit record. room (may be NULL) gets the
+ * check-in's room. STORE_E_NOT_FOUND when not checked in. */
+int store_checkin_end_rows(struct store *st, int64_t arrival_id, int64_t at, const char *outcome,
+                           char room[STORE_ROOM_MAX]);
+
 #define STORE_ARRIVAL_COLUMNS                                                                      \
 	"id, batch, name, doc_type, doc_number, nationality, phone, category, onsite_days, "       \
 	"home_days, group_id, elderly, child, pregnant, dietary, notes, expected_day, "            \

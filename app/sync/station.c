@@ -430,7 +430,9 @@ static int record_apply(struct sync_station *st, const struct sync_device *d,
 	int rc;
 	memset(applied, 0, sizeof(*applied));
 	if (*decided == SYNC_RESULT_STORED) {
-		unsigned flags = d->role == SYNC_ROLE_ENTRANCE ? STORE_APPLY_OWN_BANDS_ONLY : 0;
+		unsigned flags = d->role == SYNC_ROLE_ENTRANCE    ? STORE_APPLY_OWN_BANDS_ONLY
+		                 : d->role == SYNC_ROLE_FRONTDESK ? STORE_APPLY_DESK
+		                                                  : 0;
 		rc = store_apply_record(st->store, d->id, r->seq, r->kind, r->body, flags, applied);
 		if (rc)
 			goto out_fail;

@@ -533,6 +533,41 @@ static void test_apply_pushed_records(void **state)
 	assert_int_equal(nc, 2);
 	assert_string_equal(c[1].reason, "E_NOT_ISSUER");
 	free(c);
+
+	/* a release recorded at the front desk ends the station's check-in; the same audit
+	 * line from an entrance kiosk is only kept */
+	assert_int_equal(sync_station_device_add(st, "desk", "desk", SYNC_ROLE_FRONTDESK, token),
+	                 0);
+	struct sync_device dd = {.id = "desk", .role = SYNC_ROLE_FRONTDESK};
+	struct sync_record rel[2] = {{.seq = 1,
+	                              .kind = "audit",
+	                              .body = "{\"at\":1795002000,\"actor\":\"B-7\",\"action\":"
+	                                      "\"release\",\"target\":\"arrival:1\",\"detail\":"
+	                                      "\"1201\"}"},
+	                             {.seq = 2,
+	                              .kind = "audit",
+	                              .body = "{\"at\":1795002001,\"actor\":\"B-7\",\"action\":"
+	                                      "\"set_release\",\"target\":\"arrival:2\","
+	                                      "\"detail\":\"2026-12-20\"}"}};
+	struct sync_push pd = {.device = "desk", .records = rel, .n = 2};
+	assert_int_equal(b->ops->push(b, &dd, &pd, &out), 0);
+	sync_push_reply_free(&out);
+	struct sync_record rel2 = {.seq = 4,
+	                           .kind = "audit",
+	                           .body = "{\"at\":1795002000,\"actor\":\"B-7\",\"action\":"
+	                                   "\"release\",\"target\":\"arrival:2\",\"detail\":\"\"}"};
+	struct sync_push pk = {.device = "k2", .records = &rel2, .n = 1};
+	assert_int_equal(b->ops->push(b, &d2, &pk, &out), 0);
+	sync_push_reply_free(&out);
+	assert_int_equal(store_resident_get(store, 1, &r), 0);
+	assert_int_equal(r.status, RESIDENT_RELEASED);
+	assert_string_equal(r.band_serial, "");
+	assert_int_equal(store_room_get(store, "1201", &ri), 0);
+	assert_int_equal(ri.occupants, 0);
+	assert_int_equal(ri.state, ROOM_CLEANING);
+	assert_int_equal(store_resident_get(store, 2, &r), 0);
+	assert_int_equal(r.status, RESIDENT_IN_QUARANTINE);
+	assert_int_equal(r.planned_release, day_from_ymd(2026, 12, 20));
 	assert_true(sync_station_integrity_ok(st));
 	sync_station_close(st);
 	store_close(k1);
