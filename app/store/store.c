@@ -158,8 +158,8 @@ int store_commit(struct store *st)
 void store_rollback(struct store *st)
 {
 	if (st->nested > 0) {
-		sqlite3_exec(st->db, "ROLLBACK TO store_nested", NULL, NULL, NULL);
-		sqlite3_exec(st->db, "RELEASE store_nested", NULL, NULL, NULL);
+		exec_const(st, "ROLLBACK TO store_nested");
+		exec_const(st, "RELEASE store_nested");
 		st->nested--;
 		return;
 	}
