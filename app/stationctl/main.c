@@ -25,6 +25,8 @@ static const struct ctl_command *const commands[] = {
     &ctl_cmd_devices,
     &ctl_cmd_badges,
     &ctl_cmd_report,
+    &ctl_cmd_briefing,
+    &ctl_cmd_conflicts,
     /* clang-format on */
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(*commands))

@@ -54,5 +54,7 @@ extern const struct ctl_command ctl_cmd_demo;
 extern const struct ctl_command ctl_cmd_devices;
 extern const struct ctl_command ctl_cmd_badges;
 extern const struct ctl_command ctl_cmd_report;
+extern const struct ctl_command ctl_cmd_briefing;
+extern const struct ctl_command ctl_cmd_conflicts;
 
 #endif

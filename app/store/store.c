@@ -136,16 +136,33 @@ static int exec_const(struct store *st, const char *sql)
 
 int store_begin(struct store *st)
 {
-	return exec_const(st, "BEGIN IMMEDIATE");
+	if (sqlite3_get_autocommit(st->db))
+		return exec_const(st, "BEGIN IMMEDIATE");
+	int status = exec_const(st, "SAVEPOINT store_nested");
+	if (!status)
+		st->nested++;
+	return status;
 }
 
 int store_commit(struct store *st)
 {
+	if (st->nested > 0) {
+		int status = exec_const(st, "RELEASE store_nested");
+		if (!status)
+			st->nested--;
+		return status;
+	}
 	return exec_const(st, "COMMIT");
 }
 
 void store_rollback(struct store *st)
 {
+	if (st->nested > 0) {
+		exec_const(st, "ROLLBACK TO store_nested");
+		exec_const(st, "RELEASE store_nested");
+		st->nested--;
+		return;
+	}
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -395,8 +412,31 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
-	sqlite3_close(st->db);
+	if (!st->borrowed)
+		sqlite3_close(st->db);
 	free(st);
+}
+
+struct store *store_attach(struct sqlite3 *db, struct store_error *err)
+{
+	int64_t version = -1;
+	struct store *st = calloc(1, sizeof(*st));
+	if (!st) {
+		error_set(err, STORE_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	st->db = db;
+	st->borrowed = true;
+	snprintf(st->path, sizeof(st->path), "%s",
+	         sqlite3_db_filename(db, "main") ? sqlite3_db_filename(db, "main") : "");
+	if (query_int(st, "PRAGMA user_version", &version) || version != STORE_SCHEMA_VERSION) {
+		error_set(err, version > STORE_SCHEMA_VERSION ? STORE_E_TOO_NEW : STORE_E_INVALID,
+		          "%s: schema version %lld, this build needs %d (run store_open first)",
+		          st->path, (long long)version, STORE_SCHEMA_VERSION);
+		free(st);
+		return NULL;
+	}
+	return st;
 }
 
 int store_identity_get(struct store *st, struct store_identity *out)

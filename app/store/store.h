@@ -18,7 +18,7 @@
 #include "app/core/resident.h"
 #include "app/core/types.h"
 
-#define STORE_SCHEMA_VERSION 4 /* PRAGMA user_version this build writes */
+#define STORE_SCHEMA_VERSION 5 /* PRAGMA user_version this build writes */
 
 #define STORE_ID_MAX     64   /* device ids, station ids, badge ids, kids */
 #define STORE_ROOM_MAX   16   /* room number "1201" */
@@ -586,5 +586,91 @@ int store_badge_add_pin(struct store *st, const char *badge_id, const char *role
 /* *ok true when the badge exists, is not revoked and pin matches its hash (constant-time
  * compare; an unknown badge takes as long as a known one). Returns 0 or a store failure. */
 int store_badge_check_pin(struct store *st, const char *badge_id, const char *pin, bool *ok);
+
+/* ---- records pushed by other devices, applied on the station (schema v5) ---- */
+
+struct sqlite3;
+/* A store on a connection the caller already has open on a store file (stationd's sync
+ * backend), so store actions join the caller's transaction: inside it store_begin opens a
+ * savepoint. The file must be at STORE_SCHEMA_VERSION (run store_open on it first;
+ * STORE_E_INVALID or STORE_E_TOO_NEW otherwise). store_close frees the handle and leaves db
+ * open. NULL with *err filled on failure (err may be NULL). */
+struct store *store_attach(struct sqlite3 *db, struct store_error *err);
+
+enum store_apply_outcome {
+	STORE_APPLIED,        /* written into the store's tables */
+	STORE_APPLY_HAD,      /* the store already held this (device, seq): nothing written */
+	STORE_APPLY_CONFLICT, /* refused by the conflict rules (docs/sync.md); nothing written */
+	STORE_APPLY_HELD,     /* not applicable to the tables (reason: the store status, e.g.
+	                       * E_NOT_FOUND for an arrival or band the station does not know,
+	                       * E_INVALID for a body lacking fields); the caller keeps it */
+};
+struct store_applied {
+	enum store_apply_outcome outcome;
+	char reason[32];                /* conflict: E_ALREADY_CHECKED_IN, E_NO_ROOM, E_NOT_ISSUER;
+	                                 * held: a store status name; "" when applied */
+	char winner[STORE_ID_MAX + 24]; /* E_ALREADY_CHECKED_IN: "DEVICE/SEQ" of the check-in that
+	                                 * holds the person */
+};
+/* store_apply_record flag: a wristband_void applies only to bands the pushing device issued
+ * (the entrance role: reprints of its own check-ins); another device's band is E_NOT_ISSUER. */
+#define STORE_APPLY_OWN_BANDS_ONLY 1u
+/* store_apply_record flag: the pushing device is a front desk, whose audit records of a
+ * release, a transfer ("release"/"transfer", target "arrival:ID") or a new release day
+ * ("set_release", detail YYYY-MM-DD) also end or change the station's active check-in. */
+#define STORE_APPLY_DESK 2u
+
+/* Apply the record (device_id, seq) that another device pushed (kind and body as in its
+ * outbox row: "checkin", "scan", "audit", "risk_change", "wristband_void") into the store's
+ * tables, inside the caller's transaction if one is open, exactly once: a record already
+ * held is STORE_APPLY_HAD. A check-in follows store_checkin_commit: a person already checked
+ * in is E_ALREADY_CHECKED_IN (winner set), an unknown, full, cleaning or blocked room is
+ * E_NO_ROOM; a check-in without a room (out of leases) is held for the front desk. A
+ * wristband_void replaces (or, without replaced_by, voids) an active band. Nothing is written
+ * unless the outcome is STORE_APPLIED; the caller records conflicts (store_conflict_add).
+ * Returns 0 with *out set, or a failure that is not the record's fault (STORE_E_SQL,
+ * STORE_E_BUSY, STORE_E_NOMEM, STORE_E_IO; STORE_E_INVALID for a record naming this store's
+ * own device id). */
+int store_apply_record(struct store *st, const char *device_id, int64_t seq, const char *kind,
+                       const char *body, unsigned flags, struct store_applied *out);
+
+/* A pushed record the station held but did not apply, for staff to resolve in person. */
+struct store_conflict {
+	int64_t id;
+	char device_id[STORE_ID_MAX];
+	int64_t device_seq;
+	char kind[24];
+	char reason[32];
+	int64_t arrival_id; /* 0 when the record names none */
+	char room[STORE_ROOM_MAX];
+	char winner[STORE_ID_MAX + 24];
+	int64_t at; /* when the station received it */
+};
+/* Record a conflict (body: the record's JSON) in the caller's transaction; a second call for
+ * the same (device_id, seq) changes nothing. room and winner may be NULL. */
+int store_conflict_add(struct store *st, const char *device_id, int64_t seq, const char *kind,
+                       const char *reason, int64_t arrival_id, const char *room, const char *winner,
+                       int64_t at, const char *body);
+/* Unresolved conflicts, oldest first; *out malloc'd (caller frees). */
+int store_conflicts_open(struct store *st, struct store_conflict **out, size_t *n);
+/* Mark conflict id resolved by actor (a staff badge) with an own audit record
+ * (action "resolve_conflict"), in one transaction. STORE_E_NOT_FOUND when not open. */
+int store_conflict_resolve(struct store *st, int64_t id, const char *actor, int64_t now);
+
+/* ---- briefing texts (schema v5), published to the devices by stationd ---- */
+
+#define STORE_BRIEFING_MAX 12288 /* bytes of UTF-8: fits a 16 KiB sync change body */
+
+struct store_briefing {
+	char lang[STORE_LANG_MAX];
+	int64_t version;           /* 1, 2, ... per language */
+	char hash[STORE_HASH_MAX]; /* "sha256:" + hex of the text */
+	int64_t added_at;
+};
+/* Add text (len bytes of UTF-8) as the next version of lang's briefing. STORE_E_EXISTS when
+ * the latest version already has this text (out tells which), STORE_E_INVALID for an empty,
+ * binary, non-UTF-8 or over-long text or a bad language tag. out may be NULL. */
+int store_briefing_add(struct store *st, const char *lang, const char *text, size_t len,
+                       int64_t now, struct store_briefing *out);
 
 #endif

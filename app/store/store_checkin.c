@@ -400,36 +400,24 @@ static int step_finalize(struct store *st, sqlite3_stmt *s)
 	return status;
 }
 
-/* End the active check-in of an arrival as outcome ("released", "transferred"); see
- * store_checkin_release. detail goes into the audit record (NULL: the room). */
-static int checkin_end(struct store *st, int64_t arrival_id, int64_t at, const char *actor,
-                       const char *outcome, const char *detail, struct store_written *w)
+int store_checkin_end_rows(struct store *st, int64_t arrival_id, int64_t at, const char *outcome,
+                           char room[STORE_ROOM_MAX])
 {
-	struct store_written scratch;
 	struct checkin_row *row = malloc(sizeof(*row));
 	sqlite3_stmt *s;
-	char target[STORE_ID_MAX];
 	int status;
 	if (!row)
-		return STORE_E_NOMEM;
-	if (!actor || !*actor || !store_fits(actor, STORE_ID_MAX) ||
-	    (detail && !store_fits(detail, STORE_TEXT_MAX))) {
-		status = store_failf(st, STORE_E_INVALID, "release needs an actor");
-		goto out_free;
-	}
-	status = store_begin(st);
-	if (status)
-		goto out_free;
+		return store_failf(st, STORE_E_NOMEM, "out of memory");
 	status = store_checkin_active(st, arrival_id, row);
 	if (status)
-		goto out_rollback;
+		goto out_free;
 	s = store_prepare(st, "UPDATE checkins SET state = 'released', outcome = ?2 WHERE id = ?1");
 	if (s) {
 		sqlite3_bind_int64(s, 1, row->id);
 		store_bind_text(s, 2, outcome, false);
 	}
 	if ((status = step_finalize(st, s)))
-		goto out_rollback;
+		goto out_free;
 	s = store_prepare(st, "UPDATE occupancy SET until = ?2 WHERE checkin_id = ?1 AND until IS "
 	                      "NULL");
 	if (s) {
@@ -437,7 +425,7 @@ static int checkin_end(struct store *st, int64_t arrival_id, int64_t at, const c
 		sqlite3_bind_int64(s, 2, at);
 	}
 	if ((status = step_finalize(st, s)))
-		goto out_rollback;
+		goto out_free;
 	s = store_prepare(st, "UPDATE wristbands SET state = 'void', reason = ?2 WHERE "
 	                      "arrival_id = ?1 AND state = 'active'");
 	if (s) {
@@ -445,27 +433,48 @@ static int checkin_end(struct store *st, int64_t arrival_id, int64_t at, const c
 		store_bind_text(s, 2, outcome, false);
 	}
 	if ((status = step_finalize(st, s)))
-		goto out_rollback;
+		goto out_free;
 	s = store_prepare(st, "UPDATE rooms SET state = 'cleaning' WHERE number = ?1 AND NOT "
 	                      "EXISTS (SELECT 1 FROM occupancy WHERE room = ?1 AND until IS NULL)");
 	if (s)
 		store_bind_text(s, 1, row->c.room, false);
 	if ((status = step_finalize(st, s)))
+		goto out_free;
+	if (room)
+		snprintf(room, STORE_ROOM_MAX, "%s", row->c.room);
+out_free:
+	free(row);
+	return status;
+}
+
+/* End the active check-in of an arrival as outcome ("released", "transferred"); see
+ * store_checkin_release. detail goes into the audit record (NULL: the room). */
+static int checkin_end(struct store *st, int64_t arrival_id, int64_t at, const char *actor,
+                       const char *outcome, const char *detail, struct store_written *w)
+{
+	struct store_written scratch;
+	char target[STORE_ID_MAX], room[STORE_ROOM_MAX];
+	int status;
+	if (!actor || !*actor || !store_fits(actor, STORE_ID_MAX) ||
+	    (detail && !store_fits(detail, STORE_TEXT_MAX)))
+		return store_failf(st, STORE_E_INVALID, "release needs an actor");
+	status = store_begin(st);
+	if (status)
+		return status;
+	if ((status = store_checkin_end_rows(st, arrival_id, at, outcome, room)))
 		goto out_rollback;
 	snprintf(target, sizeof(target), "arrival:%lld", (long long)arrival_id);
-	status = store_audit_append_own(
-	    st, actor, strcmp(outcome, "released") == 0 ? "release" : "transfer", target,
-	    detail ? detail : row->c.room, at, w ? w : &scratch);
+	status = store_audit_append_own(st, actor,
+	                                strcmp(outcome, "released") == 0 ? "release" : "transfer",
+	                                target, detail ? detail : room, at, w ? w : &scratch);
 	if (status)
 		goto out_rollback;
 	status = store_commit(st);
 	if (status)
 		goto out_rollback;
-	goto out_free;
+	return 0;
 out_rollback:
 	store_rollback(st);
-out_free:
-	free(row);
 	return status;
 }
 

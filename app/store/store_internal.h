@@ -11,6 +11,8 @@ struct store {
 	sqlite3 *db;
 	char path[4096];
 	char errmsg[512];
+	bool borrowed; /* db belongs to the caller (store_attach): store_close leaves it open */
+	int nested;    /* savepoints opened by store_begin inside the caller's transaction */
 };
 
 /* One schema step: applied in its own transaction when user_version < version. */
@@ -30,7 +32,10 @@ int store_failf(struct store *st, int code, const char *fmt, ...)
 /* Prepare a constant statement; NULL on failure (message kept). */
 sqlite3_stmt *store_prepare(struct store *st, const char *sql);
 
-int store_begin(struct store *st); /* BEGIN IMMEDIATE */
+/* BEGIN IMMEDIATE; inside a transaction the caller already holds (a store attached to
+ * stationd's connection applying a pushed record), a SAVEPOINT that store_commit releases
+ * and store_rollback undoes, so every store action composes into the caller's transaction. */
+int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
 
@@ -58,6 +63,13 @@ int store_outbox_add(struct store *st, const char *device_id, int64_t device_seq
 int store_audit_append_own(struct store *st, const char *actor, const char *action,
                            const char *target, const char *detail, int64_t at,
                            struct store_written *w);
+
+/* The rows of ending an arrival's active check-in as outcome ("released", "transferred") in
+ * the caller's transaction: check-in state and outcome, occupancy closed at `at`, active
+ * bands void, the room to cleaning when empty. No audit record. room (may be NULL) gets the
+ * check-in's room. STORE_E_NOT_FOUND when not checked in. */
+int store_checkin_end_rows(struct store *st, int64_t arrival_id, int64_t at, const char *outcome,
+                           char room[STORE_ROOM_MAX]);
 
 #define STORE_ARRIVAL_COLUMNS                                                                      \
 	"id, batch, name, doc_type, doc_number, nationality, phone, category, onsite_days, "       \

@@ -251,10 +251,38 @@ static const char schema_v4[] =
     "CREATE INDEX occupancy_checkin ON occupancy (checkin_id);\n"
     "PRAGMA user_version = 4;\n";
 
+/* v5: what the station learns from the devices' pushes. A conflict is a pushed record the
+ * station held but did not apply (two check-ins of one person, a full room, a reprint by a
+ * device that did not issue the band), kept for staff until resolved. Briefing texts are
+ * versioned by the hash of their text and published to the devices. */
+static const char schema_v5[] =
+    "CREATE TABLE conflicts (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  device_id TEXT NOT NULL,\n"
+    "  device_seq INTEGER NOT NULL CHECK (device_seq >= 1),\n"
+    "  kind TEXT NOT NULL,\n"
+    "  reason TEXT NOT NULL,\n"
+    "  arrival_id INTEGER,\n"
+    "  room TEXT NOT NULL DEFAULT '',\n"
+    "  winner TEXT NOT NULL DEFAULT '',\n"
+    "  at INTEGER NOT NULL,\n"
+    "  body TEXT NOT NULL,\n"
+    "  resolved_at INTEGER,\n"
+    "  resolved_by TEXT,\n"
+    "  UNIQUE (device_id, device_seq)\n"
+    ") STRICT;\n"
+    "CREATE INDEX conflicts_open ON conflicts (at) WHERE resolved_at IS NULL;\n"
+    "CREATE TABLE briefings (\n"
+    "  lang TEXT NOT NULL,\n"
+    "  version INTEGER NOT NULL CHECK (version >= 1),\n"
+    "  hash TEXT NOT NULL,\n"
+    "  text TEXT NOT NULL,\n"
+    "  added_at INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (lang, version)\n"
+    ") STRICT;\n"
+    "PRAGMA user_version = 5;\n";
+
 const struct store_migration store_migrations[] = {
-    {1, schema_v1},
-    {2, schema_v2},
-    {3, schema_v3},
-    {4, schema_v4},
+    {1, schema_v1}, {2, schema_v2}, {3, schema_v3}, {4, schema_v4}, {5, schema_v5},
 };
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(*store_migrations);

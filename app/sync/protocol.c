@@ -71,7 +71,7 @@ bool sync_role_parse(const char *s, enum sync_role *out)
 
 /* docs/sync.md, "What each role may do". */
 static const char *const role_kinds[SYNC_ROLE_COUNT][5] = {
-    [SYNC_ROLE_ENTRANCE] = {"checkin", "scan", "audit", NULL},
+    [SYNC_ROLE_ENTRANCE] = {"checkin", "wristband_void", "scan", "audit", NULL},
     [SYNC_ROLE_SECURITY] = {"scan", "audit", NULL},
     [SYNC_ROLE_FRONTDESK] = {"checkin", "risk_change", "wristband_void", "audit", NULL},
 };

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/store/store.h"
+
 #define STATION_BUSY_MS   5000
 #define LEASE_TTL_DEFAULT 86400
 
@@ -22,6 +24,7 @@ struct sync_station {
 	int64_t lease_ttl;
 	int64_t mirrored_at; /* last second the store's tables were mirrored */
 	bool store_checkins; /* the file has the store's checkins and occupancy tables */
+	struct store *store; /* attached to db when it holds the store's schema; else NULL */
 	int64_t (*now)(void *ctx);
 	void *now_ctx;
 };
@@ -250,6 +253,12 @@ static int station_authenticate(struct sync_backend *b, const char *device_id, c
 
 /* ---- push ---- */
 
+/* A received check-in (sync_records r) the store did not apply (no room, an arrival the
+ * station does not know): it counts here; applied ones count through the store's tables. */
+#define UNAPPLIED                                                                                  \
+	"NOT EXISTS (SELECT 1 FROM checkins k WHERE k.device_id = r.device_id AND k.device_seq = " \
+	"r.device_seq)"
+
 struct push_stmts {
 	sqlite3_stmt *find;      /* status of (device, seq) if held */
 	sqlite3_stmt *insert;    /* a new record */
@@ -286,18 +295,18 @@ static int push_stmts_prepare(struct sync_station *st, struct push_stmts *p)
 	 * through the store) count as well: their active check-ins and current occupancy. */
 	p->active = prepare(
 	    st, st->store_checkins
-	            ? "SELECT device_id || '/' || device_seq FROM sync_records WHERE kind = "
-	              "'checkin' AND status = 'stored' AND arrival_id = ?1 UNION ALL SELECT "
-	              "device_id || '/' || device_seq FROM checkins WHERE arrival_id = ?1 AND "
-	              "state = 'active' LIMIT 1"
+	            ? "SELECT device_id || '/' || device_seq FROM checkins WHERE arrival_id = ?1 "
+	              "AND state = 'active' UNION ALL SELECT r.device_id || '/' || r.device_seq "
+	              "FROM sync_records r WHERE r.kind = 'checkin' AND r.status = 'stored' AND "
+	              "r.arrival_id = ?1 AND " UNAPPLIED " LIMIT 1"
 	            : "SELECT device_id || '/' || device_seq FROM sync_records WHERE kind = "
 	              "'checkin' AND status = 'stored' AND arrival_id = ?1 LIMIT 1");
 	p->room = preparef(st, "SELECT capacity, state FROM {rooms} WHERE number = ?1");
 	p->occupants = prepare(
 	    st, st->store_checkins
-	            ? "SELECT (SELECT count(*) FROM sync_records WHERE kind = 'checkin' AND status "
-	              "= 'stored' AND room = ?1) + (SELECT count(*) FROM occupancy WHERE room = ?1 "
-	              "AND until IS NULL)"
+	            ? "SELECT (SELECT count(*) FROM sync_records r WHERE r.kind = 'checkin' AND "
+	              "r.status = 'stored' AND r.room = ?1 AND " UNAPPLIED ") + (SELECT count(*) "
+	              "FROM occupancy WHERE room = ?1 AND until IS NULL)"
 	            : "SELECT count(*) FROM sync_records WHERE kind = 'checkin' AND status = "
 	              "'stored' AND room = ?1");
 	p->held_get = prepare(st, "SELECT held_through FROM sync_held WHERE device_id = ?1");
@@ -409,6 +418,44 @@ static int record_publish(struct sync_station *st, const char *device, const str
 	return 0;
 }
 
+/* With the store's schema: apply a new record into the store's tables (store_apply_record),
+ * or record the conflict the station decided for staff. A conflict the store finds (a room
+ * the station's own desk filled, a reprint of another device's band) turns *decided into a
+ * conflict; a record the store cannot apply stays stored with the store's reason. */
+static int record_apply(struct sync_station *st, const struct sync_device *d,
+                        const struct sync_record *r, const struct checkin_fields *f, int64_t now,
+                        enum sync_result *decided, const char **reason, char winner[SYNC_KEY_MAX],
+                        struct store_applied *applied)
+{
+	int rc;
+	memset(applied, 0, sizeof(*applied));
+	if (*decided == SYNC_RESULT_STORED) {
+		unsigned flags = d->role == SYNC_ROLE_ENTRANCE    ? STORE_APPLY_OWN_BANDS_ONLY
+		                 : d->role == SYNC_ROLE_FRONTDESK ? STORE_APPLY_DESK
+		                                                  : 0;
+		rc = store_apply_record(st->store, d->id, r->seq, r->kind, r->body, flags, applied);
+		if (rc)
+			goto out_fail;
+		if (applied->outcome == STORE_APPLY_HELD)
+			*reason = applied->reason;
+		if (applied->outcome != STORE_APPLY_CONFLICT)
+			return 0;
+		*decided = SYNC_RESULT_CONFLICT;
+		*reason = applied->reason;
+		snprintf(winner, SYNC_KEY_MAX, "%s", applied->winner);
+	}
+	rc = store_conflict_add(st->store, d->id, r->seq, r->kind, *reason, f ? f->arrival_id : 0,
+	                        f ? f->room : NULL, winner, now, r->body);
+	if (rc == 0)
+		return 0;
+out_fail:
+	fprintf(stderr, "stationd: applying %s/%lld: %s\n", d->id, (long long)r->seq,
+	        store_errmsg(st->store));
+	return rc == STORE_E_BUSY    ? SYNC_E_BUSY
+	       : rc == STORE_E_NOMEM ? SYNC_E_NOMEM
+	                             : SYNC_E_INTERNAL;
+}
+
 static int cmp_record_seq(const void *a, const void *b)
 {
 	const struct sync_record *x = *(const struct sync_record *const *)a;
@@ -500,6 +547,10 @@ static int station_push(struct sync_backend *b, const struct sync_device *d,
 		char winner[SYNC_KEY_MAX] = "";
 		if (is_checkin && (status = checkin_decide(&p, f, &decided, &reason, winner)))
 			goto out_rollback;
+		struct store_applied applied;
+		if (st->store && (status = record_apply(st, d, r, is_checkin ? f : NULL, now,
+		                                        &decided, &reason, winner, &applied)))
+			goto out_rollback;
 		sqlite3_stmt *ins = p.insert;
 		sqlite3_reset(ins);
 		sqlite3_bind_text(ins, 1, d->id, -1, SQLITE_STATIC);
@@ -572,6 +623,9 @@ static const struct {
     {"revocation", "revocations",
      "SELECT issuer || '/' || credential_id, json_object('revoked_at', revoked_at, 'reason', "
      "reason) FROM revocations"},
+    {"briefing", "briefings",
+     "SELECT lang, json_object('version', version, 'hash', hash, 'text', text) FROM briefings b "
+     "WHERE version = (SELECT max(version) FROM briefings WHERE lang = b.lang)"},
     {"badge", "badges",
      "SELECT badge_id, json_object('role', role, 'pin_hash', pin_hash, 'revoked_at', "
      "revoked_at) FROM badges"},
@@ -721,14 +775,17 @@ static int station_lease(struct sync_backend *b, const struct sync_device *d,
 	sqlite3_bind_int64(s, 2, now + st->lease_ttl);
 	if ((status = step_done(s)))
 		goto out_rollback;
-	static const char leasable[] =
-	    "FROM {rooms} r WHERE r.state = 'free' AND NOT EXISTS (SELECT 1 FROM sync_leases l "
-	    "WHERE l.room = r.number) AND NOT EXISTS (SELECT 1 FROM sync_records c WHERE c.kind = "
-	    "'checkin' AND c.status = 'stored' AND c.room = r.number)";
-	char sql[768];
+	char leasable[512];
+	snprintf(
+	    leasable, sizeof(leasable),
+	    "FROM {rooms} q WHERE q.state = 'free' AND NOT EXISTS (SELECT 1 FROM sync_leases l "
+	    "WHERE l.room = q.number) AND NOT EXISTS (SELECT 1 FROM sync_records r WHERE "
+	    "r.kind = 'checkin' AND r.status = 'stored' AND r.room = q.number%s)",
+	    st->store ? " AND " UNAPPLIED : "");
+	char sql[1024];
 	snprintf(sql, sizeof(sql),
 	         "INSERT INTO sync_leases (room, device_id, granted_at, expires_at) SELECT "
-	         "r.number, ?1, ?2, ?3 %s ORDER BY r.floor, r.number LIMIT max(0, ?4 - (SELECT "
+	         "q.number, ?1, ?2, ?3 %s ORDER BY q.floor, q.number LIMIT max(0, ?4 - (SELECT "
 	         "count(*) FROM sync_leases WHERE device_id = ?1))",
 	         leasable);
 	if (!(s = preparef(st, sql)))
@@ -834,6 +891,13 @@ struct sync_station *sync_station_open(const char *path, const struct sync_stati
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		goto out_msg;
 	}
+	if (st->store_checkins) {
+		struct store_error serr;
+		if (!(st->store = store_attach(st->db, &serr))) {
+			snprintf(err, errlen, "%s", serr.message);
+			goto out_close;
+		}
+	}
 	return st;
 out_msg:
 	snprintf(err, errlen, "%s: %s", path, msg ? msg : sqlite3_errmsg(st->db));
@@ -853,6 +917,7 @@ void sync_station_close(struct sync_station *st)
 {
 	if (!st)
 		return;
+	store_close(st->store);
 	sqlite3_close(st->db);
 	free(st);
 }

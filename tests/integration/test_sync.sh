@@ -179,6 +179,43 @@ ok_if "the device pulled the station's changes" bash -c "'$DEVICE' '$TMP/k3.db' 
 ok_if "a manifest imported by stationctl reaches the device's replica" \
 	bash -c "$CTL import-manifest tests/fixtures/manifest-sample.csv >/dev/null && sleep 1.1 && '$DEVICE' '$TMP/k3.db' kiosk-3 round '$(url '')' '$K3' >/dev/null && '$DEVICE' '$TMP/k3.db' kiosk-3 replica arrival 1 | grep -q '\"doc_type\":\"id_card\"'"
 
+# Pushed records reach the store's own tables: two kiosks check in with full bodies (as their
+# outboxes write them), the same person at both; one kiosk reprints a band it issued.
+"$ADMIN" "$DB" rooms-add 3001 3002 1
+K7=$("$ADMIN" "$DB" device-add kiosk-7 entrance)
+K8=$("$ADMIN" "$DB" device-add kiosk-8 entrance)
+ci() { # SEQ ARRIVAL ROOM SERIAL DEVICE: a check-in record as store_checkin_commit writes it
+	printf '{"seq":%d,"kind":"checkin","at":%d,"body":{"arrival_id":%d,"at":%d,"briefing_hash":"sha256:ab","briefing_lang":"zh-CN","code_reason":"OK","code_result":"green","device_id":"%s","device_seq":%d,"planned_release":"2026-12-13","risk":"green","risk_set_by":"kiosk","room":"%s","timings":{"briefing_ms":30000,"confirm_ms":2000,"total_ms":60000,"verify_ms":1000},"wristband_serial":"%s","wristband_token":"T-%s"}}' \
+		"$1" "$((1795000000 + $2))" "$2" "$((1795000000 + $2))" "$5" "$1" "$3" "$4" "$4"
+}
+body a7 "{\"v\":1,\"device\":\"kiosk-7\",\"records\":[$(ci 1 1 3001 S5-1 kiosk-7),$(ci 2 2 3002 S5-2 kiosk-7),{\"seq\":3,\"kind\":\"wristband_void\",\"at\":1795000500,\"body\":{\"at\":1795000500,\"serial\":\"S5-1\",\"state\":\"replaced\",\"reason\":\"damaged\",\"actor\":\"B-1\",\"arrival_id\":1,\"room\":\"3001\",\"replaced_by\":\"S5-1b\",\"token\":\"T-S5-1b\",\"device_id\":\"kiosk-7\",\"device_seq\":3}}]}"
+body a8 "{\"v\":1,\"device\":\"kiosk-8\",\"records\":[$(ci 1 1 3002 S6-1 kiosk-8),$(ci 2 3 3001 S6-3 kiosk-8)]}"
+push7() { curl -s -H "Authorization: Bearer $K7" --data-binary @"$TMP/a7.json" "$(url /v1/push)"; }
+push8() { curl -s -H "Authorization: Bearer $K8" --data-binary @"$TMP/a8.json" "$(url /v1/push)"; }
+R7=$(push7)
+R8=$(push8)
+push7 >/dev/null # both again: nothing changes
+push8 >/dev/null
+ok_if "an entrance kiosk's check-ins and the reprint of its own band are accepted" \
+	[ "$R7" = '{"v":1,"results":[{"seq":1,"status":"stored"},{"seq":2,"status":"stored"},{"seq":3,"status":"stored"}],"held_through":3}' ]
+ok_if "the same person from the second kiosk and a full room: two conflicts" \
+	[ "$R8" = '{"v":1,"results":[{"seq":1,"status":"conflict"},{"seq":2,"status":"conflict"}],"held_through":2}' ]
+$CTL export checkins >"$TMP/checkins.csv" 2>/dev/null
+ok_if "stationctl export checkins: each pushed check-in exactly once; the reprint's band is active" \
+	bash -c "[ \$(grep -c ',kiosk-7,' $TMP/checkins.csv) = 2 ] && ! grep -q ',kiosk-8,' $TMP/checkins.csv && [ \"\$(sqlite3 '$DB' \"SELECT group_concat(serial || ':' || state, ' ') FROM (SELECT * FROM wristbands WHERE arrival_id = 1 ORDER BY serial)\")\" = 'S5-1:replaced S5-1b:active' ]"
+ok_if "stationctl report daily counts them" \
+	bash -c "$CTL report daily --date 2026-11-18 | tr -d '\r' | grep -qx 'arrivals,2' && $CTL report daily --date 2026-11-18 | tr -d '\r' | grep -qx 'intake_timed,2'"
+ok_if "stationctl conflicts lists the double check-in with its winner, and the full room" \
+	bash -c "$CTL conflicts 2>/dev/null | grep -qP '\tkiosk-8/1\tcheckin\tE_ALREADY_CHECKED_IN\t1\t3002\tkiosk-7/1$' && $CTL conflicts 2>/dev/null | grep -qP '\tkiosk-8/2\tcheckin\tE_NO_ROOM\t3\t3001\t$'"
+ok_if "the store's rooms: none over capacity, 3001 and 3002 occupied" \
+	bash -c "[ \"\$(sqlite3 '$DB' \"SELECT count(*) FROM rooms r WHERE (SELECT count(*) FROM occupancy o WHERE o.room = r.number AND o.until IS NULL) > r.capacity\")\" = 0 ] && [ \"\$(sqlite3 '$DB' \"SELECT group_concat(state) FROM rooms WHERE number IN ('3001', '3002') ORDER BY number\")\" = 'occupied,occupied' ]"
+body v8 '{"v":1,"device":"kiosk-8","records":[{"seq":3,"kind":"wristband_void","at":1795000600,"body":{"at":1795000600,"serial":"S5-2","state":"replaced","reason":"lost","actor":"B-1","arrival_id":2,"room":"3002","replaced_by":"S6-9","token":"T"}}]}'
+ok_if "a kiosk reprinting another kiosk's band: accepted as a conflict, the band unchanged" \
+	bash -c "curl -s -H 'Authorization: Bearer $K8' --data-binary @$TMP/v8.json $(url /v1/push) | grep -q '\"seq\":3,\"status\":\"conflict\"' && [ \"\$(sqlite3 '$DB' \"SELECT state FROM wristbands WHERE serial = 'S5-2'\")\" = active ] && $CTL conflicts 2>/dev/null | grep -q 'E_NOT_ISSUER'"
+printf '请在房间内等候检测。\n' >"$TMP/brief.txt"
+ok_if "stationctl briefing add: the text reaches the device's replica" \
+	bash -c "$CTL briefing add zh-CN $TMP/brief.txt | grep -q '^briefing zh-CN version 1 sha256:' && sleep 1.1 && '$DEVICE' '$TMP/k3.db' kiosk-3 round '$(url '')' '$K3' >/dev/null && '$DEVICE' '$TMP/k3.db' kiosk-3 replica briefing zh-CN | grep -q '请在房间内等候检测'"
+
 # The station killed (SIGKILL) while batches arrive; the device resends; exactly once.
 K4=$("$ADMIN" "$DB" device-add kiosk-4 entrance)
 "$DEVICE" "$TMP/k4.db" kiosk-4 add 3000 >/dev/null

@@ -343,6 +343,8 @@ static void test_token_and_roles(void **state)
 	assert_true(sync_role_may_push(SYNC_ROLE_SECURITY, "scan"));
 	assert_true(sync_role_may_push(SYNC_ROLE_FRONTDESK, "risk_change"));
 	assert_false(sync_role_may_push(SYNC_ROLE_ENTRANCE, "risk_change"));
+	assert_true(sync_role_may_push(SYNC_ROLE_ENTRANCE, "wristband_void"));
+	assert_false(sync_role_may_push(SYNC_ROLE_SECURITY, "wristband_void"));
 	assert_false(sync_role_may_push(SYNC_ROLE_ENTRANCE, "bogus"));
 	assert_false(sync_role_may_lease(SYNC_ROLE_SECURITY));
 	assert_true(sync_role_may_lease(SYNC_ROLE_ENTRANCE));

@@ -351,6 +351,269 @@ static void test_store_checkins_count(void **state)
 	store_close(store);
 }
 
+/* A device's own store (same schema as the station's) with the sample manifest and rooms. */
+static struct store *device_store(const char *dir, const char *id)
+{
+	char path[160];
+	struct store_error serr;
+	struct manifest_report rep = {0};
+	snprintf(path, sizeof(path), "%s/%s.db", dir, id);
+	struct store *s = store_open(path, &serr);
+	assert_non_null(s);
+	assert_int_equal(store_identity_set(s, "st", id), 0);
+	assert_int_equal(store_manifest_import_file(s, "tests/fixtures/manifest-sample.csv", &rep),
+	                 0);
+	struct room_spec rooms[] = {{"1201", 12, 2}, {"1202", 12, 1}};
+	assert_int_equal(store_rooms_add(s, rooms, 2, NULL), 0);
+	return s;
+}
+
+static void device_checkin(struct store *s, int64_t arrival, const char *room, const char *serial)
+{
+	struct checkin_record c = {.arrival_id = arrival,
+	                           .at = 1795000000 + arrival,
+	                           .code_result = "green",
+	                           .briefing_hash = "sha256:ab",
+	                           .briefing_lang = "zh-CN",
+	                           .risk = RISK_GREEN,
+	                           .risk_set_by = "kiosk",
+	                           .planned_release = day_from_ymd(2026, 12, 13),
+	                           .timings = {1000, 2000, 30000, 60000}};
+	snprintf(c.room, sizeof(c.room), "%s", room);
+	snprintf(c.wristband_serial, sizeof(c.wristband_serial), "%s", serial);
+	snprintf(c.wristband_token, sizeof(c.wristband_token), "T-%s", serial);
+	assert_int_equal(store_checkin_commit(s, &c, NULL), 0);
+}
+
+/* Push everything in a device store's outbox (its real record bodies); results by seq. */
+static void push_outbox(struct sync_backend *b, const struct sync_device *d, struct store *s,
+                        enum sync_result *results, size_t max)
+{
+	struct outbox_item *items;
+	size_t n;
+	assert_int_equal(store_outbox_pending(s, 100, &items, &n), 0);
+	assert_true(n > 0 && n <= max);
+	struct sync_record *r = calloc(n, sizeof(*r));
+	for (size_t i = 0; i < n; i++) {
+		r[i].seq = items[i].device_seq;
+		snprintf(r[i].kind, sizeof(r[i].kind), "%s", items[i].kind);
+		r[i].at = items[i].created_at;
+		r[i].body = items[i].payload;
+	}
+	struct sync_push p = {.records = r, .n = n};
+	snprintf(p.device, sizeof(p.device), "%s", d->id);
+	struct sync_push_reply out;
+	assert_int_equal(b->ops->push(b, d, &p, &out), 0);
+	assert_int_equal(out.n, n);
+	for (size_t i = 0; i < out.n; i++)
+		results[out.results[i].seq - 1] = out.results[i].status;
+	sync_push_reply_free(&out);
+	free(r);
+	store_outbox_free(items, n);
+}
+
+static int count_checkin(const struct checkin_row *row, void *ctx)
+{
+	(void)row;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* Records pushed by two kiosks land in the station's own tables exactly once; a person
+ * checked in at both while offline is one check-in and one conflict for staff; a kiosk's
+ * reprint of its own band is applied, of another's band flagged. */
+static void test_apply_pushed_records(void **state)
+{
+	struct fixture *f = *state;
+	char path[160], err[160], token[SYNC_TOKEN_MAX];
+	enum sync_result res1[8], res2[8];
+	struct store_error serr;
+	struct manifest_report rep = {0};
+	snprintf(path, sizeof(path), "%s/store.db", f->dir);
+	struct store *store = store_open(path, &serr);
+	assert_non_null(store);
+	assert_int_equal(store_identity_set(store, "st", "stationd"), 0);
+	assert_int_equal(
+	    store_manifest_import_file(store, "tests/fixtures/manifest-sample.csv", &rep), 0);
+	struct room_spec rooms[] = {{"1201", 12, 2}, {"1202", 12, 1}};
+	assert_int_equal(store_rooms_add(store, rooms, 2, NULL), 0);
+	struct sync_station *st = sync_station_open(path, NULL, err, sizeof(err));
+	assert_non_null(st);
+	struct sync_backend *b = sync_station_backend(st);
+	assert_int_equal(sync_station_device_add(st, "k1", "k1", SYNC_ROLE_ENTRANCE, token), 0);
+	assert_int_equal(sync_station_device_add(st, "k2", "k2", SYNC_ROLE_ENTRANCE, token), 0);
+	struct sync_device d1 = {.id = "k1", .role = SYNC_ROLE_ENTRANCE};
+	struct sync_device d2 = {.id = "k2", .role = SYNC_ROLE_ENTRANCE};
+
+	/* both kiosks offline: k1 checks in 1 (1201) and 2 (1202); k2 checks in 1 again and
+	 * 3 into 1202 (its own copy of the rooms thought it free) */
+	struct store *k1 = device_store(f->dir, "k1"), *k2 = device_store(f->dir, "k2");
+	device_checkin(k1, 1, "1201", "S-1");
+	device_checkin(k1, 2, "1202", "S-2");
+	struct scan_record sc = {.at = 1795000100, .checkpoint = "gate-1", .serial = "S-1"};
+	assert_int_equal(store_scan_add(k1, &sc, NULL), 0);
+	struct wristband_replacement rp = {.old_serial = "S-1",
+	                                   .serial = "S-1b",
+	                                   .token = "T-1b",
+	                                   .at = 1795000200,
+	                                   .actor = "B-7",
+	                                   .reason = "damaged"};
+	assert_int_equal(store_wristband_replace(k1, &rp, NULL), 0); /* seq 4, audit 5 */
+	device_checkin(k2, 1, "1201", "K2-1");
+	device_checkin(k2, 3, "1202", "K2-3");
+
+	push_outbox(b, &d1, k1, res1, 8);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(res1[i], SYNC_RESULT_STORED);
+	push_outbox(b, &d2, k2, res2, 8);
+	assert_int_equal(res2[0], SYNC_RESULT_CONFLICT); /* person 1: k1 was first */
+	assert_int_equal(res2[1], SYNC_RESULT_CONFLICT); /* 1202 holds one: full */
+	/* resending everything changes nothing */
+	push_outbox(b, &d1, k1, res1, 8);
+	push_outbox(b, &d2, k2, res2, 8);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(res1[i], SYNC_RESULT_DUPLICATE);
+	assert_int_equal(res2[0], SYNC_RESULT_DUPLICATE);
+
+	/* the station's own tables: two check-ins, each once, no room over capacity */
+	int n = 0;
+	assert_int_equal(store_checkins_each(store, count_checkin, &n), 0);
+	assert_int_equal(n, 2);
+	struct room_info ri;
+	assert_int_equal(store_room_get(store, "1201", &ri), 0);
+	assert_int_equal(ri.occupants, 1);
+	assert_int_equal(ri.state, ROOM_OCCUPIED);
+	assert_int_equal(store_room_get(store, "1202", &ri), 0);
+	assert_int_equal(ri.occupants, 1);
+	struct store_resident r;
+	assert_int_equal(store_resident_get(store, 1, &r), 0);
+	assert_string_equal(r.room, "1201");
+	assert_string_equal(r.band_serial, "S-1b"); /* the reprint, applied */
+	assert_int_equal(r.total_ms, 60000);
+	assert_int_equal(store_resident_get(store, 3, &r), STORE_E_NOT_FOUND);
+	struct wristband_info w;
+	assert_int_equal(store_wristband_get(store, "S-1", &w), 0);
+	assert_int_equal(w.state, WRISTBAND_REPLACED);
+	assert_int_equal(store_wristband_get(store, "K2-1", &w), STORE_E_NOT_FOUND);
+	size_t scans, flagged;
+	assert_int_equal(store_scans_between(store, 0, INT64_MAX, &scans, &flagged), 0);
+	assert_int_equal(scans, 1);
+
+	/* the conflicts staff see, with the record that won */
+	struct store_conflict *c;
+	size_t nc;
+	assert_int_equal(store_conflicts_open(store, &c, &nc), 0);
+	assert_int_equal(nc, 2);
+	assert_string_equal(c[0].reason, "E_ALREADY_CHECKED_IN");
+	assert_string_equal(c[0].device_id, "k2");
+	assert_int_equal(c[0].device_seq, 1);
+	assert_string_equal(c[0].winner, "k1/1");
+	assert_string_equal(c[1].reason, "E_NO_ROOM");
+	assert_int_equal(c[1].arrival_id, 3);
+	assert_int_equal(store_conflict_resolve(store, c[0].id, "B-7", 1795001000), 0);
+	assert_int_equal(store_conflict_resolve(store, c[0].id, "B-7", 1795001000),
+	                 STORE_E_NOT_FOUND);
+	free(c);
+
+	/* k2 reprinting k1's band: held, flagged, the band stays as it is */
+	struct sync_record v = {.seq = 3,
+	                        .kind = "wristband_void",
+	                        .body = "{\"at\":1795000300,\"serial\":\"S-2\",\"state\":"
+	                                "\"replaced\",\"reason\":\"lost\",\"replaced_by\":\"K2-9\","
+	                                "\"token\":\"T\",\"actor\":\"B-1\",\"arrival_id\":2,"
+	                                "\"room\":\"1202\"}"};
+	struct sync_push p = {.device = "k2", .records = &v, .n = 1};
+	struct sync_push_reply out;
+	assert_int_equal(b->ops->push(b, &d2, &p, &out), 0);
+	assert_int_equal(out.results[0].status, SYNC_RESULT_CONFLICT);
+	sync_push_reply_free(&out);
+	assert_int_equal(store_wristband_get(store, "S-2", &w), 0);
+	assert_int_equal(w.state, WRISTBAND_ACTIVE);
+	assert_int_equal(store_conflicts_open(store, &c, &nc), 0);
+	assert_int_equal(nc, 2);
+	assert_string_equal(c[1].reason, "E_NOT_ISSUER");
+	free(c);
+
+	/* a release recorded at the front desk ends the station's check-in; the same audit
+	 * line from an entrance kiosk is only kept */
+	assert_int_equal(sync_station_device_add(st, "desk", "desk", SYNC_ROLE_FRONTDESK, token),
+	                 0);
+	struct sync_device dd = {.id = "desk", .role = SYNC_ROLE_FRONTDESK};
+	struct sync_record rel[2] = {{.seq = 1,
+	                              .kind = "audit",
+	                              .body = "{\"at\":1795002000,\"actor\":\"B-7\",\"action\":"
+	                                      "\"release\",\"target\":\"arrival:1\",\"detail\":"
+	                                      "\"1201\"}"},
+	                             {.seq = 2,
+	                              .kind = "audit",
+	                              .body = "{\"at\":1795002001,\"actor\":\"B-7\",\"action\":"
+	                                      "\"set_release\",\"target\":\"arrival:2\","
+	                                      "\"detail\":\"2026-12-20\"}"}};
+	struct sync_push pd = {.device = "desk", .records = rel, .n = 2};
+	assert_int_equal(b->ops->push(b, &dd, &pd, &out), 0);
+	sync_push_reply_free(&out);
+	struct sync_record rel2 = {.seq = 4,
+	                           .kind = "audit",
+	                           .body = "{\"at\":1795002000,\"actor\":\"B-7\",\"action\":"
+	                                   "\"release\",\"target\":\"arrival:2\",\"detail\":\"\"}"};
+	struct sync_push pk = {.device = "k2", .records = &rel2, .n = 1};
+	assert_int_equal(b->ops->push(b, &d2, &pk, &out), 0);
+	sync_push_reply_free(&out);
+	assert_int_equal(store_resident_get(store, 1, &r), 0);
+	assert_int_equal(r.status, RESIDENT_RELEASED);
+	assert_string_equal(r.band_serial, "");
+	assert_int_equal(store_room_get(store, "1201", &ri), 0);
+	assert_int_equal(ri.occupants, 0);
+	assert_int_equal(ri.state, ROOM_CLEANING);
+	assert_int_equal(store_resident_get(store, 2, &r), 0);
+	assert_int_equal(r.status, RESIDENT_IN_QUARANTINE);
+	assert_int_equal(r.planned_release, day_from_ymd(2026, 12, 20));
+	assert_true(sync_station_integrity_ok(st));
+	sync_station_close(st);
+	store_close(k1);
+	store_close(k2);
+	store_close(store);
+}
+
+/* Briefing texts reach the pull feed: the latest version of each language. */
+static void test_briefings_published(void **state)
+{
+	struct fixture *f = *state;
+	char path[160], err[160];
+	struct store_error serr;
+	struct store_briefing br;
+	snprintf(path, sizeof(path), "%s/store.db", f->dir);
+	struct store *store = store_open(path, &serr);
+	assert_non_null(store);
+	assert_int_equal(store_briefing_add(store, "zh-CN", "v1", 2, 10, &br), 0);
+	assert_int_equal(br.version, 1);
+	assert_int_equal(store_briefing_add(store, "zh-CN", "v1", 2, 11, &br), STORE_E_EXISTS);
+	assert_int_equal(store_briefing_add(store, "zh-CN", "\xff\xfe", 2, 11, &br),
+	                 STORE_E_INVALID);
+	assert_int_equal(store_briefing_add(store, "zh CN", "x", 1, 11, &br), STORE_E_INVALID);
+	assert_int_equal(store_briefing_add(store, "zh-CN", "第二版", strlen("第二版"), 12, &br),
+	                 0);
+	assert_int_equal(br.version, 2);
+	assert_int_equal(strncmp(br.hash, "sha256:", 7), 0);
+	assert_int_equal(strlen(br.hash), 7 + 64);
+	struct sync_station_options o = {.station_id = "st", .now = test_now, .now_ctx = f};
+	struct sync_station *st = sync_station_open(path, &o, err, sizeof(err));
+	assert_non_null(st);
+	struct sync_backend *b = sync_station_backend(st);
+	struct sync_device d = {.id = "x", .role = SYNC_ROLE_SECURITY};
+	struct sync_pull_reply pr;
+	assert_int_equal(b->ops->pull(b, &d, 0, 100, &pr), 0);
+	assert_int_equal(pr.n, 1);
+	assert_string_equal(pr.changes[0].kind, "briefing");
+	assert_string_equal(pr.changes[0].key, "zh-CN");
+	assert_non_null(strstr(pr.changes[0].body, "\"version\":2"));
+	assert_non_null(strstr(pr.changes[0].body, br.hash));
+	assert_non_null(strstr(pr.changes[0].body, "第二版"));
+	sync_pull_reply_free(&pr);
+	sync_station_close(st);
+	store_close(store);
+}
+
 static void test_backoff(void **state)
 {
 	(void)state;
@@ -512,6 +775,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_leases, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_mirror_store_tables, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_checkins_count, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_apply_pushed_records, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_briefings_published, setup, teardown),
 	    cmocka_unit_test(test_backoff),
 	    cmocka_unit_test_setup_teardown(test_client_against_server, setup, teardown),
 	};
