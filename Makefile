@@ -19,7 +19,7 @@ BUILD       ?= build
 V           ?= 0
 Q           := $(if $(filter 1,$(V)),,@)
 
-PKGS        := sdl2 SDL2_ttf libqrencode zbar sqlite3 libcrypto jansson libcurl libmicrohttpd libpng
+PKGS        := sdl2 SDL2_ttf libqrencode zbar sqlite3 libcrypto jansson libcurl libmicrohttpd libpng zlib libcbor
 TEST_PKGS   := cmocka
 
 # Evaluated once per make invocation, and only when a target needs them (so `make deps`

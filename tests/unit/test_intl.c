@@ -1,0 +1,417 @@
+/* tests/unit/test_intl.c: the EU DCC and SMART Health Card formats on their public test
+ * suites (../shared/testdata, or $HK_TESTDATA; skipped with a message when absent), plus
+ * Base45 and SMART numeric decoding. Reads the data at run time; none is copied here. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "app/core/base45.h"
+#include "app/core/healthcode.h"
+#include "app/core/trustlist.h"
+#include "drivers/camera/camera.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <png.h>
+
+static char root[512];
+
+static bool have_testdata(void)
+{
+	const char *env = getenv("HK_TESTDATA");
+	snprintf(root, sizeof root, "%s", env && *env ? env : "../shared/testdata");
+	char probe[600];
+	snprintf(probe, sizeof probe, "%s/README.md", root);
+	FILE *f = fopen(probe, "r");
+	if (!f) {
+		print_message("SKIP: public test suites not found at %s (set HK_TESTDATA)\n", root);
+		return false;
+	}
+	fclose(f);
+	return true;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap + 1);
+	size_t got;
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap + 1);
+		}
+	}
+	fclose(f);
+	if (buf)
+		buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* ---------------------------------------------------------------- Base45, numeric */
+
+static void test_base45(void **state)
+{
+	(void)state;
+	uint8_t out[16];
+	char enc[32];
+	/* RFC 9285 section 4.3 examples */
+	assert_int_equal(base45_decode("BB8", 3, out, sizeof out), 2);
+	assert_memory_equal(out, "AB", 2);
+	assert_int_equal(base45_decode("%69 VD92EX0", 11, out, sizeof out), 7);
+	assert_memory_equal(out, "Hello!!", 7);
+	assert_int_equal(base45_decode("UJCLQE7W581", 11, out, sizeof out), 7);
+	assert_memory_equal(out, "base-45", 7);
+	assert_int_equal(base45_encode((const uint8_t *)"ietf!", 5, enc, sizeof enc), 8);
+	assert_string_equal(enc, "QED8WEX0");
+	assert_int_equal(base45_decode("GGW", 3, out, sizeof out), -EINVAL); /* 65536+ */
+	assert_int_equal(base45_decode("ZZ", 2, out, sizeof out), -EINVAL);  /* > 255 */
+	assert_int_equal(base45_decode("A", 1, out, sizeof out), -EINVAL);
+	assert_int_equal(base45_decode("aB8", 3, out, sizeof out), -EINVAL);
+	assert_int_equal(base45_decode("BB8BB8", 6, out, 3), -ENOSPC);
+	char s[8];
+	assert_int_equal(shc_numeric_decode("56762909", 8, s, sizeof s), 4);
+	assert_string_equal(s, "eyJ6");
+	assert_int_equal(shc_numeric_decode("567", 3, s, sizeof s), -EINVAL);
+	assert_int_equal(shc_numeric_decode("78", 2, s, sizeof s), -EINVAL);
+	assert_int_equal(shc_numeric_decode("5a", 2, s, sizeof s), -EINVAL);
+}
+
+/* ---------------------------------------------------------------- EU DCC */
+
+enum step {
+	ST_PREFIX,
+	ST_BASE45,
+	ST_INFLATE,
+	ST_VERIFY,
+	ST_DECODE,
+	ST_KEY_USAGE,
+	ST_EXPIRY,
+	ST_PICTURE,
+	ST_COUNT
+};
+static const char *const step_field[ST_COUNT] = {
+    "EXPECTEDUNPREFIX", "EXPECTEDB45DECODE",  "EXPECTEDCOMPRESSION",    "EXPECTEDVERIFY",
+    "EXPECTEDDECODE",   "EXPECTEDKEYUSAGE", "EXPECTEDEXPIRATIONCHECK", "EXPECTEDPICTUREDECODE"};
+
+/* Cases where our verdict differs from the suite's, each with the reason. The test fails
+ * when a case disagrees that is not listed here, and when a listed case agrees. */
+struct known {
+	const char *file;
+	enum step step;
+	const char *why;
+};
+static const struct known known_disagreements[] = {
+    {NULL, 0, NULL},
+};
+
+/* Which step our decoder stopped at: ST_COUNT when it passed all of them. */
+static enum step failed_step(const struct healthcode_result *r)
+{
+	if (!r->format || strcmp(r->format, "EU-DCC") != 0)
+		return ST_PREFIX;
+	if (!r->step)
+		return ST_COUNT;
+	static const struct {
+		const char *name;
+		enum step st;
+	} map[] = {{"base45", ST_BASE45},   {"inflate", ST_INFLATE},     {"cose", ST_VERIFY},
+	           {"signature", ST_VERIFY}, {"cbor", ST_DECODE},        {"key_usage", ST_KEY_USAGE},
+	           {"expiry", ST_EXPIRY},    {"revocation", ST_COUNT}};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(r->step, map[i].name) == 0)
+			return map[i].st;
+	return ST_PREFIX;
+}
+
+/* "2021-05-03T18:00:00[.fff...][Z|+hh:mm|+hhmm]" to unix seconds (no zone: UTC). */
+static bool parse_clock(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, sec, n = 0;
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
+		return false;
+	const char *p = s + n;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	int64_t off = 0;
+	if (*p == '+' || *p == '-') {
+		int oh = 0, om = 0;
+		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 && sscanf(p + 1, "%2d%2d", &oh, &om) != 2)
+			return false;
+		off = (oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
+	}
+	*out = (int64_t)day_from_ymd(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+	return true;
+}
+
+static bool picture_decodes(struct qr_decoder *dec, const char *b64, const char *want)
+{
+	size_t n = strlen(b64);
+	uint8_t *png = malloc(n / 4 * 3 + 3);
+	int got = png ? EVP_DecodeBlock(png, (const unsigned char *)b64, (int)n) : -1;
+	png_image im = {.version = PNG_IMAGE_VERSION};
+	bool ok = false;
+	if (got > 0 && png_image_begin_read_from_memory(&im, png, (size_t)got)) {
+		im.format = PNG_FORMAT_GRAY;
+		uint8_t *px = malloc(PNG_IMAGE_SIZE(im));
+		if (px && png_image_finish_read(&im, NULL, px, 0, NULL)) {
+			struct frame f = {.width = (int)im.width,
+			                  .height = (int)im.height,
+			                  .stride = (int)im.width,
+			                  .luma = px};
+			char text[4096];
+			int len = qr_decode(dec, &f, text, sizeof text);
+			ok = len > 0 && strcmp(text, want) == 0;
+		}
+		free(px);
+		png_image_free(&im);
+	}
+	free(png);
+	return ok;
+}
+
+struct tally {
+	int checked[ST_COUNT], agreed[ST_COUNT];
+	int cases, unknown;
+};
+
+static void run_dcc_case(const char *path, const char *rel, struct qr_decoder *dec,
+                         struct tally *t)
+{
+	json_t *c = json_load_file(path, 0, NULL);
+	json_t *exp = json_object_get(c, "EXPECTEDRESULTS");
+	if (json_is_object(json_object_get(exp, "EXPECTEDRESULTS")))
+		exp = json_object_get(exp, "EXPECTEDRESULTS");
+	json_t *ctx = json_object_get(c, "TESTCTX");
+	const char *prefixed = json_string_value(json_object_get(c, "PREFIX"));
+	const char *cert = json_string_value(json_object_get(ctx, "CERTIFICATE"));
+	int64_t now = 0;
+	if (!json_is_object(exp) || !prefixed ||
+	    !parse_clock(json_string_value(json_object_get(ctx, "VALIDATIONCLOCK")), &now)) {
+		print_message("DCC %s: no PREFIX/EXPECTEDRESULTS/VALIDATIONCLOCK: not a case\n", rel);
+		json_decref(c);
+		return;
+	}
+	t->cases++;
+	struct trust_list *trust = trust_list_new();
+	assert_non_null(trust);
+	if (cert) {
+		size_t n = strlen(cert);
+		uint8_t *der = malloc(n);
+		int got = EVP_DecodeBlock(der, (const unsigned char *)cert, (int)n);
+		if (got > 0) {
+			size_t pad = (n > 0 && cert[n - 1] == '=') + (n > 1 && cert[n - 2] == '=');
+			trust_list_add_dcc_cert(trust, der, (size_t)got - pad, NULL, NULL);
+		}
+		free(der);
+	}
+	struct healthcode_config cfg = {.skew_s = 0};
+	struct healthcode_result r;
+	healthcode_verify(prefixed, strlen(prefixed), trust, &cfg, now, &r);
+	enum step stop = failed_step(&r);
+	for (int s = 0; s < ST_COUNT; s++) {
+		json_t *want = json_object_get(exp, step_field[s]);
+		if (s == ST_EXPIRY && !want && json_is_true(json_object_get(exp, "EXPTECTEDEXPIRED")))
+			want = json_false(); /* the suite's misspelt "expired" field */
+		if (!json_is_boolean(want))
+			continue;
+		bool ours;
+		if (s == ST_PICTURE) {
+			const char *png = json_string_value(json_object_get(c, "2DCODE"));
+			if (!png)
+				png = json_string_value(json_object_get(c, "_2DCODE"));
+			ours = png && picture_decodes(dec, png, prefixed);
+		} else {
+			ours = stop > (enum step)s;
+		}
+		t->checked[s]++;
+		bool agree = ours == json_is_true(want);
+		const struct known *k = NULL;
+		for (size_t i = 0; known_disagreements[i].file; i++)
+			if (strcmp(known_disagreements[i].file, rel) == 0 &&
+			    known_disagreements[i].step == (enum step)s)
+				k = &known_disagreements[i];
+		if (agree) {
+			t->agreed[s]++;
+			if (k) {
+				print_message("DCC %s %s: listed as a disagreement but agrees\n", rel,
+				              step_field[s]);
+				t->unknown++;
+			}
+		} else if (k) {
+			print_message("DCC %s %s: disagree (listed): %s\n", rel, step_field[s], k->why);
+		} else {
+			print_message("DCC %s %s: expected %s, ours %s (%s step=%s: %s)\n", rel,
+			              step_field[s], json_is_true(want) ? "pass" : "fail",
+			              ours ? "pass" : "fail", reason_code(r.reason),
+			              r.step ? r.step : "-", r.detail);
+			t->unknown++;
+		}
+	}
+	trust_list_free(trust);
+	json_decref(c);
+}
+
+static void walk(const char *dir, const char *rel, struct qr_decoder *dec, struct tally *t)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent **names = NULL;
+	int n = scandir(dir, &names, NULL, alphasort);
+	closedir(d);
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char path[1024], sub[512];
+		if (name[0] != '.') {
+			snprintf(path, sizeof path, "%s/%s", dir, name);
+			snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", name);
+			size_t len = strlen(name);
+			if (len > 5 && strcmp(name + len - 5, ".json") == 0)
+				run_dcc_case(path, sub, dec, t);
+			else if (!strchr(name, '.'))
+				walk(path, sub, dec, t);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void test_dcc_suite(void **state)
+{
+	(void)state;
+	if (!have_testdata())
+		skip();
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s/dgc", root);
+	struct qr_decoder *dec = qr_decoder_new();
+	assert_non_null(dec);
+	struct tally t = {0};
+	walk(dir, "", dec, &t);
+	qr_decoder_free(dec);
+	print_message("DCC: %d cases\n", t.cases);
+	for (int s = 0; s < ST_COUNT; s++)
+		print_message("DCC step %-24s %3d of %3d agree\n", step_field[s], t.agreed[s],
+		              t.checked[s]);
+	assert_true(t.cases > 250);
+	assert_int_equal(t.unknown, 0);
+}
+
+/* ---------------------------------------------------------------- SMART Health Cards */
+
+#define SHC_ISS "https://spec.smarthealth.cards/examples/issuer"
+#define SHC_NOW 1687450800 /* 2023-06-22T16:20Z: after the examples' nbf */
+
+static struct trust_list *shc_trust(bool with_crl)
+{
+	char path[700];
+	size_t len;
+	struct trust_list *t = trust_list_new();
+	assert_non_null(t);
+	snprintf(path, sizeof path, "%s/shc/examples/issuer/.well-known/jwks.json", root);
+	char *jwks = slurp(path, &len);
+	assert_non_null(jwks);
+	assert_int_equal(trust_list_add_shc_jwks(t, SHC_ISS, jwks, len), 2);
+	free(jwks);
+	if (with_crl) {
+		snprintf(path, sizeof path,
+		         "%s/shc/examples/issuer/.well-known/crl/"
+		         "3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json",
+		         root);
+		char *crl = slurp(path, &len);
+		assert_non_null(crl);
+		assert_int_equal(trust_list_add_shc_crl(t, crl, len), 4);
+		free(crl);
+	}
+	return t;
+}
+
+static enum reason verify_file(const struct trust_list *t, const char *path, int64_t now,
+                               struct healthcode_result *r)
+{
+	size_t len;
+	char *text = slurp(path, &len);
+	assert_non_null(text);
+	struct healthcode_config cfg = {.skew_s = 300};
+	size_t l = strlen(path);
+	enum reason rc = l > 19 && strcmp(path + l - 19, ".smart-health-card") == 0
+	                     ? healthcode_verify_shc_file(text, len, t, &cfg, now, r)
+	                     : healthcode_verify(text, len, t, &cfg, now, r);
+	free(text);
+	return rc;
+}
+
+static void test_shc_examples(void **state)
+{
+	(void)state;
+	if (!have_testdata())
+		skip();
+	struct trust_list *t = shc_trust(true);
+	static const char *const valid[] = {
+	    "example-00-f-qr-code-numeric-value-0.txt", "example-01-f-qr-code-numeric-value-0.txt",
+	    "example-00-e-file.smart-health-card",      "example-01-e-file.smart-health-card",
+	    "example-02-e-file.smart-health-card",
+	};
+	char path[700];
+	struct healthcode_result r;
+	for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++) {
+		snprintf(path, sizeof path, "%s/shc/examples/%s", root, valid[i]);
+		enum reason got = verify_file(t, path, SHC_NOW, &r);
+		if (got != REASON_OK)
+			print_message("%s: %s %s\n", valid[i], reason_code(got), r.detail);
+		assert_int_equal(got, REASON_OK);
+		assert_true(r.claims.intl.present);
+		assert_true(r.claims.name[0] != '\0');
+		assert_int_not_equal(r.claims.intl.kind, HEALTHCODE_KIND_NONE);
+		assert_string_equal(r.claims.issuer, SHC_ISS);
+	}
+	/* example 00: two doses, the latest 2021-01-29 */
+	snprintf(path, sizeof path, "%s/shc/examples/example-00-f-qr-code-numeric-value-0.txt",
+	         root);
+	verify_file(t, path, SHC_NOW, &r);
+	char day[11];
+	assert_int_equal(r.claims.intl.kind, HEALTHCODE_KIND_VACCINATION);
+	print_message("example 00: latest %s on %s\n", healthcode_kind_name(r.claims.intl.kind),
+	              day_format(r.claims.intl.day, day));
+	/* example 03 is on the revocation list */
+	snprintf(path, sizeof path, "%s/shc/examples/example-03-f-qr-code-numeric-value-0.txt",
+	         root);
+	assert_int_equal(verify_file(t, path, SHC_NOW, &r), REASON_REVOKED);
+	snprintf(path, sizeof path, "%s/shc/examples/example-03-e-file.smart-health-card", root);
+	assert_int_equal(verify_file(t, path, SHC_NOW, &r), REASON_REVOKED);
+	/* example 02 comes as three chunks: refused with its own reason */
+	snprintf(path, sizeof path, "%s/shc/examples/example-02-f-qr-code-numeric-value-0.txt",
+	         root);
+	assert_int_equal(verify_file(t, path, SHC_NOW, &r), REASON_CHUNKED_CODE);
+	/* before nbf; without the issuer's keys */
+	snprintf(path, sizeof path, "%s/shc/examples/example-00-f-qr-code-numeric-value-0.txt",
+	         root);
+	assert_int_equal(verify_file(t, path, 1687450764 - 3600, &r), REASON_NOT_YET_VALID);
+	trust_list_free(t);
+	t = trust_list_new();
+	assert_int_equal(verify_file(t, path, SHC_NOW, &r), REASON_UNKNOWN_ISSUER);
+	trust_list_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_base45),
+	    cmocka_unit_test(test_dcc_suite),
+	    cmocka_unit_test(test_shc_examples),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
