@@ -102,7 +102,10 @@ static enum reason check_claims(const struct healthcode_claims *c, const struct 
 		                      start, now, skew);
 		return REASON_NOT_YET_VALID;
 	}
-	if (c->exp + skew <= now) {
+	/* The EU DCC suites take exp as the last valid second; our codes as the first
+	 * invalid one. */
+	int64_t last_valid = key->kind == TRUST_KEY_DCC ? c->exp : c->exp - 1;
+	if (last_valid + skew < now) {
 		healthcode_set_detail(out,
 		                      "expired at %" PRId64 "; now %" PRId64 ", skew %" PRId64 " s",
 		                      c->exp, now, skew);

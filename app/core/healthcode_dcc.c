@@ -64,8 +64,8 @@ static cbor_item_t *map_str(cbor_item_t *map, const char *key)
 	size_t n = strlen(key);
 	for (size_t i = 0; i < cbor_map_size(map); i++) {
 		cbor_item_t *k = p[i].key;
-		if (cbor_isa_string(k) && cbor_string_is_definite(k) && cbor_string_length(k) == n &&
-		    memcmp(cbor_string_handle(k), key, n) == 0)
+		if (cbor_isa_string(k) && cbor_string_is_definite(k) &&
+		    cbor_string_length(k) == n && memcmp(cbor_string_handle(k), key, n) == 0)
 			return p[i].value;
 	}
 	return NULL;
@@ -211,29 +211,33 @@ static bool read_dcc(cbor_item_t *dcc, struct healthcode_claims *c)
 		return false;
 	snprintf(c->name, sizeof c->name, "%s%s%s", gn, gn[0] && fn[0] ? " " : "", fn);
 	static const char *const groups[] = {"v", "t", "r"};
-	static const enum healthcode_kind kinds[] = {HEALTHCODE_KIND_VACCINATION,
-	                                             HEALTHCODE_KIND_TEST,
-	                                             HEALTHCODE_KIND_RECOVERY};
+	static const enum healthcode_kind kinds[] = {
+	    HEALTHCODE_KIND_VACCINATION, HEALTHCODE_KIND_TEST, HEALTHCODE_KIND_RECOVERY};
 	struct healthcode_intl *in = &c->intl;
 	in->day = -1;
 	for (size_t g = 0; g < 3; g++) {
 		cbor_item_t *arr = map_str(dcc, groups[g]);
-		if (!arr)
+		if (!arr || cbor_is_null(arr)) /* early issuers wrote null for absent groups */
 			continue;
 		if (!cbor_isa_array(arr))
 			return false;
 		for (size_t i = 0; i < cbor_array_size(arr); i++) {
 			cbor_item_t *e = cbor_array_get(arr, i);
 			char date[40];
-			get_text(map_str(e, g == 0 ? "dt" : g == 1 ? "sc" : "fr"), date, sizeof date);
+			get_text(map_str(e, g == 0   ? "dt"
+			                    : g == 1 ? "sc"
+			                             : "fr"),
+			         date, sizeof date);
 			hk_day day = day_of(date);
 			if (day >= in->day) {
 				in->day = day;
 				in->kind = kinds[g];
 				get_text(map_str(e, "co"), in->country, sizeof in->country);
 				get_text(map_str(e, "ci"), in->id, sizeof in->id);
-				get_text(map_str(e, g == 0 ? "mp" : g == 1 ? "tt" : "tg"), in->product,
-				         sizeof in->product);
+				get_text(map_str(e, g == 0   ? "mp"
+				                    : g == 1 ? "tt"
+				                             : "tg"),
+				         in->product, sizeof in->product);
 				int64_t v = 0;
 				in->dose = g == 0 && get_int(map_str(e, "dn"), &v) ? (int)v : 0;
 				in->doses = g == 0 && get_int(map_str(e, "sd"), &v) ? (int)v : 0;
@@ -273,16 +277,14 @@ static enum reason dcc_verify(const char *text, size_t len, const struct trust_l
 		goto out_free;
 	}
 	raw_len = (size_t)n;
-	if (raw[0] == 0x78) {
-		cose = inflate_zlib(raw, raw_len, &cose_len);
-		if (!cose) {
-			r = fail(out, "inflate", REASON_MALFORMED, "zlib data does not inflate");
-			goto out_free;
-		}
-	} else { /* uncompressed: decoders accept it */
-		cose = raw;
-		cose_len = raw_len;
-		raw = NULL;
+	if (raw[0] != 0x78) { /* the specification requires zlib (RFC 1950) */
+		r = fail(out, "inflate", REASON_MALFORMED, "not zlib-compressed");
+		goto out_free;
+	}
+	cose = inflate_zlib(raw, raw_len, &cose_len);
+	if (!cose) {
+		r = fail(out, "inflate", REASON_MALFORMED, "zlib data does not inflate");
+		goto out_free;
 	}
 	/* Tags are taken off by hand: CWT (61) around COSE_Sign1 (18) is allowed, nothing
 	 * else. (libcbor 0.8 also refuses some tagged arrays it should read.) */
@@ -338,7 +340,8 @@ static enum reason dcc_verify(const char *text, size_t len, const struct trust_l
 	EVP_EncodeBlock((unsigned char *)out->kid, kid_b, (int)kid_len);
 	const struct trust_key *key = trust_list_find_key(trust, out->kid);
 	if (!key || key->kind != TRUST_KEY_DCC) {
-		r = fail(out, "signature", REASON_UNKNOWN_ISSUER, "no trusted DCC signer with this kid");
+		r = fail(out, "signature", REASON_UNKNOWN_ISSUER,
+		         "no trusted DCC signer with this kid");
 		goto out_free;
 	}
 	tbs = sig_structure(prot_b, prot_len, payload, payload_len, &tbs_len);

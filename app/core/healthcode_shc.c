@@ -113,11 +113,13 @@ static bool read_bundle(json_t *bundle, struct healthcode_claims *c)
 			json_array_foreach(given, k, g)
 			{
 				if (json_is_string(g) && pos < sizeof c->name)
-					pos += (size_t)snprintf(c->name + pos, sizeof c->name - pos, "%s%s",
-					                        pos ? " " : "", json_string_value(g));
+					pos += (size_t)snprintf(c->name + pos, sizeof c->name - pos,
+					                        "%s%s", pos ? " " : "",
+					                        json_string_value(g));
 			}
 			if (family && pos < sizeof c->name)
-				snprintf(c->name + pos, sizeof c->name - pos, "%s%s", pos ? " " : "", family);
+				snprintf(c->name + pos, sizeof c->name - pos, "%s%s",
+				         pos ? " " : "", family);
 			person = c->name[0] != '\0';
 			continue;
 		}
@@ -140,7 +142,7 @@ static bool read_bundle(json_t *bundle, struct healthcode_claims *c)
 	}
 	if (in->day < 0)
 		in->day = 0;
-	return person;
+	return true; /* a card need not name a Patient (example 02 does not): name stays "" */
 }
 
 static bool has_card_type(json_t *types)
@@ -165,12 +167,11 @@ enum reason healthcode_shc_verify_jws(const char *jws, size_t len, const struct 
 	uint8_t *deflated = NULL, *payload = NULL;
 	json_t *header = NULL, *claims = NULL;
 	size_t payload_len = 0;
-	if (len > SHC_JWS_MAX)
-		return fail(out, "jws", REASON_MALFORMED, "JWS longer than 1195 characters");
 	if (jws_compact_split(jws, len, &parts) < 0)
 		return fail(out, "jws", REASON_MALFORMED, "not a compact JWS");
 	int n = b64url_decode(parts.header, parts.header_len, hdr, sizeof hdr - 1);
-	header = n > 0 ? json_loadb((const char *)hdr, (size_t)n, JSON_REJECT_DUPLICATES, NULL) : NULL;
+	header =
+	    n > 0 ? json_loadb((const char *)hdr, (size_t)n, JSON_REJECT_DUPLICATES, NULL) : NULL;
 	const char *alg = json_string_value(json_object_get(header, "alg"));
 	const char *zip = json_string_value(json_object_get(header, "zip"));
 	const char *kid = json_string_value(json_object_get(header, "kid"));
@@ -265,7 +266,9 @@ static enum reason shc_verify(const char *text, size_t len, const struct trust_l
 		return fail(out, "numeric", REASON_MALFORMED, "out of memory");
 	int m = shc_numeric_decode(digits, n, jws, n / 2 + 1);
 	enum reason r = m <= 0 ? fail(out, "numeric", REASON_MALFORMED, "not SMART numeric digits")
-	                       : healthcode_shc_verify_jws(jws, (size_t)m, trust, out, key_out);
+	                : m > SHC_JWS_MAX
+	                    ? fail(out, "jws", REASON_MALFORMED, "JWS longer than 1195 characters")
+	                    : healthcode_shc_verify_jws(jws, (size_t)m, trust, out, key_out);
 	free(jws);
 	return r;
 }

@@ -49,7 +49,8 @@ static void roll_back(struct trust_list *t, int n_keys)
 static unsigned usage_of_oid(const ASN1_OBJECT *obj)
 {
 	char oid[80];
-	static const char *const arcs[] = {"1.3.6.1.4.1.1847.2021.1.", "1.3.6.1.4.1.0.1847.2021.1."};
+	static const char *const arcs[] = {"1.3.6.1.4.1.1847.2021.1.",
+	                                   "1.3.6.1.4.1.0.1847.2021.1."};
 	if (OBJ_obj2txt(oid, sizeof oid, obj, 1) <= 0)
 		return 0;
 	for (size_t i = 0; i < 2; i++) {
@@ -262,8 +263,7 @@ static int add_shc_jwk(struct trust_list *t, const char *issuer, json_t *jwk)
 	return append_key(t, &k);
 }
 
-int trust_list_add_shc_jwks(struct trust_list *t, const char *issuer, const char *json,
-                            size_t len)
+int trust_list_add_shc_jwks(struct trust_list *t, const char *issuer, const char *json, size_t len)
 {
 	int n_keys = t->n_keys, rc = -EINVAL, count = 0;
 	if (!issuer || !*issuer || strlen(issuer) >= TRUST_ISSUER_MAX)
