@@ -6,7 +6,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "app/core/b64url.h"
 #include "app/core/base45.h"
+#include "app/core/jws.h"
 #include "app/core/healthcode.h"
 #include "app/core/trustlist.h"
 #include "drivers/camera/camera.h"
@@ -20,6 +22,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <png.h>
+#include <zlib.h>
 
 static char root[512];
 
@@ -446,12 +449,219 @@ static void test_shc_examples(void **state)
 	trust_list_free(t);
 }
 
+/* ---------------------------------------------------------------- SMART dev-tools cases */
+
+/* Every file of shc/dev-tools/ and what we answer, from what its name says it breaks.
+ * expect is a reason code, "OK" (accepted; note records the standard's warning or why the
+ * kiosk does not check it), "KEYS-REFUSED"/"KEYS-OK" for issuer key sets, "CRL-REFUSED" for
+ * revocation lists, or "NOT-INPUT" for files a kiosk is never shown (FHIR bundles and
+ * unsigned payloads are signed here with a test key and checked as "OK"/a reason). */
+struct shc_case {
+	const char *file;
+	const char *expect;
+	const char *note;
+};
+#include "tests/unit/intl_shc_cases.h"
+
+static char *numeric_of(const char *jws, size_t len)
+{
+	char *out = malloc(5 + 2 * len + 1);
+	strcpy(out, "shc:/");
+	for (size_t i = 0; i < len; i++)
+		sprintf(out + 5 + 2 * i, "%02d",
+		        (unsigned char)jws[i] - 45 < 0 ? 99 : (unsigned char)jws[i] - 45);
+	return out;
+}
+
+/* Deflate raw and sign payload JSON with key: the JWS a SMART issuer would make. */
+static char *sign_payload(EVP_PKEY *key, const char *kid, const char *json, size_t len)
+{
+	uint8_t *def = malloc(len + 64);
+	z_stream zs = {0};
+	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = (Bytef *)(uintptr_t)json;
+	zs.avail_in = (uInt)len;
+	zs.next_out = def;
+	zs.avail_out = (uInt)len + 64;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	size_t dn = zs.total_out;
+	deflateEnd(&zs);
+	char hdr[160], h64[256];
+	snprintf(hdr, sizeof hdr, "{\"zip\":\"DEF\",\"alg\":\"ES256\",\"kid\":\"%s\"}", kid);
+	b64url_encode((const uint8_t *)hdr, strlen(hdr), h64, sizeof h64);
+	size_t cap = strlen(h64) + dn * 2 + 200;
+	char *jws = malloc(cap);
+	size_t o = (size_t)sprintf(jws, "%s.", h64);
+	o += (size_t)b64url_encode(def, dn, jws + o, cap - o);
+	uint8_t sig[JWS_ES256_SIG_LEN];
+	assert_int_equal(jws_es256_sign(key, jws, o, sig), 0);
+	jws[o++] = '.';
+	b64url_encode(sig, sizeof sig, jws + o, cap - o);
+	free(def);
+	return jws;
+}
+
+static const char *answer_for(const char *dir, const char *name, struct trust_list *examples,
+                              struct trust_list *own, EVP_PKEY *own_key, const char *own_kid,
+                              char *why, size_t why_size)
+{
+	char path[1024];
+	size_t len;
+	struct healthcode_config cfg = {.skew_s = 300};
+	struct healthcode_result r;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	char *text = slurp(path, &len);
+	assert_non_null(text);
+	const char *ans = NULL;
+	size_t n = strlen(name);
+	why[0] = '\0';
+	if (strstr(name, "fhirBundle") || strstr(name, "-00-a-")) {
+		ans = "NOT-INPUT";
+	} else if (strstr(name, "-d-jws-") || strstr(name, "qrnumeric") ||
+	           strstr(name, "-f-qr-code")) {
+		char *qr = strstr(name, "-d-jws-") ? numeric_of(text, len) : strdup(text);
+		healthcode_verify(qr, strlen(qr), examples, &cfg, SHC_NOW, &r);
+		free(qr);
+		ans = reason_code(r.reason);
+		snprintf(why, why_size, "%s", r.detail);
+	} else if (strstr(name, "-e-file")) {
+		healthcode_verify_shc_file(text, len, examples, &cfg, SHC_NOW, &r);
+		ans = reason_code(r.reason);
+		snprintf(why, why_size, "%s", r.detail);
+	} else if (strstr(name, "-b-jws-payload") || strstr(name, "jwspayload")) {
+		/* an unsigned payload: sign it as an issuer would, then read it as a kiosk */
+		json_t *p = json_loadb(text, len, 0, NULL);
+		const char *iss = json_string_value(json_object_get(p, "iss"));
+		struct trust_list *t = trust_list_new();
+		char jwks[600];
+		uint8_t x[32], y[32];
+		char xs[64], ys[64];
+		jws_p256_xy(own_key, x, y);
+		b64url_encode(x, 32, xs, sizeof xs);
+		b64url_encode(y, 32, ys, sizeof ys);
+		snprintf(jwks, sizeof jwks,
+		         "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"%s\",\"x\":\"%s\","
+		         "\"y\":\"%s\"}]}",
+		         own_kid, xs, ys);
+		assert_int_equal(
+		    trust_list_add_shc_jwks(t, iss ? iss : SHC_ISS, jwks, strlen(jwks)), 1);
+		/* the payload as its file has it, minified the way an issuer signs: trailing
+		 * characters kept, so that case stays what it is */
+		char *jws = sign_payload(own_key, own_kid, text, len);
+		char *qr = numeric_of(jws, strlen(jws));
+		healthcode_verify(qr, strlen(qr), t, &cfg, SHC_NOW, &r);
+		ans = reason_code(r.reason);
+		snprintf(why, why_size, "%s", r.detail);
+		free(qr);
+		free(jws);
+		json_decref(p);
+		trust_list_free(t);
+	} else if (strstr(name, "key") || strstr(name, ".public.json") || strstr(name, "jwks")) {
+		struct trust_list *t = trust_list_new();
+		json_t *j = json_loadb(text, len, 0, NULL);
+		int rc;
+		if (json_object_get(j, "keys"))
+			rc = trust_list_add_shc_jwks(t, SHC_ISS, text, len);
+		else {
+			char *one = NULL;
+			json_t *wrap = json_pack("{s:[O]}", "keys", j);
+			one = json_dumps(wrap, JSON_COMPACT);
+			rc = trust_list_add_shc_jwks(t, SHC_ISS, one, strlen(one));
+			free(one);
+			json_decref(wrap);
+		}
+		json_decref(j);
+		trust_list_free(t);
+		ans = rc > 0 ? "KEYS-OK" : "KEYS-REFUSED";
+	} else {
+		ans = "NOT-INPUT";
+	}
+	(void)n;
+	(void)own;
+	free(text);
+	return ans;
+}
+
+static void test_shc_dev_tools(void **state)
+{
+	(void)state;
+	if (!have_testdata())
+		skip();
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s/shc/dev-tools", root);
+	struct trust_list *examples = shc_trust(true);
+	EVP_PKEY *own = jws_p256_generate();
+	uint8_t x[32], y[32];
+	char kid[JWS_THUMBPRINT_LEN + 1], why[HEALTHCODE_DETAIL_MAX];
+	jws_p256_xy(own, x, y);
+	jws_p256_thumbprint(x, y, kid);
+	struct dirent **names = NULL;
+	int n = scandir(dir, &names, NULL, alphasort);
+	int checked = 0, agreed = 0, warned = 0, bad = 0, not_input = 0;
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		if (name[0] == '.' || names[i]->d_type == DT_DIR || strcmp(name, "LICENSE") == 0 ||
+		    strcmp(name, "README.md") == 0) {
+			free(names[i]);
+			continue;
+		}
+		const struct shc_case *c = NULL;
+		for (size_t k = 0; k < sizeof shc_cases / sizeof shc_cases[0]; k++)
+			if (strcmp(shc_cases[k].file, name) == 0)
+				c = &shc_cases[k];
+		const char *ours = answer_for(dir, name, examples, NULL, own, kid, why, sizeof why);
+		checked++;
+		if (!c) {
+			print_message("SHC %s: not in the table (ours %s: %s)\n", name, ours, why);
+			bad++;
+		} else if (strcmp(c->expect, ours) != 0) {
+			print_message("SHC %s: expected %s, ours %s (%s)\n", name, c->expect, ours,
+			              why);
+			bad++;
+		} else {
+			agreed++;
+			warned += c->note && strcmp(c->expect, "OK") == 0;
+			not_input += strcmp(c->expect, "NOT-INPUT") == 0;
+		}
+		free(names[i]);
+	}
+	free(names);
+	/* badcrl/ holds only cards whose issuer serves the broken lists; the lists its folder
+	 * names describe, as the station would import them: */
+	const char *kid3 = "3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s";
+	char crl[300];
+	static const char *const bad_rids[] = {
+	    "\"duplicate-rid\":[\"FKDIxsTCGlU\",\"FKDIxsTCGlU\"]",
+	    "non-base64url-rid:[\"FKD+xs/CGlU\"]", "too-long-rid:[\"FKDIxsTCGlUFKDIxsTCGlU\"]",
+	    "bad-time:[\"FKDIxsTCGlU.x\"]"};
+	for (size_t i = 0; i < sizeof bad_rids / sizeof bad_rids[0]; i++) {
+		const char *list = strchr(bad_rids[i], '[');
+		snprintf(crl, sizeof crl,
+		         "{\"kid\":\"%s\",\"method\":\"rid\",\"ctr\":1,\"rids\":%s}", kid3, list);
+		assert_int_equal(trust_list_add_shc_crl(examples, crl, strlen(crl)), -EINVAL);
+	}
+	snprintf(crl, sizeof crl, "{\"kid\":\"%s\",\"method\":\"other\",\"ctr\":1,\"rids\":[]}",
+	         kid3);
+	assert_int_equal(trust_list_add_shc_crl(examples, crl, strlen(crl)),
+	                 -EINVAL); /* invalid-method */
+	snprintf(crl, sizeof crl, "{\"kid\":\"%s\",\"method\":\"rid\",\"ctr\":1,\"rids\":[]}",
+	         "nokey");
+	assert_int_equal(trust_list_add_shc_crl(examples, crl, strlen(crl)), -ENOENT);
+	print_message("SHC dev-tools: %d files, %d answered as the table says (%d are not kiosk "
+	              "inputs; %d cards accepted with a recorded note), %d not\n",
+	              checked, agreed, not_input, warned, bad);
+	EVP_PKEY_free(own);
+	trust_list_free(examples);
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_base45),
 	    cmocka_unit_test(test_dcc_suite),
 	    cmocka_unit_test(test_shc_examples),
+	    cmocka_unit_test(test_shc_dev_tools),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
