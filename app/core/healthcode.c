@@ -395,6 +395,17 @@ int healthcode_result_to_json(const struct healthcode_result *r, char *out, size
 		                 category_name(c->category), "port", c->port[0] ? c->port : NULL,
 		                 "entry", (json_int_t)c->entry_time, "nat", nat));
 	}
+	if (r->has_claims && r->claims.intl.present) {
+		const struct healthcode_intl *in = &r->claims.intl;
+		json_object_set_new(o, "intl",
+		                    json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:b}", "kind",
+		                              healthcode_kind_name(in->kind), "day",
+		                              day_format(in->day, day), "country", in->country,
+		                              "product", in->product, "dose", in->dose, "doses",
+		                              in->doses, "positive", in->test_positive));
+	}
+	if (r->step)
+		json_object_set_new(o, "step", json_string(r->step));
 	json_object_set_new(o, "detail", json_string(r->detail));
 	size_t need = json_dumpb(o, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (need > 0 && need + 1 <= out_size) {

@@ -171,6 +171,75 @@ static bool verify_ps256(EVP_PKEY *key, const uint8_t *msg, size_t len, const ui
 	return ok;
 }
 
+/* One CBOR item at p (len bytes): its encoded size, or 0 when it is not well formed, nests
+ * deeper than 16, or declares more elements or bytes than remain. Run before cbor_load(),
+ * which would otherwise allocate what a hostile length declares. Indefinite lengths
+ * (0x5f, 0x7f, 0x9f, 0xbf) are followed to their break. */
+static size_t cbor_sane(const uint8_t *p, size_t len, int depth)
+{
+	if (len == 0 || depth > 16)
+		return 0;
+	unsigned type = p[0] >> 5, info = p[0] & 0x1f;
+	uint64_t v = info;
+	size_t o = 1;
+	if (info >= 24 && info <= 27) {
+		size_t bytes = (size_t)1 << (info - 24);
+		if (len < 1 + bytes)
+			return 0;
+		v = 0;
+		for (size_t i = 0; i < bytes; i++)
+			v = v << 8 | p[1 + i];
+		o += bytes;
+	} else if (info == 31) {
+		if (type == 0 || type == 1 || type == 6)
+			return 0;
+		if (type == 7)
+			return 0; /* a break outside an indefinite item */
+		for (;;) {        /* indefinite: items until the break byte */
+			if (o >= len)
+				return 0;
+			if (p[o] == 0xff)
+				return o + 1;
+			size_t n = cbor_sane(p + o, len - o, depth + 1);
+			if (!n)
+				return 0;
+			o += n;
+			if (type == 5) {
+				size_t m = cbor_sane(p + o, len - o, depth + 1);
+				if (!m)
+					return 0;
+				o += m;
+			}
+		}
+	} else if (info > 27) {
+		return 0;
+	}
+	switch (type) {
+	case 2:
+	case 3:
+		return v <= len - o ? o + (size_t)v : 0;
+	case 4:
+	case 5: {
+		uint64_t items = type == 5 ? v * 2 : v;
+		if (v > len - o || items > len - o)
+			return 0;
+		for (uint64_t i = 0; i < items; i++) {
+			size_t n = cbor_sane(p + o, len - o, depth + 1);
+			if (!n)
+				return 0;
+			o += n;
+		}
+		return o;
+	}
+	case 6: {
+		size_t n = cbor_sane(p + o, len - o, depth + 1);
+		return n ? o + n : 0;
+	}
+	default:
+		return o;
+	}
+}
+
 /* Inflate a zlib stream into a new buffer (at most DCC_MAX_INFLATE bytes). */
 static uint8_t *inflate_zlib(const uint8_t *in, size_t len, size_t *out_len)
 {
@@ -297,6 +366,10 @@ static enum reason dcc_verify(const char *text, size_t len, const struct trust_l
 		r = fail(out, "cose", REASON_MALFORMED, "CBOR tag is not COSE_Sign1 (18)");
 		goto out_free;
 	}
+	if (cbor_sane(cose + skip, cose_len - skip, 0) != cose_len - skip) {
+		r = fail(out, "cose", REASON_MALFORMED, "not one well-formed CBOR item");
+		goto out_free;
+	}
 	arr = cbor_load(cose + skip, cose_len - skip, &res);
 	if (!arr || res.error.code != CBOR_ERR_NONE || res.read != cose_len - skip) {
 		r = fail(out, "cose", REASON_MALFORMED, "not one CBOR item");
@@ -314,7 +387,9 @@ static enum reason dcc_verify(const char *text, size_t len, const struct trust_l
 	}
 	cbor_item_t *unprot = cbor_array_handle(arr)[1];
 	if (prot_len > 0) {
-		prot = cbor_load(prot_b, prot_len, &res);
+		prot = cbor_sane(prot_b, prot_len, 0) == prot_len
+		           ? cbor_load(prot_b, prot_len, &res)
+		           : NULL;
 		if (!prot || res.read != prot_len || !cbor_isa_map(prot)) {
 			r = fail(out, "cose", REASON_MALFORMED, "protected header is not a map");
 			goto out_free;
@@ -356,7 +431,9 @@ static enum reason dcc_verify(const char *text, size_t len, const struct trust_l
 		r = fail(out, "signature", REASON_BAD_SIGNATURE, "COSE signature does not verify");
 		goto out_free;
 	}
-	cwt = cbor_load(payload, payload_len, &res);
+	cwt = cbor_sane(payload, payload_len, 0) == payload_len
+	          ? cbor_load(payload, payload_len, &res)
+	          : NULL;
 	struct healthcode_claims *c = &out->claims;
 	cbor_item_t *hcert = map_int(cwt, CWT_HCERT);
 	if (!cwt || res.read != payload_len || !cbor_isa_map(cwt) || !map_int(hcert, 1) ||

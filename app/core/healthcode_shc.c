@@ -7,7 +7,6 @@
 #include "app/core/jws.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +65,7 @@ static bool get_time(json_t *v, int64_t *out)
 	double d = json_number_value(v);
 	if (!(d >= 0 && d <= (double)FAR_FUTURE))
 		return false;
-	*out = (int64_t)floor(d);
+	*out = (int64_t)d; /* d >= 0: truncation is floor */
 	return true;
 }
 

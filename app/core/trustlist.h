@@ -152,6 +152,11 @@ int trust_list_add_shc_jwks(struct trust_list *t, const char *issuer, const char
  * -ENOENT (no such key), -ENOMEM. */
 int trust_list_add_shc_crl(struct trust_list *t, const char *json, size_t len);
 
+/* Adds a key of kind DCC or SHC as the store keeps it (k->pkey borrowed: the list takes
+ * its own reference; P-256, or RSA 2048..4096 for DCC). Returns 0 (also when the same key
+ * is there), -EINVAL, -EEXIST, -ENOSPC. */
+int trust_list_add_intl_key(struct trust_list *t, const struct trust_key *k);
+
 /* True when a SMART credential with this rid, signed by kid and issued at nbf (unix s), is
  * revoked. */
 bool trust_list_rid_revoked(const struct trust_list *t, const char *kid, const char *rid,

@@ -367,3 +367,17 @@ bool trust_list_rid_revoked(const struct trust_list *t, const char *kid, const c
 			return true;
 	return false;
 }
+
+int trust_list_add_intl_key(struct trust_list *t, const struct trust_key *k)
+{
+	struct trust_key copy = *k;
+	if ((k->kind != TRUST_KEY_DCC && k->kind != TRUST_KEY_SHC) || !k->pkey || !k->kid[0] ||
+	    !memchr(k->kid, '\0', sizeof k->kid) || !memchr(k->issuer, '\0', sizeof k->issuer) ||
+	    !key_acceptable(k->pkey) ||
+	    (k->kind == TRUST_KEY_SHC && EVP_PKEY_get_base_id(k->pkey) == EVP_PKEY_RSA) ||
+	    !EVP_PKEY_up_ref(k->pkey))
+		return -EINVAL;
+	copy.revoked = false;
+	copy.demo = false;
+	return append_key(t, &copy);
+}

@@ -52,6 +52,7 @@ static const char *const reason_codes[REASON_COUNT] = {
     [REASON_PRINT_JOB_INVALID] = "E_PRINT_JOB_INVALID",
     [REASON_KEY_USAGE] = "E_KEY_USAGE",
     [REASON_CHUNKED_CODE] = "E_CHUNKED_CODE",
+    [REASON_EVIDENCE_ONLY] = "E_EVIDENCE_ONLY",
 };
 
 /* What the staff should know or do, per reason (English; no personal data). */
@@ -110,6 +111,8 @@ static const char *const staff_hints[REASON_COUNT] = {
     [REASON_CHUNKED_CODE] =
         "SMART Health Card split over several QR codes (deprecated): ask for the single-QR "
         "card or the .smart-health-card file",
+    [REASON_EVIDENCE_ONLY] = "genuine international credential (EU DCC / SMART): supporting "
+                             "evidence only; the health code is still required",
 };
 
 const char *reason_staff_hint(enum reason r)
