@@ -91,8 +91,8 @@ static enum reason check_claims(const struct healthcode_claims *c, const struct 
 		                      "SMART Health Card rid is on the issuer's revocation list");
 		return REASON_REVOKED;
 	}
-	if (key->kind == TRUST_KEY_DCC && trust_list_is_revoked(trust, c->intl.id)) {
-		healthcode_set_detail(out, "DCC certificate id is revoked");
+	if (key->kind != TRUST_KEY_SZHC && trust_list_is_revoked(trust, c->intl.id)) {
+		healthcode_set_detail(out, "international credential id (UVCI or rid) is revoked");
 		return REASON_REVOKED;
 	}
 	if (c->nbf - skew > now || c->iat - skew > now) {

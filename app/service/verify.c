@@ -129,7 +129,7 @@ static int keep_in_step(struct verify_service *v)
  * status. */
 static int revoked_in_store(struct verify_service *v, const struct healthcode_claims *c)
 {
-	const char *ids[] = {c->jti, c->subject};
+	const char *ids[] = {c->jti, c->subject, c->intl.id}; /* intl.id: a UVCI or rid */
 	int found = 0;
 	for (size_t i = 0; i < sizeof(ids) / sizeof(*ids); i++) {
 		bool revoked = false;

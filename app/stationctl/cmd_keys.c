@@ -224,8 +224,11 @@ static int keys_list(struct ctl *ctl, int argc, char **argv)
 		format_time(keys[i].revoked_at, revoked);
 		bool subject = strcmp(keys[i].alg, TRUST_STORE_ALG_SUBJECT) == 0;
 		printf("%-44s %-8s %-24s %-5s %-20s %s\n", keys[i].kid,
-		       subject ? "subject" : "signing", keys[i].issuer, keys[i].demo ? "yes" : "no",
-		       added, revoked);
+		       subject                                         ? "subject"
+		       : strcmp(keys[i].alg, TRUST_STORE_ALG_DCC) == 0 ? "dcc"
+		       : strcmp(keys[i].alg, TRUST_STORE_ALG_SHC) == 0 ? "smart"
+		                                                       : "signing",
+		       keys[i].issuer, keys[i].demo ? "yes" : "no", added, revoked);
 		in_force += keys[i].revoked_at == 0;
 	}
 	printf("%zu keys, %zu in force\n", n, in_force);

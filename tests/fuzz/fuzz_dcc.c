@@ -17,7 +17,7 @@
 
 #include <zlib.h>
 
-#define NOW     1620000000LL
+#define NOW      1620000000LL
 #define FUZZ_KID "ZnV6ekRDQzE=" /* base64 of "fuzzDCC1" */
 
 static struct trust_list *trust;

@@ -352,6 +352,71 @@ static void test_dcc_suite(void **state)
 	assert_int_equal(t.unknown, 0);
 }
 
+/* One DCC case in detail: the facts the kiosk shows, revocation by UVCI, key usage. */
+static void test_dcc_facts(void **state)
+{
+	(void)state;
+	if (!have_testdata())
+		skip();
+	char path[700];
+	snprintf(path, sizeof path, "%s/dgc/common/2DCode/raw/CO1.json", root);
+	json_t *c = json_load_file(path, 0, NULL);
+	assert_non_null(c);
+	const char *text = json_string_value(json_object_get(c, "PREFIX"));
+	const char *cert =
+	    json_string_value(json_object_get(json_object_get(c, "TESTCTX"), "CERTIFICATE"));
+	size_t n = strlen(cert);
+	uint8_t *der = malloc(n);
+	int got = EVP_DecodeBlock(der, (const unsigned char *)cert, (int)n);
+	size_t pad = (cert[n - 1] == '=') + (cert[n - 2] == '=');
+	struct trust_list *t = trust_list_new();
+	char kid[TRUST_KID_MAX];
+	assert_int_equal(trust_list_add_dcc_cert(t, der, (size_t)got - pad, NULL, kid), 0);
+	assert_string_equal(kid, "Mk0jdOOrzrU=");
+	struct healthcode_config cfg = {.skew_s = 0};
+	struct healthcode_result r;
+	char day[11];
+	assert_int_equal(healthcode_verify(text, strlen(text), t, &cfg, 1620064800, &r), REASON_OK);
+	assert_string_equal(r.format, "EU-DCC");
+	assert_true(r.claims.intl.present);
+	assert_int_equal(r.claims.intl.kind, HEALTHCODE_KIND_VACCINATION);
+	assert_string_equal(day_format(r.claims.intl.day, day), "2021-02-18");
+	assert_string_equal(r.claims.intl.country, "AT");
+	assert_int_equal(r.claims.intl.dose, 1);
+	assert_int_equal(r.claims.intl.doses, 2);
+	assert_string_equal(r.claims.name, "Gabriele Musterfrau-Gößinger");
+	char line[512];
+	healthcode_log_line(&r, 1620064800, line, sizeof line);
+	assert_null(strstr(line, "Gabriele"));
+	/* the last second of exp is valid, the next one is not */
+	assert_int_equal(healthcode_verify(text, strlen(text), t, &cfg, r.claims.exp, &r),
+	                 REASON_OK);
+	assert_int_equal(healthcode_verify(text, strlen(text), t, &cfg, r.claims.exp + 1, &r),
+	                 REASON_EXPIRED);
+	/* one changed character of the Base45 text is refused */
+	char *bad = strdup(text);
+	bad[100] = bad[100] == 'A' ? 'B' : 'A';
+	assert_int_not_equal(healthcode_verify(bad, strlen(bad), t, &cfg, 1620064800, &r),
+	                     REASON_OK);
+	free(bad);
+	/* revoked by its UVCI */
+	assert_int_equal(
+	    trust_list_revoke_id(t, "URN:UVCI:01:AT:10807843F94AEE0EE5093FBC254BD813#B"), 0);
+	assert_int_equal(healthcode_verify(text, strlen(text), t, &cfg, 1620064800, &r),
+	                 REASON_REVOKED);
+	trust_list_free(t);
+	/* a signer allowed only tests may not sign this vaccination */
+	t = trust_list_new();
+	assert_int_equal(trust_list_add_dcc_cert(t, der, (size_t)got - pad, NULL, NULL), 0);
+	t->keys[0].usage = TRUST_USAGE_TEST;
+	assert_int_equal(healthcode_verify(text, strlen(text), t, &cfg, 1620064800, &r),
+	                 REASON_KEY_USAGE);
+	assert_string_equal(r.step, "key_usage");
+	trust_list_free(t);
+	free(der);
+	json_decref(c);
+}
+
 /* ---------------------------------------------------------------- SMART Health Cards */
 
 #define SHC_ISS "https://spec.smarthealth.cards/examples/issuer"
@@ -658,9 +723,8 @@ static void test_shc_dev_tools(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_base45),
-	    cmocka_unit_test(test_dcc_suite),
-	    cmocka_unit_test(test_shc_examples),
+	    cmocka_unit_test(test_base45),        cmocka_unit_test(test_dcc_suite),
+	    cmocka_unit_test(test_dcc_facts),     cmocka_unit_test(test_shc_examples),
 	    cmocka_unit_test(test_shc_dev_tools),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
