@@ -20,7 +20,7 @@ V           ?= 0
 Q           := $(if $(filter 1,$(V)),,@)
 
 PKGS        := sdl2 SDL2_ttf libqrencode zbar sqlite3 libcrypto jansson libcurl libmicrohttpd libpng \
-               libpq
+               libpq zlib libcbor
 TEST_PKGS   := cmocka
 
 # Evaluated once per make invocation, and only when a target needs them (so `make deps`

@@ -22,10 +22,19 @@
 
 static const struct healthcode_format *const formats[] = {
     &healthcode_format_szhc1,
+    &healthcode_format_dcc,
+    &healthcode_format_shc,
 };
 
 static const char *const colour_names[HEALTHCODE_COLOUR_COUNT] = {"green", "yellow", "red"};
 static const char *const nat_names[HEALTHCODE_NAT_COUNT] = {"neg", "pos"};
+static const char *const kind_names[HEALTHCODE_KIND_COUNT] = {"none", "vaccination", "test",
+                                                              "recovery"};
+
+const char *healthcode_kind_name(enum healthcode_kind k)
+{
+	return (unsigned)k < HEALTHCODE_KIND_COUNT ? kind_names[k] : "?";
+}
 
 const struct healthcode_format *const *healthcode_formats(size_t *count)
 {
@@ -76,6 +85,16 @@ static enum reason check_claims(const struct healthcode_claims *c, const struct 
 		healthcode_set_detail(out, "every credential of this subject is revoked");
 		return REASON_REVOKED;
 	}
+	if (key->kind == TRUST_KEY_SHC &&
+	    trust_list_rid_revoked(trust, key->kid, c->intl.id, c->nbf)) {
+		healthcode_set_detail(out,
+		                      "SMART Health Card rid is on the issuer's revocation list");
+		return REASON_REVOKED;
+	}
+	if (key->kind != TRUST_KEY_SZHC && trust_list_is_revoked(trust, c->intl.id)) {
+		healthcode_set_detail(out, "international credential id (UVCI or rid) is revoked");
+		return REASON_REVOKED;
+	}
 	if (c->nbf - skew > now || c->iat - skew > now) {
 		int64_t start = c->nbf > c->iat ? c->nbf : c->iat;
 		healthcode_set_detail(out,
@@ -83,7 +102,10 @@ static enum reason check_claims(const struct healthcode_claims *c, const struct 
 		                      start, now, skew);
 		return REASON_NOT_YET_VALID;
 	}
-	if (c->exp + skew <= now) {
+	/* The EU DCC suites take exp as the last valid second; our codes as the first
+	 * invalid one. */
+	int64_t last_valid = key->kind == TRUST_KEY_DCC ? c->exp : c->exp - 1;
+	if (last_valid + skew < now) {
 		healthcode_set_detail(out,
 		                      "expired at %" PRId64 "; now %" PRId64 ", skew %" PRId64 " s",
 		                      c->exp, now, skew);
@@ -129,15 +151,21 @@ enum reason healthcode_verify(const char *text, size_t len, const struct trust_l
 		return out->reason;
 	}
 	out->format = fmt->name;
-	if (len > HEALTHCODE_TEXT_MAX) {
+	size_t max = fmt->max_len ? fmt->max_len : HEALTHCODE_TEXT_MAX;
+	if (len > max) {
 		out->reason = REASON_MALFORMED;
-		healthcode_set_detail(out, "%zu bytes, longer than %d", len, HEALTHCODE_TEXT_MAX);
+		healthcode_set_detail(out, "%zu bytes, longer than %zu", len, max);
 		return out->reason;
 	}
 	const struct trust_key *key = NULL;
 	out->reason = fmt->verify(text, len, trust, out, &key);
-	if (out->reason == REASON_OK)
+	if (out->reason == REASON_OK) {
 		out->reason = check_claims(&out->claims, key, trust, cfg, now, out);
+		if (out->reason == REASON_EXPIRED || out->reason == REASON_NOT_YET_VALID)
+			out->step = "expiry";
+		else if (out->reason == REASON_REVOKED)
+			out->step = "revocation";
+	}
 	if (!out->has_claims)
 		memset(&out->claims, 0, sizeof out->claims);
 	return out->reason;
@@ -367,6 +395,17 @@ int healthcode_result_to_json(const struct healthcode_result *r, char *out, size
 		                 category_name(c->category), "port", c->port[0] ? c->port : NULL,
 		                 "entry", (json_int_t)c->entry_time, "nat", nat));
 	}
+	if (r->has_claims && r->claims.intl.present) {
+		const struct healthcode_intl *in = &r->claims.intl;
+		json_object_set_new(o, "intl",
+		                    json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:b}", "kind",
+		                              healthcode_kind_name(in->kind), "day",
+		                              day_format(in->day, day), "country", in->country,
+		                              "product", in->product, "dose", in->dose, "doses",
+		                              in->doses, "positive", in->test_positive));
+	}
+	if (r->step)
+		json_object_set_new(o, "step", json_string(r->step));
 	json_object_set_new(o, "detail", json_string(r->detail));
 	size_t need = json_dumpb(o, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (need > 0 && need + 1 <= out_size) {
@@ -427,4 +466,45 @@ void healthcode_match(const struct healthcode_result *r, const struct healthcode
 		out->designated_floor = true;
 		break;
 	}
+}
+
+enum reason healthcode_verify_shc_file(const char *json, size_t len, const struct trust_list *trust,
+                                       const struct healthcode_config *cfg, int64_t now,
+                                       struct healthcode_result *out)
+{
+	struct healthcode_result one;
+	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *list = json_object_get(root, "verifiableCredential");
+	memset(out, 0, sizeof *out);
+	out->format = healthcode_format_shc.name;
+	out->reason = REASON_MALFORMED;
+	healthcode_set_detail(out, "not a .smart-health-card file");
+	if (!json_is_array(list) || json_array_size(list) == 0)
+		goto out_json;
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		const char *jws = json_string_value(json_array_get(list, i));
+		const struct trust_key *key = NULL;
+		memset(&one, 0, sizeof one);
+		one.format = healthcode_format_shc.name;
+		one.reason = jws ? healthcode_shc_verify_jws(jws, strlen(jws), trust, &one, &key)
+		                 : REASON_MALFORMED;
+		if (!jws)
+			healthcode_set_detail(&one, "verifiableCredential entry is not a string");
+		if (one.reason == REASON_OK) {
+			one.reason = check_claims(&one.claims, key, trust, cfg, now, &one);
+			if (one.reason == REASON_EXPIRED || one.reason == REASON_NOT_YET_VALID)
+				one.step = "expiry";
+			else if (one.reason == REASON_REVOKED)
+				one.step = "revocation";
+		}
+		if (!one.has_claims)
+			memset(&one.claims, 0, sizeof one.claims);
+		if (i == 0 || one.reason != REASON_OK)
+			*out = one;
+		if (one.reason != REASON_OK)
+			break;
+	}
+out_json:
+	json_decref(root);
+	return out->reason;
 }

@@ -41,6 +41,26 @@ struct healthcode_test {
 	enum healthcode_nat_result result;
 };
 
+/* International credentials (EU DCC, SMART Health Card): what the latest event was. */
+enum healthcode_kind {
+	HEALTHCODE_KIND_NONE,
+	HEALTHCODE_KIND_VACCINATION,
+	HEALTHCODE_KIND_TEST,
+	HEALTHCODE_KIND_RECOVERY,
+	HEALTHCODE_KIND_COUNT
+};
+#define HEALTHCODE_INTL_ID_MAX 80 /* bytes of a DCC UVCI, NUL included */
+struct healthcode_intl {
+	bool present;              /* set by the EU DCC and SMART formats only */
+	enum healthcode_kind kind; /* of the latest event the credential holds */
+	hk_day day;                /* its day: vaccination, test sample, first positive test */
+	char country[4];           /* ISO 3166-1 alpha-2 of the event ("" when not given) */
+	char product[48];          /* vaccine product / test type / vaccine code, for staff */
+	int dose, doses;           /* vaccination: dose number and series length (0: unknown) */
+	bool test_positive;        /* test: the result was "detected" */
+	char id[HEALTHCODE_INTL_ID_MAX]; /* DCC certificate id (UVCI), SMART rid; "" if none */
+};
+
 /* What a code says. Strings are NUL-terminated UTF-8; absent optional fields are "" or 0. */
 struct healthcode_claims {
 	char issuer[TRUST_ISSUER_MAX]; /* "iss" */
@@ -54,6 +74,7 @@ struct healthcode_claims {
 	int64_t entry_time;                   /* "ent": unix seconds, 0 when absent */
 	struct healthcode_test tests[HEALTHCODE_MAX_TESTS]; /* "nat", newest first */
 	int n_tests;
+	struct healthcode_intl intl; /* international credentials only */
 };
 
 /* How a device verifies. */
@@ -73,6 +94,10 @@ struct healthcode_result {
 	char kid[TRUST_KID_MAX]; /* key id from the header, "" when not read */
 	struct healthcode_claims claims;
 	char detail[HEALTHCODE_DETAIL_MAX]; /* English, no personal data: what exactly failed */
+	/* The step of decoding that refused the code, a static name ("prefix", "base45",
+	 * "inflate", "cose", "jws", "signature", "cbor", "claims", "key_usage", "expiry"...),
+	 * NULL when none did. Set by the international formats and the shared time checks. */
+	const char *step;
 };
 
 /* One health-code format: a row of the table healthcode_verify() walks. detect() looks only
@@ -91,10 +116,14 @@ struct healthcode_format {
 	enum healthcode_detect (*detect)(const char *text, size_t len);
 	enum reason (*verify)(const char *text, size_t len, const struct trust_list *trust,
 	                      struct healthcode_result *out, const struct trust_key **key_out);
+	size_t max_len; /* longest text read; 0: HEALTHCODE_TEXT_MAX */
 };
 
 /* The table of formats (count entries), in detection order. */
 const struct healthcode_format *const *healthcode_formats(size_t *count);
+
+/* "vaccination", "test", "recovery", "none". Never NULL. */
+const char *healthcode_kind_name(enum healthcode_kind k);
 
 /* Verify the text a scanner read (len bytes; trailing CR, LF, tabs and spaces are ignored)
  * at time now (unix seconds) against the trust list. Fills *out completely and returns
@@ -102,6 +131,14 @@ const struct healthcode_format *const *healthcode_formats(size_t *count);
 enum reason healthcode_verify(const char *text, size_t len, const struct trust_list *trust,
                               const struct healthcode_config *cfg, int64_t now,
                               struct healthcode_result *out);
+
+/* A .smart-health-card file ({"verifiableCredential":[JWS, ...]}, len bytes of JSON): every
+ * JWS is verified as healthcode_verify() verifies a SMART QR code; *out is the first
+ * refusal, else the result of the first card. A file that is not such JSON is
+ * REASON_MALFORMED. Returns out->reason. */
+enum reason healthcode_verify_shc_file(const char *json, size_t len, const struct trust_list *trust,
+                                       const struct healthcode_config *cfg, int64_t now,
+                                       struct healthcode_result *out);
 
 /* The claims of an SZHC1 payload (len bytes of JSON). Returns REASON_OK, or
  * REASON_MALFORMED with detail (detail_size bytes, may be 0) saying which claim. */

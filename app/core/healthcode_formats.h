@@ -7,6 +7,14 @@
 #include "app/core/healthcode.h"
 
 extern const struct healthcode_format healthcode_format_szhc1;
+extern const struct healthcode_format healthcode_format_dcc;
+extern const struct healthcode_format healthcode_format_shc;
+
+/* A SMART Health Card JWS (len characters, without "shc:/"): the verify step of the SMART
+ * format, shared with healthcode_verify_shc_file(). */
+enum reason healthcode_shc_verify_jws(const char *jws, size_t len, const struct trust_list *trust,
+                                      struct healthcode_result *out,
+                                      const struct trust_key **key_out);
 
 /* Encode claims as the SZHC1 payload JSON into out. Returns the length, -EINVAL, -ENOSPC. */
 int healthcode_szhc1_claims_to_json(const struct healthcode_claims *c, char *out, size_t out_size);

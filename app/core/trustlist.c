@@ -23,6 +23,7 @@ void trust_list_free(struct trust_list *t)
 	for (int i = 0; i < t->n_keys; i++)
 		EVP_PKEY_free(t->keys[i].pkey);
 	free(t->revoked);
+	free(t->rids);
 	free(t);
 }
 

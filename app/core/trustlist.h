@@ -19,13 +19,37 @@
 #define TRUST_SUBJECT_KEY_MAX  64
 #define TRUST_JWK_MAX          512 /* bytes of the JWK text trust_key_to_jwk() writes, NUL included */
 
-/* One issuer signing key (a P-256 public key). */
+/* Which format's codes a signing key may sign. */
+enum trust_key_kind {
+	TRUST_KEY_SZHC, /* our health code: a P-256 JWK bound to an "iss" */
+	TRUST_KEY_DCC,  /* EU DCC document signer: an X.509 certificate (P-256 or RSA) */
+	TRUST_KEY_SHC,  /* SMART Health Card issuer: a P-256 JWK of the issuer's JWKS */
+};
+
+/* EU DCC certificate kinds a document signer may sign (its extended key usage). */
+#define TRUST_USAGE_TEST        0x1u
+#define TRUST_USAGE_VACCINATION 0x2u
+#define TRUST_USAGE_RECOVERY    0x4u
+#define TRUST_USAGE_ALL         0x7u
+
+/* One issuer signing key (a P-256 public key; an EU DCC signer may also be RSA). */
 struct trust_key {
 	char kid[TRUST_KID_MAX];       /* the JWK "kid", else its RFC 7638 thumbprint */
 	char issuer[TRUST_ISSUER_MAX]; /* the JWK "iss": the "iss" claim codes must carry */
 	EVP_PKEY *pkey;                /* owned by the list */
 	bool demo;                     /* "demo": true: only devices in demo mode accept it */
 	bool revoked;                  /* codes signed by it are refused (REASON_REVOKED) */
+	enum trust_key_kind kind;      /* TRUST_KEY_SZHC unless added by the functions below */
+	unsigned usage;                /* DCC: TRUST_USAGE_* its certificate allows */
+	int64_t not_before, not_after; /* DCC: the certificate's validity, unix s (0: none) */
+};
+
+/* A SMART Health Card revocation: credentials with this rid signed by key kid, issued
+ * (nbf) before `before` (INT64_MAX: all of them), are revoked. */
+struct trust_rid {
+	char kid[TRUST_KID_MAX];
+	char rid[24];
+	int64_t before;
 };
 
 /* One issuer's key for the keyed hash of document numbers (the "sub" claim). */
@@ -44,6 +68,8 @@ struct trust_list {
 	char (*revoked)[TRUST_ID_MAX]; /* sorted (strcmp), n_revoked entries, owned */
 	size_t n_revoked;
 	size_t cap_revoked;
+	struct trust_rid *rids; /* SMART revocations, n_rids entries, owned */
+	size_t n_rids;
 };
 
 /* An empty list; NULL when out of memory. Free with trust_list_free(). */
@@ -96,5 +122,44 @@ const struct trust_subject_key *trust_list_find_subject_key(const struct trust_l
  * "y","kid","iss","use":"sig","alg":"ES256"[,"demo":true]}) into out (out_size bytes).
  * Returns the length, -ENOSPC or -EINVAL. */
 int trust_key_to_jwk(const struct trust_key *k, char *out, size_t out_size);
+
+/* Adds an EU DCC document signer certificate (DER, len bytes). Its kid is the DCC key id:
+ * standard base64 of the first 8 bytes of SHA-256 of the DER (12 characters), unless kid
+ * is given. The key must be P-256 or RSA (2048..4096 bits); usage comes from the extended
+ * key usage (the DCC OIDs 1.3.6.1.4.1.1847.2021.1.1/2/3 test/vaccination/recovery, also
+ * under the early arc 1.3.6.1.4.1.0.1847.2021.1.*), all kinds when it names none; issuer is
+ * the subject's country (C) or "". Returns 0, -EINVAL, -EEXIST (kid taken by another key),
+ * -ENOSPC. The kid is copied to kid_out when not NULL. */
+int trust_list_add_dcc_cert(struct trust_list *t, const uint8_t *der, size_t len, const char *kid,
+                            char kid_out[TRUST_KID_MAX]);
+
+/* Adds a DCC signer list (len bytes): PEM certificates one after another, or JSON: an array
+ * (or {"certificates":[...]}) of objects with "rawData" or "certificate" (base64 DER) and
+ * optional "kid". All or nothing. Returns the number of certificates, or the errors of
+ * trust_list_add_dcc_cert(). */
+int trust_list_add_dcc_signers(struct trust_list *t, const char *text, size_t len);
+
+/* Adds the keys of a SMART Health Card issuer's JWKS (len bytes of JSON), bound to issuer
+ * (the "iss" URL of its cards, 1..63 bytes): every key must be EC P-256, "use":"sig" and
+ * "alg":"ES256" when present, without "d", and its kid must be its RFC 7638 thumbprint.
+ * All or nothing. Returns the number of keys, -EINVAL, -EEXIST, -ENOSPC. */
+int trust_list_add_shc_jwks(struct trust_list *t, const char *issuer, const char *json, size_t len);
+
+/* Adds a SMART Health Card revocation list ({"kid","method":"rid","ctr","rids":[...]},
+ * len bytes): every rid is base64url of at most 16 characters, optionally ".<unix s>"
+ * (revoked when issued before that time); duplicates and other methods are refused; the
+ * key kid must be on the list. All or nothing. Returns the number of rids, -EINVAL,
+ * -ENOENT (no such key), -ENOMEM. */
+int trust_list_add_shc_crl(struct trust_list *t, const char *json, size_t len);
+
+/* Adds a key of kind DCC or SHC as the store keeps it (k->pkey borrowed: the list takes
+ * its own reference; P-256, or RSA 2048..4096 for DCC). Returns 0 (also when the same key
+ * is there), -EINVAL, -EEXIST, -ENOSPC. */
+int trust_list_add_intl_key(struct trust_list *t, const struct trust_key *k);
+
+/* True when a SMART credential with this rid, signed by kid and issued at nbf (unix s), is
+ * revoked. */
+bool trust_list_rid_revoked(const struct trust_list *t, const char *kid, const char *rid,
+                            int64_t nbf);
 
 #endif

@@ -50,6 +50,9 @@ static const char *const reason_codes[REASON_COUNT] = {
     [REASON_PRINTER_OFFLINE] = "E_PRINTER_OFFLINE",
     [REASON_PRINT_UNCERTAIN] = "E_PRINT_UNCERTAIN",
     [REASON_PRINT_JOB_INVALID] = "E_PRINT_JOB_INVALID",
+    [REASON_KEY_USAGE] = "E_KEY_USAGE",
+    [REASON_CHUNKED_CODE] = "E_CHUNKED_CODE",
+    [REASON_EVIDENCE_ONLY] = "E_EVIDENCE_ONLY",
 };
 
 /* What the staff should know or do, per reason (English; no personal data). */
@@ -104,6 +107,12 @@ static const char *const staff_hints[REASON_COUNT] = {
     [REASON_PRINT_UNCERTAIN] =
         "label may have printed: look at the printer, then retry, cancel or reprint",
     [REASON_PRINT_JOB_INVALID] = "print job data cannot be laid out: reprint from the record",
+    [REASON_KEY_USAGE] = "signer certificate not allowed for this certificate kind: not valid",
+    [REASON_CHUNKED_CODE] =
+        "SMART Health Card split over several QR codes (deprecated): ask for the single-QR "
+        "card or the .smart-health-card file",
+    [REASON_EVIDENCE_ONLY] = "genuine international credential (EU DCC / SMART): supporting "
+                             "evidence only; the health code is still required",
 };
 
 const char *reason_staff_hint(enum reason r)

@@ -82,6 +82,10 @@ enum reason {
 	REASON_PRINTER_OFFLINE,   /* unreachable, or silent where it must answer */
 	REASON_PRINT_UNCERTAIN,   /* the label may have printed: staff look before reprinting */
 	REASON_PRINT_JOB_INVALID, /* the job's data cannot be laid out */
+	/* international credentials (docs/international.md) */
+	REASON_KEY_USAGE,     /* the signer's certificate may not sign this kind of credential */
+	REASON_CHUNKED_CODE,  /* one of several QR codes of a split SMART Health Card */
+	REASON_EVIDENCE_ONLY, /* a genuine international credential: supporting evidence only */
 	REASON_COUNT
 };
 

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include "app/core/b64url.h"
 #include "app/core/manifest.h"
@@ -266,6 +267,136 @@ int trust_store_fingerprint(struct store *st, uint64_t *out)
 	return rc;
 }
 
+/* One DCC or SMART row into the list. */
+static int load_intl_row(struct trust_list *t, const struct issuer_key *row)
+{
+	struct trust_key k = {0};
+	int rc = -EINVAL;
+	snprintf(k.kid, sizeof(k.kid), "%s", row->kid);
+	snprintf(k.issuer, sizeof(k.issuer), "%s", row->issuer);
+	if (strcmp(row->alg, TRUST_STORE_ALG_SHC) == 0) {
+		char jwks[STORE_KEY_MAX + 16];
+		snprintf(jwks, sizeof(jwks), "{\"keys\":[%s]}", row->public_key);
+		rc = trust_list_add_shc_jwks(t, row->issuer, jwks, strlen(jwks));
+		return rc < 0 ? rc : 0;
+	}
+	json_t *o = json_loads(row->public_key, 0, NULL);
+	const char *spki = json_string_value(json_object_get(o, "spki"));
+	uint8_t der[STORE_KEY_MAX];
+	int n = spki ? EVP_DecodeBlock(der, (const unsigned char *)spki, (int)strlen(spki)) : -1;
+	const unsigned char *p = der;
+	if (n > 0) {
+		k.kind = TRUST_KEY_DCC;
+		k.usage = (unsigned)json_integer_value(json_object_get(o, "usage"));
+		k.not_before = json_integer_value(json_object_get(o, "nbf"));
+		k.not_after = json_integer_value(json_object_get(o, "naf"));
+		k.pkey = d2i_PUBKEY(NULL, &p, n);
+		rc = k.pkey ? trust_list_add_intl_key(t, &k) : -EINVAL;
+		EVP_PKEY_free(k.pkey);
+	}
+	json_decref(o);
+	return rc;
+}
+
+/* The store row of a DCC or SMART key of a list. */
+static int row_of_intl_key(const struct trust_key *k, struct issuer_key *row)
+{
+	memset(row, 0, sizeof(*row));
+	snprintf(row->kid, sizeof(row->kid), "%s", k->kid);
+	snprintf(row->issuer, sizeof(row->issuer), "%s", k->issuer);
+	if (k->kind == TRUST_KEY_SHC) {
+		snprintf(row->alg, sizeof(row->alg), "%s", TRUST_STORE_ALG_SHC);
+		return trust_key_to_jwk(k, row->public_key, sizeof(row->public_key)) < 0 ? -EINVAL
+		                                                                         : 0;
+	}
+	snprintf(row->alg, sizeof(row->alg), "%s", TRUST_STORE_ALG_DCC);
+	unsigned char *der = NULL;
+	int n = i2d_PUBKEY(k->pkey, &der);
+	char b64[STORE_KEY_MAX];
+	if (n <= 0 || (size_t)(n + 2) / 3 * 4 + 1 > sizeof(b64) - 100) {
+		OPENSSL_free(der);
+		return -EINVAL;
+	}
+	EVP_EncodeBlock((unsigned char *)b64, der, n);
+	OPENSSL_free(der);
+	int w = snprintf(row->public_key, sizeof(row->public_key),
+	                 "{\"spki\":\"%s\",\"usage\":%u,\"nbf\":%lld,\"naf\":%lld}", b64, k->usage,
+	                 (long long)k->not_before, (long long)k->not_after);
+	return w > 0 && (size_t)w < sizeof(row->public_key) ? 0 : -EINVAL;
+}
+
+int trust_store_import(struct store *st, const char *text, size_t len, const char *shc_issuer,
+                       int64_t now, struct trust_store_added *added, size_t *n, char *detail,
+                       size_t detail_size)
+{
+	struct trust_list *t = trust_list_new();
+	struct issuer_key row;
+	int rc = -ENOMEM;
+	*n = 0;
+	say(detail, detail_size, "%s", "");
+	if (!t)
+		return -ENOMEM;
+	rc = shc_issuer ? trust_list_add_shc_jwks(t, shc_issuer, text, len)
+	                : trust_list_add_dcc_signers(t, text, len);
+	if (rc < 0) {
+		say(detail, detail_size, "%s",
+		    shc_issuer ? "not a SMART issuer JWKS (EC P-256 ES256 keys named by their "
+		                 "RFC 7638 thumbprint, no private part)"
+		               : "not a DCC signer list (PEM certificates or JSON with base64 "
+		                 "rawData; P-256 or RSA keys)");
+		rc = rc == -EEXIST ? -EEXIST : -EINVAL;
+		goto out_free;
+	}
+	if (t->n_keys > TRUST_STORE_ADD_MAX) {
+		say(detail, detail_size, "more than %d keys in one file", TRUST_STORE_ADD_MAX);
+		rc = -E2BIG;
+		goto out_free;
+	}
+	for (int i = 0; i < t->n_keys; i++) {
+		struct trust_store_added *a = &added[i];
+		memset(a, 0, sizeof(*a));
+		rc = row_of_intl_key(&t->keys[i], &row);
+		if (rc < 0) {
+			say(detail, detail_size, "key %s cannot be stored", t->keys[i].kid);
+			goto out_free;
+		}
+		snprintf(a->kid, sizeof(a->kid), "%s", row.kid);
+		snprintf(a->issuer, sizeof(a->issuer), "%s", row.issuer);
+		struct issuer_key have;
+		int got = store_issuer_key_get(st, row.kid, &have);
+		if (got == 0) {
+			if (strcmp(have.alg, row.alg) != 0 ||
+			    strcmp(have.public_key, row.public_key) != 0) {
+				say(detail, detail_size, "kid %s is already taken by another key",
+				    row.kid);
+				rc = -EEXIST;
+				goto out_free;
+			}
+			a->already = true;
+		} else if (got != STORE_E_NOT_FOUND) {
+			rc = got;
+			goto out_free;
+		}
+	}
+	for (int i = 0; i < t->n_keys; i++) {
+		if (added[i].already)
+			continue;
+		row_of_intl_key(&t->keys[i], &row);
+		row.added_at = now;
+		rc = store_issuer_key_add(st, &row);
+		if (rc < 0) {
+			say(detail, detail_size, "cannot store key %s: %s", row.kid,
+			    store_errmsg(st));
+			goto out_free;
+		}
+	}
+	*n = (size_t)t->n_keys;
+	rc = 0;
+out_free:
+	trust_list_free(t);
+	return rc;
+}
+
 struct trust_list *trust_store_load(struct store *st, uint64_t *fingerprint, int *status)
 {
 	struct issuer_key *rows = NULL;
@@ -282,6 +413,16 @@ struct trust_list *trust_store_load(struct store *st, uint64_t *fingerprint, int
 	for (size_t i = 0; i < n; i++) {
 		const struct issuer_key *row = &rows[i];
 		char kid[TRUST_KID_MAX];
+		if (strcmp(row->alg, TRUST_STORE_ALG_DCC) == 0 ||
+		    strcmp(row->alg, TRUST_STORE_ALG_SHC) == 0) {
+			int got = load_intl_row(t, row);
+			if (got < 0)
+				log_warn("trust: issuer key %s does not load (%d); skipped",
+				         row->kid, got);
+			else if (row->revoked_at)
+				trust_list_revoke_key(t, row->kid);
+			continue;
+		}
 		if (strcmp(row->alg, TRUST_STORE_ALG_SIGNING) != 0)
 			continue;
 		int added = trust_list_add_jwk(t, row->public_key, strlen(row->public_key), kid);

@@ -18,6 +18,12 @@ struct store;
  * never be printed or logged. */
 #define TRUST_STORE_ALG_SIGNING "ES256"
 #define TRUST_STORE_ALG_SUBJECT "hcsub"
+/* International credentials (docs/international.md): an EU DCC document signer, its
+ * public_key column {"spki":base64 DER SubjectPublicKeyInfo,"usage":TRUST_USAGE_* bits,
+ * "nbf","naf": certificate validity, unix s}; a SMART Health Card issuer key, its column
+ * the public JWK and issuer the cards' "iss" URL. */
+#define TRUST_STORE_ALG_DCC "DCC"
+#define TRUST_STORE_ALG_SHC "SHC-ES256"
 
 /* What trust_store_add_jwks() did with one key of the file. */
 struct trust_store_added {
@@ -41,8 +47,18 @@ int trust_store_add_jwks(struct store *st, const char *json, size_t len, bool de
                          struct trust_store_added *added, size_t *n, char *detail,
                          size_t detail_size);
 
-/* A trust list of the store's signing keys: every row of alg ES256, demo as the row says,
- * revoked rows marked revoked (their codes are E_REVOKED, not E_UNKNOWN_ISSUER). Subject
+/* Import the signing keys of an international trust list (len bytes) at now: with
+ * shc_issuer NULL a DCC signer list (PEM certificates, or JSON [{"kid","rawData"}],
+ * trust_list_add_dcc_signers()), else the JWKS of the SMART Health Card issuer whose cards
+ * carry "iss" = shc_issuer (trust_list_add_shc_jwks()). All keys are checked first, then
+ * written; fills added[0..*n) as trust_store_add_jwks() does. Returns 0, -EINVAL (detail
+ * says why), -EEXIST, -E2BIG, or a store status. */
+int trust_store_import(struct store *st, const char *text, size_t len, const char *shc_issuer,
+                       int64_t now, struct trust_store_added *added, size_t *n, char *detail,
+                       size_t detail_size);
+
+/* A trust list of the store's signing keys: every row of alg ES256, DCC and SHC-ES256, demo as the
+ * row says, revoked rows marked revoked (their codes are E_REVOKED, not E_UNKNOWN_ISSUER). Subject
  * keys are not loaded: a device matches the code's "sub" against subject ids the station
  * computed, and never needs the secret. A row that does not parse is skipped with a warning
  * in the log. *fingerprint (may be NULL) receives trust_store_fingerprint()'s value for the

@@ -129,7 +129,7 @@ static int keep_in_step(struct verify_service *v)
  * status. */
 static int revoked_in_store(struct verify_service *v, const struct healthcode_claims *c)
 {
-	const char *ids[] = {c->jti, c->subject};
+	const char *ids[] = {c->jti, c->subject, c->intl.id}; /* intl.id: a UVCI or rid */
 	int found = 0;
 	for (size_t i = 0; i < sizeof(ids) / sizeof(*ids); i++) {
 		bool revoked = false;
@@ -238,6 +238,15 @@ int verify_service_check(struct verify_service *v, const char *text, size_t len,
 
 	const struct healthcode_claims *c = &out->code.claims;
 	struct person *p = &out->person;
+	if (c->intl.present) {
+		out->international = true;
+		mask_name(c->name, p->name_masked, sizeof(p->name_masked));
+		p->category = c->category;
+		out->reason = REASON_EVIDENCE_ONLY;
+		out->policy =
+		    v->cfg.intl == VERIFY_INTL_STAFF ? FLOW_POLICY_STAFF : FLOW_POLICY_REFUSE;
+		goto out_log;
+	}
 	p->code = c->colour == HEALTHCODE_RED      ? FLOW_CODE_RED
 	          : c->colour == HEALTHCODE_YELLOW ? FLOW_CODE_YELLOW
 	                                           : FLOW_CODE_GREEN;

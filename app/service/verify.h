@@ -18,8 +18,17 @@ struct verify_service;
 
 #define VERIFY_WALK_IN_MAX (2 * FLOW_GROUP_MAX) /* walk-ins remembered until FX_CLEAR */
 
+/* What a genuine international credential (EU DCC, SMART Health Card) allows: it names no
+ * subject of our manifest, so it never admits by itself (docs/international.md). */
+enum verify_intl_policy {
+	VERIFY_INTL_EVIDENCE_ONLY, /* supporting evidence: shown, then our health code is
+	                              still required (EV_VERIFIED policy REFUSE) */
+	VERIFY_INTL_STAFF,         /* staff may admit on it (policy STAFF, as a walk-in) */
+};
+
 struct verify_config {
 	struct healthcode_config code; /* clock skew, demo keys accepted */
+	enum verify_intl_policy intl;  /* default VERIFY_INTL_EVIDENCE_ONLY */
 	struct policy policy; /* colour and walk-in decisions, zone, terms of walk-in arrivals */
 	int late_days;        /* a manifest row matches up to this many days after its
 	                         expected day (late flights) ... */
@@ -48,6 +57,11 @@ struct verify_outcome {
 	enum reason reason;      /* EV_VERIFIED's reason */
 	enum flow_policy policy; /* EV_VERIFIED's policy */
 	struct person person;    /* EV_VERIFIED's person (zero when refused) */
+	/* A genuine international credential: reason REASON_EVIDENCE_ONLY, match NONE, the
+	 * person's name_masked from the credential, the policy from verify_config.intl, and
+	 * here what the kiosk shows: kind and day of the latest event, country
+	 * (code.claims.intl; code.format says which standard). */
+	bool international;
 };
 
 /* A service verifying against st (borrowed; must outlive the service; used by the caller's

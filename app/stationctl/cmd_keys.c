@@ -27,6 +27,16 @@ static const char usage_add[] =
     "    subject id. Arrivals without one get it now.\n"
     "Private keys (a JWK with \"d\", a PEM private key) are refused.\n\n"
     "  --demo  mark the keys demo: devices accept their codes only in demo mode\n";
+static const char usage_import[] =
+    "Usage: stationctl keys import FILE [--shc-issuer URL]\n"
+    "Trust the signing keys of an international health-credential trust list, all or none:\n"
+    "  - without --shc-issuer: EU DCC document signers, as PEM certificates or a JSON list\n"
+    "    [{\"kid\":..,\"rawData\":base64 DER}]; each certificate's extended key usage says\n"
+    "    which kinds (test, vaccination, recovery) it may sign;\n"
+    "  - with --shc-issuer URL: the JWKS of the SMART Health Card issuer whose cards carry\n"
+    "    \"iss\" = URL (EC P-256 ES256 keys named by their RFC 7638 thumbprint).\n"
+    "What such a credential allows at the entrance is the station's policy\n"
+    "(docs/international.md).\n";
 static const char usage_list[] =
     "Usage: stationctl keys list\n"
     "Show every key: kid, kind (signing or subject), issuer, demo, added, revoked.\n"
@@ -115,6 +125,66 @@ static int keys_add(struct ctl *ctl, int argc, char **argv)
 	return status;
 }
 
+static int keys_import(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"shc-issuer", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0, 0, 0, 0},
+	};
+	const char *shc_issuer = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			shc_issuer = optarg;
+			break;
+		case 'h':
+			fputs(usage_import, stdout);
+			return CTL_OK;
+		default:
+			fputs(usage_import, stderr);
+			return CTL_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "keys import: give exactly one file\n");
+		fputs(usage_import, stderr);
+		return CTL_USAGE;
+	}
+	const char *file = argv[optind];
+	size_t len;
+	char *text = file_read_all(file, KEY_FILE_MAX, &len);
+	if (!text) {
+		fprintf(stderr, "keys import: %s: %s\n", file, strerror(errno));
+		return CTL_FAILED;
+	}
+	struct store *st = ctl_store_open(ctl, 1);
+	if (!st) {
+		free(text);
+		return CTL_FAILED;
+	}
+	struct trust_store_added added[TRUST_STORE_ADD_MAX];
+	size_t n = 0;
+	char detail[256];
+	int rc = trust_store_import(st, text, len, shc_issuer, clock_unix_s(), added, &n, detail,
+	                            sizeof(detail));
+	free(text);
+	if (rc != 0) {
+		fprintf(stderr, "keys import: %s: %s; nothing added\n", file,
+		        detail[0] ? detail : store_errmsg(st));
+		store_close(st);
+		return CTL_FAILED;
+	}
+	for (size_t i = 0; i < n; i++)
+		printf("%s %s key %s of issuer %s\n",
+		       added[i].already ? "already trusted:" : "added",
+		       shc_issuer ? "SMART" : "DCC signer", added[i].kid,
+		       added[i].issuer[0] ? added[i].issuer : "-");
+	store_close(st);
+	return CTL_OK;
+}
+
 static void format_time(int64_t t, char out[21])
 {
 	time_t tt = (time_t)t;
@@ -154,8 +224,11 @@ static int keys_list(struct ctl *ctl, int argc, char **argv)
 		format_time(keys[i].revoked_at, revoked);
 		bool subject = strcmp(keys[i].alg, TRUST_STORE_ALG_SUBJECT) == 0;
 		printf("%-44s %-8s %-24s %-5s %-20s %s\n", keys[i].kid,
-		       subject ? "subject" : "signing", keys[i].issuer, keys[i].demo ? "yes" : "no",
-		       added, revoked);
+		       subject                                         ? "subject"
+		       : strcmp(keys[i].alg, TRUST_STORE_ALG_DCC) == 0 ? "dcc"
+		       : strcmp(keys[i].alg, TRUST_STORE_ALG_SHC) == 0 ? "smart"
+		                                                       : "signing",
+		       keys[i].issuer, keys[i].demo ? "yes" : "no", added, revoked);
 		in_force += keys[i].revoked_at == 0;
 	}
 	printf("%zu keys, %zu in force\n", n, in_force);
@@ -196,6 +269,8 @@ static int run_keys(struct ctl *ctl, int argc, char **argv)
 	}
 	if (strcmp(argv[1], "add") == 0)
 		return keys_add(ctl, argc - 1, argv + 1);
+	if (strcmp(argv[1], "import") == 0)
+		return keys_import(ctl, argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return keys_list(ctl, argc - 1, argv + 1);
 	if (strcmp(argv[1], "revoke") == 0)
@@ -209,6 +284,7 @@ const struct ctl_command ctl_cmd_keys = {
     .name = "keys",
     .summary = "health-code issuer keys: add (JWK/JWKS), list, revoke",
     .usage = "Usage: stationctl keys add FILE.jwk|FILE.jwks [--demo]\n"
+             "       stationctl keys import FILE [--shc-issuer URL]  (EU DCC signers, SMART JWKS)\n"
              "       stationctl keys list\n"
              "       stationctl keys revoke KID\n"
              "`stationctl keys SUBCOMMAND --help` tells more.\n",

@@ -3,7 +3,9 @@
  * signature sees it), the JWKS parser and base64url, chosen by the first byte.
  * fuzz-sources: app/core/healthcode.c app/core/healthcode_szhc.c app/core/jws.c
  * fuzz-sources: app/core/b64url.c app/core/trustlist.c app/core/types.c
- * fuzz-pkgs: libcrypto jansson */
+ * fuzz-sources: app/core/healthcode_dcc.c app/core/healthcode_shc.c app/core/base45.c
+ * fuzz-sources: app/core/trustlist_intl.c
+ * fuzz-pkgs: libcrypto jansson zlib libcbor */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

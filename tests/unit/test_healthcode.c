@@ -152,21 +152,17 @@ static void test_not_health_code(void **state)
 {
 	struct fixture *f = *state;
 	struct healthcode_result r;
-	const char *texts[] = {"",
-	                       "hello",
-	                       "https://example.com/?q=1",
-	                       "HC1:6BFOXN*TS0BI$ZD",
-	                       "SZHC:abc",
-	                       "szhc1:abc",
-	                       "SZHC",
-	                       "SZHCx:",
-	                       " SZHC1:a.b.c",
-	                       "SZHC12345:a.b.c"};
+	const char *texts[] = {"",         "hello",        "https://example.com/?q=1",
+	                       "SZHC:abc", "szhc1:abc",    "SZHC",
+	                       "SZHCx:",   " SZHC1:a.b.c", "SZHC12345:a.b.c"};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		assert_int_equal(verify_text(f, texts[i], &r), REASON_NOT_HEALTH_CODE);
 		assert_false(r.has_claims);
 		assert_null(r.format);
 	}
+	/* "HC1:" is the EU DCC's row of the table now (docs/international.md) */
+	assert_int_equal(verify_text(f, "HC1:6BFOXN*TS0BI$ZD", &r), REASON_MALFORMED);
+	assert_string_equal(r.format, "EU-DCC");
 }
 
 static void test_unsupported_version(void **state)
