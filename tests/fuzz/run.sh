@@ -64,8 +64,11 @@ build_harness() {
 		return 0
 	fi
 	mkdir -p "$BUILD/fuzz"
-	read -ra cflags <<<"$("$PKG_CONFIG" --cflags "${pkgs[@]}")"
-	read -ra libs <<<"$("$PKG_CONFIG" --libs "${pkgs[@]}")"
+	cflags=() libs=()
+	if [ ${#pkgs[@]} -gt 0 ]; then
+		read -ra cflags <<<"$("$PKG_CONFIG" --cflags "${pkgs[@]}")"
+		read -ra libs <<<"$("$PKG_CONFIG" --libs "${pkgs[@]}")"
+	fi
 	"$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-std=c11 -D_GNU_SOURCE -I. "${cflags[@]}" -o "$out" "$src" "${sources[@]}" "${libs[@]}" \
 		>"$BUILD/fuzz/fuzz_$name.build.log" 2>&1
