@@ -70,7 +70,7 @@ static int on_row(const struct csv_row *row, void *p)
 		memset(reason, 'x', sizeof reason);
 		c->header_ok = manifest_columns_map(row, &c->cols, reason, sizeof reason) == 0;
 		if (!c->header_ok) {
-			check_string(reason, sizeof reason, false);
+			check_string(reason, sizeof reason, c->text_utf8);
 			return 0;
 		}
 		for (int k = 0; k < MANIFEST_COL_COUNT; k++)
@@ -85,11 +85,11 @@ static int on_row(const struct csv_row *row, void *p)
 	if (manifest_row_parse(&c->cols, row, &a, reason, sizeof reason) == 0)
 		check_record(&a, c->text_utf8);
 	else
-		check_string(reason, sizeof reason, false);
-	/* a tiny reason buffer must be cut, not overrun */
-	char small[3];
+		check_string(reason, sizeof reason, c->text_utf8);
+	/* a small reason buffer must be cut at a character, not overrun */
+	char small[7];
 	if (manifest_row_parse(&c->cols, row, &a, small, sizeof small) != 0)
-		check_string(small, sizeof small, false);
+		check_string(small, sizeof small, c->text_utf8);
 	return 0;
 }
 
