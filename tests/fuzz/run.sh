@@ -65,7 +65,10 @@ build_harness() {
 	local sources pkgs cflags libs
 	read -ra sources <<<"$(header_field "$src" sources)"
 	read -ra pkgs <<<"$(header_field "$src" pkgs)"
-	if [ -x "$out" ] && [ -z "$(find "$src" "${sources[@]}" app/core -newer "$out" 2>/dev/null)" ]; then
+	local dirs
+	mapfile -t dirs < <(for f in "${sources[@]}"; do dirname "$f"; done | sort -u)
+	if [ -x "$out" ] && [ -z "$(find "$src" tests/fuzz/*.h "${dirs[@]}" app/core -newer "$out" \
+		2>/dev/null)" ]; then
 		return 0
 	fi
 	mkdir -p "$BUILD/fuzz"
