@@ -49,7 +49,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	int64_t now = (int64_t)data[2] << 20; /* any start: SDL ticks since boot */
 	int64_t last_key = -1;
-	bool typed_utf8 = true, slow = true;
+	/* slow typing: one character a key, every pause longer than the gap (with a shortest
+	 * scan of one character, any key and Enter is a scan by configuration) */
+	bool typed_utf8 = true, slow = w.cfg.min_len >= 2;
 	size_t i = 3;
 	char text[300];
 	while (i < size) {
