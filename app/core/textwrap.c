@@ -185,8 +185,12 @@ int text_wrap(const char *text, int max_w, text_measure_fn measure, void *ctx,
 			line_w = w;
 			r += n;
 		}
-	emit:
-		put(lines, max_lines, count++, pos, trim_right(text + pos, line_end - pos), line_w);
+	emit:;
+		/* a forced cut may end in spaces: the width is that of what the line shows */
+		size_t shown = trim_right(text + pos, line_end - pos);
+		if (shown != line_end - pos)
+			line_w = measure(ctx, text + pos, shown);
+		put(lines, max_lines, count++, pos, shown, line_w);
 		pos = line_end;
 		while (pos < end_of_par && text[pos] == ' ')
 			pos++;

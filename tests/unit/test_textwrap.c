@@ -128,6 +128,23 @@ static void test_long_word_is_linear(void **state)
 	assert_true(bytes < 40 * (size_t)LEN);
 }
 
+/* A line cut where no break fits may end in spaces; its width is that of the text it shows
+ * (found by tests/fuzz/fuzz_textwrap.c: the spaces were counted, so a centred line sat off
+ * centre). No break before ';', so "ab  ;cd" at width 4 is cut after the two spaces. */
+static void test_forced_cut_width_without_spaces(void **state)
+{
+	(void)state;
+	struct text_line lines[4];
+	int calls = 0;
+	assert_int_equal(text_wrap("ab  ;cd", 4, measure, &calls, lines, 4), 2);
+	assert_int_equal(lines[0].start, 0);
+	assert_int_equal(lines[0].len, 2);
+	assert_int_equal(lines[0].width, 2);
+	assert_int_equal(lines[1].start, 4);
+	assert_int_equal(lines[1].len, 3);
+	assert_int_equal(lines[1].width, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +152,7 @@ int main(void)
 	    cmocka_unit_test(test_cjk_breaks_anywhere),
 	    cmocka_unit_test(test_utf8),
 	    cmocka_unit_test(test_long_word_is_linear),
+	    cmocka_unit_test(test_forced_cut_width_without_spaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
