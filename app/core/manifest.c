@@ -71,8 +71,31 @@ static void say(char *reason, size_t size, const char *fmt, ...)
 	if (!reason || size == 0)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(reason, size, fmt, ap);
+	int n = vsnprintf(reason, size, fmt, ap);
 	va_end(ap);
+	if (n < 0 || (size_t)n < size)
+		return;
+	/* cut: never leave half a character of a quoted value at the end */
+	size_t len = strlen(reason), start = len;
+	while (start > 0 && ((unsigned char)reason[start - 1] & 0xC0) == 0x80)
+		start--;
+	if (start == 0 || (unsigned char)reason[start - 1] < 0xC0)
+		return;
+	unsigned char lead = (unsigned char)reason[start - 1];
+	size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+	if (len - (start - 1) < need)
+		reason[start - 1] = '\0';
+}
+
+/* Bytes of a value of n bytes at b quoted in a reason: at most max, never half a
+ * character. */
+static size_t quote_len(const char *b, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	while (max > 0 && ((unsigned char)b[max] & 0xC0) == 0x80)
+		max--;
+	return max;
 }
 
 /* Bounds of s without ASCII blanks and the ideographic space U+3000 at either end. */
@@ -136,7 +159,7 @@ int manifest_columns_map(const struct csv_row *header, struct manifest_columns *
 			if (ignored)
 				continue;
 			say(reason, size, "unknown column '%.*s' (column %zu)",
-			    (int)(n > 60 ? 60 : n), b, i + 1);
+			    (int)quote_len(b, n, 60), b, i + 1);
 			return -1;
 		}
 		if (cols->index[found] >= 0) {
@@ -379,7 +402,7 @@ int manifest_row_parse(const struct manifest_columns *cols, const struct csv_row
 		say(reason, size,
 		    "doc_type '%.*s' is not one of id_card, passport, hk_macao_permit, "
 		    "taiwan_permit, other",
-		    (int)(n > 40 ? 40 : n), b);
+		    (int)quote_len(b, n, 40), b);
 		return -1;
 	}
 	snprintf(out->doc_type, sizeof(out->doc_type), "%s", doc);
@@ -402,7 +425,7 @@ int manifest_row_parse(const struct manifest_columns *cols, const struct csv_row
 	if (!category_parse(cat ? cat : buf, &out->category)) {
 		say(reason, size,
 		    "category '%.*s' is not one of inbound, close_contact, secondary_contact",
-		    (int)(n > 40 ? 40 : n), b);
+		    (int)quote_len(b, n, 40), b);
 		return -1;
 	}
 
@@ -414,7 +437,7 @@ int manifest_row_parse(const struct manifest_columns *cols, const struct csv_row
 	}
 	if (!manifest_term_parse(buf, &out->onsite_days, &out->home_days)) {
 		say(reason, size, "term '%.*s' is not like 14, 14+7 or 21+7",
-		    (int)(n > 20 ? 20 : n), b);
+		    (int)quote_len(b, n, 20), b);
 		return -1;
 	}
 
@@ -426,7 +449,7 @@ int manifest_row_parse(const struct manifest_columns *cols, const struct csv_row
 	}
 	if (!manifest_day_parse(buf, &out->expected_day)) {
 		say(reason, size, "arrival_day '%.*s' is not a date like 2026-11-29",
-		    (int)(n > 20 ? 20 : n), b);
+		    (int)quote_len(b, n, 20), b);
 		return -1;
 	}
 

@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+/* Bytes scanned past the last break before the line so far is measured again. */
+#define WRAP_CHECK_BYTES 32
+
 uint32_t text_utf8_next(const char *s, size_t len, size_t *n)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -116,13 +119,25 @@ int text_wrap(const char *text, int max_w, text_measure_fn measure, void *ctx,
 		size_t best = pos; /* end of the longest fitting prefix at a break */
 		int best_w = 0;
 		bool best_found = false;
-		size_t q = pos;
+		size_t q = pos, checked = pos;
 		uint32_t prev = 0;
 		bool overflow = false;
 		while (q < end_of_par) {
 			size_t n;
 			uint32_t cp = text_utf8_next(text + q, end_of_par - q, &n);
+			if (q - checked >= WRAP_CHECK_BYTES) {
+				/* a long stretch without a break (a scanned code, a URL): once it
+				 * is wider than the line no later break can fit, so stop looking
+				 * rather than walk the rest of the paragraph for every line */
+				checked = q;
+				if (measure(ctx, text + pos, trim_right(text + pos, q - pos)) >
+				    max_w) {
+					overflow = true;
+					break;
+				}
+			}
 			if (q > pos && text_can_break(prev, cp)) {
+				checked = q;
 				size_t len = trim_right(text + pos, q - pos);
 				int w = measure(ctx, text + pos, len);
 				if (w > max_w) {
@@ -170,8 +185,12 @@ int text_wrap(const char *text, int max_w, text_measure_fn measure, void *ctx,
 			line_w = w;
 			r += n;
 		}
-	emit:
-		put(lines, max_lines, count++, pos, trim_right(text + pos, line_end - pos), line_w);
+	emit:;
+		/* a forced cut may end in spaces: the width is that of what the line shows */
+		size_t shown = trim_right(text + pos, line_end - pos);
+		if (shown != line_end - pos)
+			line_w = measure(ctx, text + pos, shown);
+		put(lines, max_lines, count++, pos, shown, line_w);
 		pos = line_end;
 		while (pos < end_of_par && text[pos] == ' ')
 			pos++;

@@ -201,15 +201,15 @@ hk_day day_from_ymd(int y, int m, int d)
 
 void day_to_ymd(hk_day day, int *y, int *m, int *d)
 {
-	int z = day + 719468;
-	int era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t z = (int64_t)day + 719468; /* 64 bits: every hk_day, INT32_MAX included */
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
 	unsigned doe = (unsigned)(z - era * 146097);
 	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	unsigned mp = (5 * doy + 2) / 153;
 	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
 	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)yoe + era * 400 + (*m <= 2);
+	*y = (int)((int64_t)yoe + era * 400 + (*m <= 2));
 }
 
 bool day_parse(const char *s, hk_day *out)

@@ -150,7 +150,10 @@ int spool_payload_decode(const char *json, struct spool_payload *out)
 		ok = json_is_array(v) && json_array_size(v) <= 4;
 		for (size_t i = 0; ok && i < json_array_size(v); i++) {
 			json_t *n = json_array_get(v, i);
-			ok = json_is_string(n) && json_string_length(n) < SPOOL_TEXT_MAX &&
+			/* an empty name is refused: encoding leaves empty slots out, so one here
+			 * would move the names after it when the job is written again */
+			ok = json_is_string(n) && json_string_length(n) > 0 &&
+			     json_string_length(n) < SPOOL_TEXT_MAX &&
 			     strlen(json_string_value(n)) == json_string_length(n);
 			if (ok)
 				memcpy(out->occupants[i], json_string_value(n),

@@ -50,8 +50,13 @@ void wedge_feed_text(struct wedge *w, const char *text, int64_t now_ms)
 {
 	burst_gap(w, now_ms);
 	size_t n = strlen(text);
-	if (w->len + n > SCAN_MAX) {
+	if (w->overflow) {
+		n = 0; /* the rest of a cut scan is dropped, never glued on after the cut */
+	} else if (w->len + n > SCAN_MAX) {
+		/* cut at a character boundary: a scan is never left ending in half a character */
 		n = SCAN_MAX - w->len;
+		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
 		w->overflow = true;
 	}
 	memcpy(w->buf + w->len, text, n);

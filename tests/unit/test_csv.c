@@ -266,6 +266,35 @@ static void test_manifest_rows(void **state)
 	assert_string_equal(reason, "11 fields, but the header has 10");
 }
 
+/* A value quoted in a reason is cut at a character, and so is a reason too long for its
+ * buffer: a reason is always valid UTF-8 (found by tests/fuzz/fuzz_manifest_store.c: a
+ * category of Chinese text was cut after 40 bytes, inside a character). */
+static void test_manifest_reasons_cut_at_characters(void **state)
+{
+	(void)state;
+	struct manifest_columns cols;
+	map_english(&cols);
+	/* "x" then 20 three-byte characters: 40 bytes end inside the 14th */
+	char category[64] = "x";
+	for (int i = 0; i < 20; i++)
+		strcat(category, "类");
+	char *f[] = {"CA908", "张伟", "passport",   "E1234567", category,
+	             "14",    "",     "2026-11-29", "",         ""};
+	struct csv_row r = row_of(f, 10, 2);
+	struct arrival_record a;
+	char reason[256];
+	assert_int_equal(manifest_row_parse(&cols, &r, &a, reason, sizeof(reason)), -1);
+	assert_string_equal(reason, "category 'x类类类类类类类类类类类类类' is not one of inbound, "
+	                            "close_contact, secondary_contact");
+	/* the whole reason cut by a small buffer: "category 'x" + 1 byte of 类 + NUL */
+	char small[14];
+	assert_int_equal(manifest_row_parse(&cols, &r, &a, small, sizeof(small)), -1);
+	assert_string_equal(small, "category 'x");
+	char fits[15];
+	assert_int_equal(manifest_row_parse(&cols, &r, &a, fits, sizeof(fits)), -1);
+	assert_string_equal(fits, "category 'x类");
+}
+
 static void test_manifest_terms_days_ids(void **state)
 {
 	(void)state;
@@ -309,6 +338,7 @@ int main(void)
 	    cmocka_unit_test(test_manifest_header),
 	    cmocka_unit_test(test_manifest_rows),
 	    cmocka_unit_test(test_manifest_terms_days_ids),
+	    cmocka_unit_test(test_manifest_reasons_cut_at_characters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

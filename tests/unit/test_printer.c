@@ -24,6 +24,7 @@
 
 #include "drivers/printer/encode.h"
 #include "drivers/printer/printer.h"
+#include "drivers/printer/status.h"
 
 #define MAX_JOBS 16
 
@@ -602,6 +603,28 @@ static void test_png_directory(void **state)
 	label_free(l);
 }
 
+/* ~HS fields count by position, empty ones included: "030,,1" is pause, not paper out
+ * (found by tests/fuzz/fuzz_printer_status.c; strtok used to skip the empty field). */
+static void test_zpl_status_empty_fields(void **state)
+{
+	(void)state;
+	static const char reply[] = "\x02"
+	                            "030,,1\x03\r\n\x02"
+	                            ",,,1\x03\r\n\x02"
+	                            "1234,0\x03\r\n";
+	struct printer_status st = {0};
+	assert_true(printer_zpl_status_parse((const uint8_t *)reply, sizeof reply - 1, &st));
+	assert_true(st.known);
+	assert_false(st.paper_out);
+	assert_true(st.paused);
+	assert_false(st.head_open);
+	assert_true(st.ribbon_out);
+	/* an answer cut before its third string is not an answer, and changes nothing */
+	struct printer_status cut = {0};
+	assert_false(printer_zpl_status_parse((const uint8_t *)reply, 20, &cut));
+	assert_false(cut.known);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -612,6 +635,7 @@ int main(void)
 	    cmocka_unit_test(test_printer_away_and_back),
 	    cmocka_unit_test(test_tspl_status_byte),
 	    cmocka_unit_test(test_escpos_status_bytes),
+	    cmocka_unit_test(test_zpl_status_empty_fields),
 	    cmocka_unit_test(test_device_file),
 	    cmocka_unit_test(test_png_directory),
 	};

@@ -202,6 +202,29 @@ static void test_bad_specs(void **state)
 	scanner_close(s);
 }
 
+/* An over-long scan of Chinese text is cut at a character boundary, and nothing typed after
+ * the cut is glued on (found by tests/fuzz/fuzz_wedge.c: the cut fell inside a 3-byte
+ * character, and a later 1-byte key was appended after the hole). */
+static void test_wedge_overlong_cut_at_character(void **state)
+{
+	(void)state;
+	struct wedge w;
+	wedge_init(&w, NULL);
+	static const char zhang[] = "\xe5\xbc\xa0"; /* U+5F20, 3 bytes; 4096 = 3 * 1365 + 1 */
+	int64_t t = 0;
+	for (int i = 0; i < 1400; i++)
+		wedge_feed_text(&w, zhang, t++ / 4);
+	wedge_feed_text(&w, "A", t / 4);
+	wedge_feed_end(&w, WEDGE_END_ENTER, t / 4);
+	struct scan s;
+	assert_true(wedge_take(&w, t / 4, &s));
+	assert_true(s.truncated);
+	assert_int_equal(s.len, 3 * 1365);
+	assert_int_equal(strlen(s.text), s.len);
+	for (size_t i = 0; i < s.len; i += 3)
+		assert_memory_equal(s.text + i, zhang, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +232,7 @@ int main(void)
 	    cmocka_unit_test(test_wedge_typing_is_not_a_scan),
 	    cmocka_unit_test(test_wedge_cut_scan_is_truncated),
 	    cmocka_unit_test(test_wedge_overlong_is_cut_and_flagged),
+	    cmocka_unit_test(test_wedge_overlong_cut_at_character),
 	    cmocka_unit_test(test_us_keymap),
 	    cmocka_unit_test(test_serial_through_pty),
 	    cmocka_unit_test(test_evdev_through_fifo),

@@ -441,6 +441,10 @@ static void test_payload_round_trip(void **state)
 	    "{\"v\":1,\"kind\":\"door\",\"lang\":\"en\",\"risk\":\"red\",\"occupants\":"
 	    "[\"a\",\"b\",\"c\",\"d\",\"e\"]}",
 	    "{\"v\":1,\"kind\":\"door\",\"lang\":\"en\",\"risk\":\"red\",\"name\":\"a\\u0000b\"}",
+	    /* an empty occupant would move the next name to its slot when written again
+	     * (found by tests/fuzz/fuzz_spool_payload.c) */
+	    "{\"v\":1,\"kind\":\"door\",\"lang\":\"en\",\"risk\":\"red\",\"occupants\":"
+	    "[\"\",\"b\"]}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
 		if (spool_payload_decode(bad[i], &q) != -EINVAL)

@@ -94,12 +94,65 @@ static void test_utf8(void **state)
 	assert_false(text_can_break(0x4E2D, 0x3002)); /* before 。 */
 }
 
+static int measure_bytes(void *ctx, const char *s, size_t len)
+{
+	size_t *bytes = ctx;
+	(void)s;
+	*bytes += len;
+	return (int)len;
+}
+
+/* A scanned code of 6,000 bytes without a space wraps in time linear in its length: lines
+ * no longer scan (and measure) the rest of the paragraph each (found by
+ * tests/fuzz/fuzz_textwrap.c: 3,000 bytes took 13 ms here, hundreds on a Pi, every frame). */
+static void test_long_word_is_linear(void **state)
+{
+	(void)state;
+	enum {
+		LEN = 6000,
+		WIDTH = 40
+	};
+	static char code[LEN + 1];
+	for (size_t i = 0; i < LEN; i++)
+		code[i] = (char)('A' + i % 26);
+	struct text_line lines[LEN / WIDTH];
+	size_t bytes = 0;
+	assert_int_equal(text_wrap(code, WIDTH, measure_bytes, &bytes, lines, LEN / WIDTH),
+	                 LEN / WIDTH);
+	for (int i = 0; i < LEN / WIDTH; i++) {
+		assert_int_equal(lines[i].start, (size_t)i * WIDTH);
+		assert_int_equal(lines[i].len, WIDTH);
+	}
+	/* each line measures its own characters one by one (WIDTH^2 / 2) and a little past
+	 * them; the whole rest of the text per line would be LEN^2 / (2 * WIDTH) = 450,000 */
+	assert_true(bytes < 40 * (size_t)LEN);
+}
+
+/* A line cut where no break fits may end in spaces; its width is that of the text it shows
+ * (found by tests/fuzz/fuzz_textwrap.c: the spaces were counted, so a centred line sat off
+ * centre). No break before ';', so "ab  ;cd" at width 4 is cut after the two spaces. */
+static void test_forced_cut_width_without_spaces(void **state)
+{
+	(void)state;
+	struct text_line lines[4];
+	int calls = 0;
+	assert_int_equal(text_wrap("ab  ;cd", 4, measure, &calls, lines, 4), 2);
+	assert_int_equal(lines[0].start, 0);
+	assert_int_equal(lines[0].len, 2);
+	assert_int_equal(lines[0].width, 2);
+	assert_int_equal(lines[1].start, 4);
+	assert_int_equal(lines[1].len, 3);
+	assert_int_equal(lines[1].width, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_latin_breaks_at_spaces),
 	    cmocka_unit_test(test_cjk_breaks_anywhere),
 	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_long_word_is_linear),
+	    cmocka_unit_test(test_forced_cut_width_without_spaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,12 +71,31 @@ static void test_days(void **state)
 	assert_int_equal(day_from_unix(-1, 0), -1);
 }
 
+/* Every hk_day has a date: the ends of the type no longer overflow an int inside
+ * day_to_ymd (found by tests/fuzz/fuzz_strings.c formatting a fuzzed day under UBSan). */
+static void test_days_extremes(void **state)
+{
+	(void)state;
+	int y, m, d;
+	day_to_ymd(INT32_MAX, &y, &m, &d);
+	assert_int_equal(y, 5881580);
+	assert_int_equal(m, 7);
+	assert_int_equal(d, 11);
+	day_to_ymd(INT32_MIN, &y, &m, &d);
+	assert_int_equal(y, -5877641);
+	assert_int_equal(m, 6);
+	assert_int_equal(d, 23);
+	char buf[11];
+	assert_string_equal(day_format(INT32_MAX, buf), "0000-07-11");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_names_round_trip),
 	    cmocka_unit_test(test_reason_codes_distinct),
 	    cmocka_unit_test(test_days),
+	    cmocka_unit_test(test_days_extremes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
