@@ -436,6 +436,7 @@ static void write_state(struct entrance *e)
 	json_object_set_new(root, "lang", json_string(lang_tag(ui_lang(e->flow.lang))));
 	json_object_set_new(root, "reason", json_string(reason_code(e->flow.reason)));
 	json_object_set_new(root, "ack_enabled", json_boolean(e->flow.ack_enabled));
+	json_object_set_new(root, "people", json_integer(e->flow.session.count));
 	json_object_set_new(root, "screens", json_integer(e->shots));
 	json_t *buttons = json_array();
 	for (int i = 0; i < e->dl.count; i++) {

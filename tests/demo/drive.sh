@@ -44,6 +44,20 @@ scan_wedge() {
 	xdotool key --window "$WIN" Return
 }
 
+# Scan at the attract screen and wait for the kiosk to answer; like a person whose scan
+# did not register, scan once more if the screen has not changed after 8 seconds (and say
+# so on stderr, which the demo keeps in its log).
+scan_from_attract() {
+	local i
+	scan_wedge "$1"
+	for ((i = 0; i < 160; i++)); do
+		[[ $("$KSTATE" "$STATE" state 2>/dev/null) != ATTRACT ]] && return 0
+		sleep 0.05
+	done
+	echo "scan not answered within 8 s: scanning again" >&2
+	scan_wedge "$1"
+}
+
 # Show a QR image to the camera (files: camera): appears atomically in its folder.
 scan_camera() {
 	local name
@@ -84,10 +98,15 @@ finish_checkin() {
 	local f st
 	st=$(wait_state FAMILY BRIEFING) || return 1
 	if [[ $st == FAMILY ]]; then
+		local want i
 		for f in "$@"; do
+			want=$(($("$KSTATE" "$STATE" field people) + 1))
 			scan_wedge "$(cat "$f")"
+			for ((i = 0; i < 400; i++)); do # until the member is on the list
+				[[ $("$KSTATE" "$STATE" field people 2>/dev/null) == "$want" ]] && break
+				sleep 0.05
+			done
 			wait_state FAMILY >/dev/null || return 1
-			sleep 0.3
 		done
 		click ADD_DONE || return 1
 		wait_state BRIEFING >/dev/null || return 1

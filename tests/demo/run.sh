@@ -97,7 +97,7 @@ visit() {
 }
 
 family() {
-	scan_wedge "$(cat "$D/codes/1.txt")"
+	scan_from_attract "$(cat "$D/codes/1.txt")"
 	wait_state IDENTITY >/dev/null
 	click THIS_IS_ME
 	finish_checkin "$D/codes/2.txt" "$D/codes/3.txt"
@@ -110,29 +110,29 @@ elderly_by_camera() {
 }
 traveller_in_english() {
 	click LANGUAGE
-	scan_wedge "$(cat "$D/codes/5.txt")"
+	scan_from_attract "$(cat "$D/codes/5.txt")"
 	wait_state IDENTITY >/dev/null
 	click THIS_IS_ME
 	finish_checkin
 }
 red_code() {
-	scan_wedge "$(cat "$D/codes/6.txt")"
+	scan_from_attract "$(cat "$D/codes/6.txt")"
 	wait_state IDENTITY >/dev/null
 	click THIS_IS_ME
 	finish_checkin
 }
-expired_code() { scan_wedge "$(cat "$D/codes/7-expired.txt")"; }
+expired_code() { scan_from_attract "$(cat "$D/codes/7-expired.txt")"; }
 walk_in() {
-	scan_wedge "$(cat "$D/codes/walk-in.txt")"
+	scan_from_attract "$(cat "$D/codes/walk-in.txt")"
 	wait_state APPROVAL >/dev/null
 	staff_approve STAFF01 "$PIN"
 	wait_state IDENTITY >/dev/null
 	click THIS_IS_ME
 	finish_checkin
 }
-second_scan() { scan_wedge "$(cat "$D/codes/1.txt")"; }
+second_scan() { scan_from_attract "$(cat "$D/codes/1.txt")"; }
 renewed_code() {
-	scan_wedge "$(cat "$D/codes/7.txt")"
+	scan_from_attract "$(cat "$D/codes/7.txt")"
 	wait_state IDENTITY >/dev/null
 	click THIS_IS_ME
 	finish_checkin

@@ -18,7 +18,7 @@ rc=$?
 ok_if "the scripted batch of arrivals completes" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$TMP/demo.out" | tail -20
 art="$BUILD/test-artifacts/kiosk"
-rm -rf "$art" && mkdir -p "$art" && cp -r "$D/screens" "$D/prints" "$D/summary.txt" "$art/" 2>/dev/null
+rm -rf "$art" && mkdir -p "$art" && cp -r "$D/screens" "$D/prints" "$D/summary.txt" "$D/kiosk.log" "$TMP/demo.out" "$art/" 2>/dev/null
 
 ok_if "six visits end on the done screen, two are refused" \
 	test "$(grep -c ' DONE ' "$D/summary.txt")" -eq 6 -a "$(grep -c ' REFUSED ' "$D/summary.txt")" -eq 2
