@@ -1,7 +1,7 @@
 #!/bin/bash
 # stationctl band-key: the wristband signing key is created 0600 with its public half beside
 # it, never overwritten, and --help works.
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/tap.sh
 ctl="$SAN_BIN/stationctl"
 

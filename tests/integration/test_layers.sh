@@ -2,7 +2,7 @@
 # The architecture's arrows, checked: app/core includes nothing outside app/core, no SDL,
 # zbar, SQLite, curl or socket header, and reads no clock or file; no .c file has #ifdef TEST;
 # SQL is only ever prepared (no sqlite3_exec with a built string outside the schema).
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/tap.sh
 
 core_includes_only_core() {
