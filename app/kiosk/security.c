@@ -172,12 +172,13 @@ static void write_state(struct post *p)
 	json_object_set_new(root, "reason", json_string(verdict ? reason_code(v->reason) : ""));
 	json_object_set_new(root, "token",
 	                    json_string(verdict ? wristband_result_name(v->token) : ""));
-	json_object_set_new(root, "band", json_string(verdict && v->token == WRISTBAND_OK
-	                                                  ? sec_band_name(v->band_state)
-	                                                  : ""));
-	json_object_set_new(root, "room", json_string(verdict && v->has_resident ? v->resident.room
-	                                              : verdict                  ? v->band.room
-	                                                                         : ""));
+	json_object_set_new(
+	    root, "band",
+	    json_string(verdict && v->token == WRISTBAND_OK ? sec_band_name(v->band_state) : ""));
+	json_object_set_new(root, "room",
+	                    json_string(verdict && v->has_resident ? v->resident.room
+	                                : verdict                  ? v->band.room
+	                                                           : ""));
 	json_object_set_new(root, "has_resident", json_boolean(verdict && v->has_resident));
 	json_object_set_new(root, "recorded", json_boolean(verdict && v->recorded));
 	json_object_set_new(root, "repeats", json_integer(verdict ? v->repeats : 0));
@@ -193,10 +194,10 @@ static void write_state(struct post *p)
 		if (in == SCREEN_SECURITY_NONE)
 			continue;
 		json_array_append_new(
-		    buttons, json_pack("{s:s,s:i,s:i,s:i,s:i,s:i}", "name",
-		                       in == SCREEN_SECURITY_DISMISS ? "DISMISS" : "LANGUAGE", "id",
-		                       c->id, "x", c->rect.x, "y", c->rect.y, "w", c->rect.w, "h",
-		                       c->rect.h));
+		    buttons,
+		    json_pack("{s:s,s:i,s:i,s:i,s:i,s:i}", "name",
+		              in == SCREEN_SECURITY_DISMISS ? "DISMISS" : "LANGUAGE", "id", c->id,
+		              "x", c->rect.x, "y", c->rect.y, "w", c->rect.w, "h", c->rect.h));
 	}
 	json_object_set_new(root, "buttons", buttons);
 	kiosk_state_write(p->kc->state_file, root, &p->state_written);
@@ -227,8 +228,8 @@ static void draw(struct post *p)
 	char name[160];
 	if (p->flow.state == SEC_VERDICT)
 		snprintf(name, sizeof(name), "%s-%s-%s-%s", sec_state_name(p->flow.state),
-		         sec_colour_name(p->flow.verdict.colour), reason_code(p->flow.verdict.reason),
-		         lang_tag(p->lang));
+		         sec_colour_name(p->flow.verdict.colour),
+		         reason_code(p->flow.verdict.reason), lang_tag(p->lang));
 	else
 		snprintf(name, sizeof(name), "%s-%s", sec_state_name(p->flow.state),
 		         lang_tag(p->lang));
