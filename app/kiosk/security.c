@@ -53,12 +53,11 @@ static void carry_out(struct post *p, const struct sec_effects *fx)
 		const struct sec_effect *f = &fx->fx[i];
 		switch (f->kind) {
 		case SEC_FX_LOOKUP: {
-			struct sec_event *answer = &p->queue[p->queued];
 			if (p->queued == SEC_QUEUE_MAX) {
 				log_err("lookup answer dropped: queue full");
 				break;
 			}
-			if (security_lookup(p->store, &p->sc, f, answer) == 0)
+			if (security_lookup(p->store, &p->sc, f, &p->queue[p->queued]) == 0)
 				p->queued++;
 			break;
 		}
@@ -91,6 +90,7 @@ static void step(struct post *p, const struct sec_event *ev)
 		next = p->queue[0];
 		memmove(p->queue, p->queue + 1, (size_t)(p->queued - 1) * sizeof(p->queue[0]));
 		p->queued--;
+		memset(&p->queue[p->queued], 0, sizeof(p->queue[0])); /* no copy left behind */
 		flow_security_step(&p->flow, &next, clock_mono_ms(), clock_unix_s(), &fx);
 		carry_out(p, &fx);
 		memset(&next, 0, sizeof(next)); /* the resident's facts: not left behind */
