@@ -22,6 +22,8 @@ static void defaults(struct kiosk_config *kc)
 	snprintf(kc->scanner_spec, sizeof(kc->scanner_spec), "wedge");
 	snprintf(kc->printer_spec, sizeof(kc->printer_spec), "png:/var/lib/healthkiosk/prints");
 	snprintf(kc->band_key_path, sizeof(kc->band_key_path), "/etc/healthkiosk/band.key");
+	snprintf(kc->band_pub_path, sizeof(kc->band_pub_path), "/etc/healthkiosk/band.key.pub");
+	flow_security_config_defaults(&kc->security);
 	kc->fullscreen = true;
 	kc->kiosk_lock = true;
 	kc->width = 800;
@@ -40,6 +42,25 @@ static bool copy(char *dst, size_t n, const struct config *c, const char *key)
 	if (!v)
 		return true;
 	return (size_t)snprintf(dst, n, "%s", v) < n;
+}
+
+/* "12,13" -> the floors a checkpoint lets pass (none: every floor). */
+static bool parse_checkpoint_floors(const char *s, struct sec_config *sc)
+{
+	if (!s)
+		return true;
+	sc->floor_count = 0;
+	while (*s) {
+		char *end;
+		long f = strtol(s, &end, 10);
+		if (end == s || f < -9 || f > 999 || sc->floor_count == SEC_FLOORS_MAX)
+			return false;
+		sc->floors[sc->floor_count++] = (int)f;
+		while (*end == ' ' || *end == ',')
+			end++;
+		s = end;
+	}
+	return true;
 }
 
 /* "13,14" -> designated floors. */
@@ -118,6 +139,8 @@ int kiosk_config_load(struct kiosk_config *kc, const char *path, char *err, size
 	    {kc->printer_spec, sizeof(kc->printer_spec), "printer.spec"},
 	    {kc->printer_fallback, sizeof(kc->printer_fallback), "printer.fallback"},
 	    {kc->band_key_path, sizeof(kc->band_key_path), "keys.band_key"},
+	    {kc->band_pub_path, sizeof(kc->band_pub_path), "checkpoint.band_public_key"},
+	    {kc->security.checkpoint, sizeof(kc->security.checkpoint), "checkpoint.name"},
 	    {kc->font_regular, sizeof(kc->font_regular), "ui.font"},
 	    {kc->font_bold, sizeof(kc->font_bold), "ui.font_bold"},
 	    {kc->screenshots_dir, sizeof(kc->screenshots_dir), "ui.screenshots"},
@@ -191,7 +214,39 @@ int kiosk_config_load(struct kiosk_config *kc, const char *path, char *err, size
 	if (!config_get_int(&c, "policy.cutoff_hour", 0, 24, kc->checkin.policy.cutoff_hour, &v))
 		FAIL("%s: policy.cutoff_hour must be 0 to 24", path);
 	kc->checkin.policy.cutoff_hour = (int)v;
+	if (!kc->security.checkpoint[0])
+		FAIL("%s: checkpoint.name must not be empty", path);
+	if (!config_get_bool(&c, "checkpoint.exit", kc->security.exit, &b))
+		FAIL("%s: checkpoint.exit must be yes or no", path);
+	kc->security.exit = b;
+	if (!parse_checkpoint_floors(config_get(&c, "checkpoint.floors"), &kc->security))
+		FAIL("%s: checkpoint.floors is a list like 12,13 (at most %d)", path,
+		     SEC_FLOORS_MAX);
 	return 0;
+}
+
+/* 64 hex digits and optional whitespace from fd into key. */
+static int key_read_hex(int fd, uint8_t key[32])
+{
+	char buf[256];
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return -EIO;
+	buf[n] = '\0';
+	int got = 0, rc = -EINVAL;
+	for (char *p = buf; *p; p++) {
+		if (isspace((unsigned char)*p))
+			continue;
+		if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]) || got == 32)
+			goto out_wipe;
+		char hex[3] = {p[0], p[1], 0};
+		key[got++] = (uint8_t)strtoul(hex, NULL, 16);
+		p++;
+	}
+	rc = got == 32 ? 0 : -EINVAL;
+out_wipe:
+	memset(buf, 0, sizeof(buf));
+	return rc;
 }
 
 int kiosk_key_load(const char *path, uint8_t key[32])
@@ -204,21 +259,17 @@ int kiosk_key_load(const char *path, uint8_t key[32])
 		close(fd);
 		return -EPERM; /* a signing key others can read is not a secret any more */
 	}
-	char buf[256];
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	int rc = key_read_hex(fd, key);
 	close(fd);
-	if (n < 0)
-		return -EIO;
-	buf[n] = '\0';
-	int got = 0;
-	for (char *p = buf; *p; p++) {
-		if (isspace((unsigned char)*p))
-			continue;
-		if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]) || got == 32)
-			return -EINVAL;
-		char hex[3] = {p[0], p[1], 0};
-		key[got++] = (uint8_t)strtoul(hex, NULL, 16);
-		p++;
-	}
-	return got == 32 ? 0 : -EINVAL;
+	return rc;
+}
+
+int kiosk_public_key_load(const char *path, uint8_t key[32])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int rc = key_read_hex(fd, key);
+	close(fd);
+	return rc;
 }

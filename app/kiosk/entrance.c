@@ -42,11 +42,7 @@ struct entrance {
 	struct ui *ui;
 	struct strings *strings;
 	struct briefing_text briefing[FLOW_LANG_COUNT];
-	struct scanner *scanner; /* serial or evdev; NULL in wedge mode */
-	struct wedge wedge;      /* wedge mode: fed from SDL text events */
-	struct camera_reader *camera;
-	uint64_t preview_seen; /* the last camera frame handed to the screen */
-	uint8_t preview[CAMERA_PREVIEW_MAX_W * CAMERA_PREVIEW_MAX_H];
+	struct kiosk_input input;
 	struct verify_service *verify;
 	struct spool *spool;
 	struct label_kit *kit;
@@ -363,17 +359,9 @@ static void on_ui_event(struct entrance *e, const struct ui_event *u)
 		ev.kind = EV_BRIEFING_END;
 		step(e, &ev);
 		break;
-	/* the wedge scanner is timed by when the keys happened (SDL ticks), not by when this
-	 * loop got round to them */
 	case UI_EVENT_TEXT:
-		if (!e->scanner)
-			wedge_feed_text(&e->wedge, u->text, u->time_ms);
-		break;
 	case UI_EVENT_KEY:
-		if (!e->scanner && (u->key == UI_KEY_ENTER || u->key == UI_KEY_TAB))
-			wedge_feed_end(&e->wedge,
-			               u->key == UI_KEY_ENTER ? WEDGE_END_ENTER : WEDGE_END_TAB,
-			               u->time_ms);
+		kiosk_input_on_ui(&e->input, u);
 		break;
 	case UI_EVENT_POSTED:
 		if (u->code == POST_PRINTED && u->data) {
@@ -389,40 +377,13 @@ static void on_ui_event(struct entrance *e, const struct ui_event *u)
 static void poll_scanners(struct entrance *e)
 {
 	static struct scan sc;
-	if (!e->scanner) {
-		if (wedge_take(&e->wedge, SDL_GetTicks(), &sc))
-			scanned(e, &sc);
-	} else {
-		int rc = scanner_read(e->scanner, &sc, 0);
-		if (rc > 0)
-			scanned(e, &sc);
-		else if (rc == -ENODEV) {
-			log_err("scanner %s unplugged; reopening", e->kc->scanner_spec);
-			scanner_close(e->scanner);
-			e->scanner = NULL;
-		}
-	}
-	if (!e->scanner && strcmp(e->kc->scanner_spec, "wedge") != 0) {
-		static int64_t next_try;
-		int64_t now = clock_mono_ms();
-		if (now >= next_try) {
-			e->scanner = scanner_open(e->kc->scanner_spec);
-			next_try = now + 1000;
-		}
-	}
-	if (e->camera) {
-		camera_reader_set_active(e->camera, e->flow.state == FLOW_ATTRACT ||
-		                                        e->flow.state == FLOW_FAMILY);
-		int w, h; /* the live preview on the scan screens */
-		if ((e->flow.state == FLOW_ATTRACT || e->flow.state == FLOW_FAMILY) &&
-		    camera_reader_preview(e->camera, &e->preview_seen, e->preview, &w, &h))
-			ui_image_set(e->ui, DL_IMAGE_CAMERA, e->preview, w, h, w, UI_PIXELS_GRAY8);
-		if (camera_reader_take(e->camera, sc.text, sizeof(sc.text))) {
-			sc.len = strlen(sc.text);
-			sc.truncated = false;
-			scanned(e, &sc);
-		}
-	}
+	if (kiosk_input_take_scanner(&e->input, &sc))
+		scanned(e, &sc);
+	bool active = e->flow.state == FLOW_ATTRACT || e->flow.state == FLOW_FAMILY;
+	if (active)
+		kiosk_input_preview(&e->input, e->ui); /* the live preview on the scan screens */
+	if (kiosk_input_take_camera(&e->input, active, &sc))
+		scanned(e, &sc);
 }
 
 /* ---- output ---- */
@@ -459,15 +420,7 @@ static void write_state(struct entrance *e)
 		                                c->rect.y, "w", c->rect.w, "h", c->rect.h));
 	}
 	json_object_set_new(root, "buttons", buttons);
-	char *text = json_dumps(root, JSON_COMPACT);
-	json_decref(root);
-	if (text && (!e->state_written || strcmp(text, e->state_written) != 0)) {
-		file_write_atomic(e->kc->state_file, text, strlen(text), 0644);
-		free(e->state_written);
-		e->state_written = text;
-		text = NULL;
-	}
-	free(text);
+	kiosk_state_write(e->kc->state_file, root, &e->state_written);
 }
 
 static void draw(struct entrance *e)
@@ -475,7 +428,7 @@ static void draw(struct entrance *e)
 	const enum flow_lang fl = e->flow.lang;
 	struct screen_entrance_extra x = {
 	    .briefing = e->briefing[fl].text,
-	    .camera = e->camera != NULL,
+	    .camera = e->input.camera != NULL,
 	    .sync_waiting = -1,
 	};
 	if (screen_entrance_build(&e->dl, &e->layout, e->strings, &e->flow, &x) != 0)
@@ -495,13 +448,12 @@ static void draw(struct entrance *e)
 	e->shown_lang = fl;
 	e->shots++;
 	if (e->kc->screenshots_dir[0]) {
-		char path[768];
-		snprintf(path, sizeof(path), "%s/%03d-%s%s%s-%s.png", e->kc->screenshots_dir,
-		         e->shots, flow_state_name(e->flow.state), e->flow.overlay ? "-" : "",
+		char name[160];
+		snprintf(name, sizeof(name), "%s%s%s-%s", flow_state_name(e->flow.state),
+		         e->flow.overlay ? "-" : "",
 		         e->flow.overlay ? flow_overlay_name(e->flow.overlay) : "",
 		         lang_tag(ui_lang(fl)));
-		if (ui_screenshot(e->ui, path) != 0)
-			log_warn("screenshot %s not written", path);
+		kiosk_screenshot(e->ui, e->kc->screenshots_dir, e->shots, name);
 	}
 }
 
@@ -509,25 +461,9 @@ static void draw(struct entrance *e)
 
 static int load_texts(struct entrance *e)
 {
-	static const char *const string_files[] = {"strings/ui.json", "strings/reasons.json"};
-	e->strings = strings_new();
+	e->strings = kiosk_strings_load(e->kc->assets_dir);
 	if (!e->strings)
-		return -ENOMEM;
-	for (size_t i = 0; i < 2; i++) {
-		char path[600], err[200] = "";
-		snprintf(path, sizeof(path), "%s/%s", e->kc->assets_dir, string_files[i]);
-		size_t len;
-		char *json = file_read_all(path, 4 << 20, &len);
-		int rc = !json    ? -1
-		         : i == 0 ? strings_add_json(e->strings, json, len, err, sizeof(err))
-		                  : reason_text_add_json(e->strings, json, len, err, sizeof(err));
-		if (rc != 0) {
-			log_err("%s: %s", path, json ? err : strerror(errno));
-			free(json);
-			return -EINVAL;
-		}
-		free(json);
-	}
+		return -EINVAL;
 	static const char *const briefing_files[FLOW_LANG_COUNT] = {"briefing/zh-CN.md",
 	                                                            "briefing/en.md"};
 	for (int l = 0; l < FLOW_LANG_COUNT; l++) {
@@ -597,29 +533,14 @@ static int open_parts(struct entrance *e)
 		log_err("print spooler for %s did not start: %d", kc->printer_spec, err);
 		return -EINVAL;
 	}
-	if (strcmp(kc->scanner_spec, "wedge") == 0) {
-		struct wedge_config wc = {.max_gap_ms = kc->wedge_gap_ms};
-		wedge_init(&e->wedge, &wc);
-	} else {
-		e->scanner = scanner_open(kc->scanner_spec);
-		if (!e->scanner)
-			log_warn("scanner %s not available yet (%s); retrying", kc->scanner_spec,
-			         strerror(errno));
-	}
-	if (kc->camera_spec[0]) {
-		e->camera = camera_reader_start(kc->camera_spec, 3000);
-		if (!e->camera) {
-			log_err("camera spec %s is not valid", kc->camera_spec);
-			return -EINVAL;
-		}
-	}
+	if (kiosk_input_open(&e->input, kc) != 0)
+		return -EINVAL;
 	return load_texts(e);
 }
 
 static void close_parts(struct entrance *e)
 {
-	camera_reader_stop(e->camera);
-	scanner_close(e->scanner);
+	kiosk_input_close(&e->input);
 	spool_close(e->spool);
 	label_kit_close(e->kit);
 	verify_service_close(e->verify);

@@ -7,10 +7,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "app/core/config.h"
 #include "app/core/flow_entrance.h"
+#include "app/core/flow_security.h"
 #include "app/core/strings.h"
 #include "app/service/checkin.h"
+#include "app/ui/ui.h"
+#include "drivers/camera/camera.h"
+#include "drivers/scanner/scanner.h"
 
 enum kiosk_mode {
 	KIOSK_ENTRANCE,
@@ -28,6 +34,7 @@ struct kiosk_config {
 	char printer_spec[512]; /* "png:DIR", "zpl+tcp://...", ... */
 	char printer_fallback[512];
 	char band_key_path[512]; /* the station's wristband signing key (hex, 0600) */
+	char band_pub_path[512]; /* security post: the wristband public key (hex) */
 	char font_regular[512], font_bold[512];
 	char screenshots_dir[512]; /* "" off: a PNG of every new screen (demo, tests) */
 	char state_file[512];      /* "" off: the current screen and its buttons as JSON */
@@ -41,6 +48,7 @@ struct kiosk_config {
 	enum lang lang;
 	struct flow_config flow;
 	struct checkin_config checkin; /* policy, rooms, station id; key loaded at start */
+	struct sec_config security;    /* security post: [checkpoint] name, exit, floors */
 };
 
 /* Defaults, then the file (when path is not NULL), then nothing else: command-line options
@@ -51,7 +59,53 @@ int kiosk_config_load(struct kiosk_config *kc, const char *path, char *err, size
  * 0 or -errno (-EINVAL for a malformed file, -EPERM when group or others may read it). */
 int kiosk_key_load(const char *path, uint8_t key[32]);
 
+/* Read a 32-byte public key (64 hex digits, as `stationctl band-key init` writes FILE.pub);
+ * others may read it. Returns 0 or -errno (-EINVAL for a malformed file). */
+int kiosk_public_key_load(const char *path, uint8_t key[32]);
+
 /* Run the entrance kiosk until asked to quit. Returns the process exit code. */
 int kiosk_run_entrance(const struct kiosk_config *kc);
+
+/* Run the security post (checkpoint) until asked to quit. Returns the process exit code. */
+int kiosk_run_security(const struct kiosk_config *kc);
+
+/* ---- shared by the modes (common.c) ---- */
+
+/* The scanners of one kiosk: the wedge (fed from the window's key events) or a serial/evdev
+ * box (reopened each second while unplugged), and the camera reader. */
+struct kiosk_input {
+	const char *scanner_spec; /* borrowed from the configuration */
+	struct scanner *scanner;  /* serial or evdev; NULL in wedge mode or while unplugged */
+	struct wedge wedge;       /* wedge mode: fed from SDL text events */
+	struct camera_reader *camera;
+	int64_t next_try_ms;   /* when to try reopening the scanner box */
+	uint64_t preview_seen; /* the last camera frame handed to the screen */
+	uint8_t preview[CAMERA_PREVIEW_MAX_W * CAMERA_PREVIEW_MAX_H];
+};
+
+/* Open the scanner and the camera kc names. A scanner box not there yet is retried later.
+ * Returns 0, or -EINVAL for a camera spec that is not valid. Close with kiosk_input_close. */
+int kiosk_input_open(struct kiosk_input *in, const struct kiosk_config *kc);
+void kiosk_input_close(struct kiosk_input *in);
+/* Hand the newest camera frame, if there is a new one, to the screen's preview slot. */
+struct ui;
+void kiosk_input_preview(struct kiosk_input *in, struct ui *ui);
+/* Feed a window event to the wedge (text and end keys; others are ignored). */
+void kiosk_input_on_ui(struct kiosk_input *in, const struct ui_event *u);
+/* A complete scan from the wedge or the scanner box: true with *out filled. */
+bool kiosk_input_take_scanner(struct kiosk_input *in, struct scan *out);
+/* The camera decodes only while active; true with *out filled when it read a code. */
+bool kiosk_input_take_camera(struct kiosk_input *in, bool active, struct scan *out);
+
+/* ui.json and reasons.json from assets_dir. Returns the strings (strings_free) or NULL after
+ * logging what is wrong. */
+struct strings *kiosk_strings_load(const char *assets_dir);
+
+/* Write root (consumed) as compact JSON to path, atomically, when it differs from *written
+ * (the last content written, owned, replaced). Returns 0 or negative. */
+int kiosk_state_write(const char *path, json_t *root, char **written);
+
+/* Save the window as DIR/NNN-NAME.png (n: the screen's number). Returns 0 or negative. */
+int kiosk_screenshot(struct ui *ui, const char *dir, int n, const char *name);
 
 #endif

@@ -136,9 +136,11 @@ int main(int argc, char **argv)
 	switch (kc.mode) {
 	case KIOSK_ENTRANCE:
 		return kiosk_run_entrance(&kc);
+	case KIOSK_SECURITY:
+		return kiosk_run_security(&kc);
 	default:
-		log_err("the security-post and front-desk modes are not in this build yet; "
-		        "run --mode entrance");
+		log_err("the front-desk mode is not in this build yet; "
+		        "run --mode entrance or security");
 		return 2;
 	}
 }

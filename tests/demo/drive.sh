@@ -44,18 +44,29 @@ scan_wedge() {
 	xdotool key --window "$WIN" Return
 }
 
-# Scan at the attract screen and wait for the kiosk to answer; like a person whose scan
-# did not register, scan once more if the screen has not changed after 8 seconds (and say
-# so on stderr, which the demo keeps in its log).
+# Scan at the attract screen and wait for the kiosk to answer. Like a person whose scan did
+# not register, or came out broken (the kiosk says "damaged, scan again"), scan once more,
+# at most twice, and say so on stderr (the demo keeps it in its log).
 scan_from_attract() {
-	local i
-	scan_wedge "$1"
-	for ((i = 0; i < 160; i++)); do
-		[[ $("$KSTATE" "$STATE" state 2>/dev/null) != ATTRACT ]] && return 0
-		sleep 0.05
+	local i try st reason
+	for ((try = 0; try < 3; try++)); do
+		scan_wedge "$1"
+		st=ATTRACT
+		for ((i = 0; i < 160; i++)); do
+			st=$("$KSTATE" "$STATE" state 2>/dev/null) || st=ATTRACT
+			[[ $st != ATTRACT && $st != VERIFYING ]] && break
+			sleep 0.05
+		done
+		reason=$("$KSTATE" "$STATE" field reason 2>/dev/null)
+		if [[ $st == REFUSED && ($reason == E_MALFORMED || $reason == E_NOT_HEALTH_CODE) ]]; then
+			echo "scan came out broken ($reason): scanning again" >&2
+			click DISMISS && wait_state ATTRACT >/dev/null
+		elif [[ $st == ATTRACT ]]; then
+			echo "scan not answered within 8 s: scanning again" >&2
+		else
+			return 0
+		fi
 	done
-	echo "scan not answered within 8 s: scanning again" >&2
-	scan_wedge "$1"
 }
 
 # Show a QR image to the camera (files: camera): appears atomically in its folder.

@@ -53,7 +53,7 @@ path = $D/station.db
 [scanner]
 spec = wedge
 # xdotool under a loaded X server is less regular than a scanner box
-max_gap_ms = 150
+max_gap_ms = 400
 [camera]
 spec = files:$D/camera
 [printer]

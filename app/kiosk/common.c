@@ -1,0 +1,157 @@
+/* app/kiosk/common.c: what the kiosk's modes share: scanner and camera polling, the texts,
+ * the JSON state file for automation and the screenshots. */
+#include "app/kiosk/kiosk.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <SDL.h>
+
+#include "app/core/reason_text.h"
+#include "app/sys/sys.h"
+
+int kiosk_input_open(struct kiosk_input *in, const struct kiosk_config *kc)
+{
+	memset(in, 0, sizeof(*in));
+	in->scanner_spec = kc->scanner_spec;
+	if (strcmp(kc->scanner_spec, "wedge") == 0) {
+		struct wedge_config wc = {.max_gap_ms = kc->wedge_gap_ms};
+		wedge_init(&in->wedge, &wc);
+	} else {
+		in->scanner = scanner_open(kc->scanner_spec);
+		if (!in->scanner)
+			log_warn("scanner %s not available yet (%s); retrying", kc->scanner_spec,
+			         strerror(errno));
+	}
+	if (kc->camera_spec[0]) {
+		in->camera = camera_reader_start(kc->camera_spec, 3000);
+		if (!in->camera) {
+			log_err("camera spec %s is not valid", kc->camera_spec);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+void kiosk_input_close(struct kiosk_input *in)
+{
+	camera_reader_stop(in->camera);
+	scanner_close(in->scanner);
+	in->camera = NULL;
+	in->scanner = NULL;
+}
+
+static bool wedge_mode(const struct kiosk_input *in)
+{
+	return strcmp(in->scanner_spec, "wedge") == 0;
+}
+
+/* the wedge scanner is timed by when the keys happened (SDL ticks), not by when the loop got
+ * round to them */
+void kiosk_input_on_ui(struct kiosk_input *in, const struct ui_event *u)
+{
+	if (!wedge_mode(in))
+		return;
+	if (u->type == UI_EVENT_TEXT)
+		wedge_feed_text(&in->wedge, u->text, u->time_ms);
+	else if (u->type == UI_EVENT_KEY && (u->key == UI_KEY_ENTER || u->key == UI_KEY_TAB))
+		wedge_feed_end(&in->wedge, u->key == UI_KEY_ENTER ? WEDGE_END_ENTER : WEDGE_END_TAB,
+		               u->time_ms);
+}
+
+bool kiosk_input_take_scanner(struct kiosk_input *in, struct scan *out)
+{
+	bool got = false;
+	if (wedge_mode(in))
+		return wedge_take(&in->wedge, SDL_GetTicks(), out);
+	if (in->scanner) {
+		int rc = scanner_read(in->scanner, out, 0);
+		if (rc > 0)
+			got = true;
+		else if (rc == -ENODEV) {
+			log_err("scanner %s unplugged; reopening", in->scanner_spec);
+			scanner_close(in->scanner);
+			in->scanner = NULL;
+		}
+	}
+	if (!in->scanner) {
+		int64_t now = clock_mono_ms();
+		if (now >= in->next_try_ms) {
+			in->scanner = scanner_open(in->scanner_spec);
+			in->next_try_ms = now + 1000;
+		}
+	}
+	return got;
+}
+
+void kiosk_input_preview(struct kiosk_input *in, struct ui *ui)
+{
+	int w, h;
+	if (in->camera && camera_reader_preview(in->camera, &in->preview_seen, in->preview, &w, &h))
+		ui_image_set(ui, DL_IMAGE_CAMERA, in->preview, w, h, w, UI_PIXELS_GRAY8);
+}
+
+bool kiosk_input_take_camera(struct kiosk_input *in, bool active, struct scan *out)
+{
+	if (!in->camera)
+		return false;
+	camera_reader_set_active(in->camera, active);
+	if (!camera_reader_take(in->camera, out->text, sizeof(out->text)))
+		return false;
+	out->len = strlen(out->text);
+	out->truncated = false;
+	return true;
+}
+
+struct strings *kiosk_strings_load(const char *assets_dir)
+{
+	static const char *const files[] = {"strings/ui.json", "strings/reasons.json"};
+	struct strings *s = strings_new();
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < 2; i++) {
+		char path[600], err[200] = "";
+		snprintf(path, sizeof(path), "%s/%s", assets_dir, files[i]);
+		size_t len;
+		char *json = file_read_all(path, 4 << 20, &len);
+		int rc = !json    ? -1
+		         : i == 0 ? strings_add_json(s, json, len, err, sizeof(err))
+		                  : reason_text_add_json(s, json, len, err, sizeof(err));
+		if (rc != 0) {
+			log_err("%s: %s", path, json ? err : strerror(errno));
+			free(json);
+			strings_free(s);
+			return NULL;
+		}
+		free(json);
+	}
+	return s;
+}
+
+int kiosk_state_write(const char *path, json_t *root, char **written)
+{
+	char *text = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	if (!text)
+		return -ENOMEM;
+	int rc = 0;
+	if (!*written || strcmp(text, *written) != 0) {
+		rc = file_write_atomic(path, text, strlen(text), 0644);
+		free(*written);
+		*written = text;
+		text = NULL;
+	}
+	free(text);
+	return rc;
+}
+
+int kiosk_screenshot(struct ui *ui, const char *dir, int n, const char *name)
+{
+	char path[768];
+	snprintf(path, sizeof(path), "%s/%03d-%s.png", dir, n, name);
+	int rc = ui_screenshot(ui, path);
+	if (rc != 0)
+		log_warn("screenshot %s not written", path);
+	return rc;
+}
