@@ -5,12 +5,14 @@
 # ($BUILD/tools/bare_sdl), runs alternating, medians compared; the kiosk's peak memory over
 # the demo batch (tests/demo/run.sh in $BUILD/bench/demo). Prints one line per figure.
 # Needs make all. Usage: tests/bench/bench_ui.sh [SECONDS per frame case (2)] [RUNS (15)]
-set -eu
+set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 seconds=${1:-2}
 runs=${2:-15}
 size=800x480
+HK_BENCH_MACHINE="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores"
+export HK_BENCH_MACHINE
 out="$BUILD/bench/ui"
 demo="$BUILD/bench/demo"
 mkdir -p "$out"
@@ -32,7 +34,7 @@ for _ in 1 2; do
 	fi
 	echo "bench_ui: the demo batch failed (see $out/demo.txt)" >&2
 done
-batch_kb=$(grep -o 'peak-rss-kb=[0-9]*' "$demo/kiosk.log" | tail -n 1 | cut -d= -f2)
+batch_kb=$(grep -o 'peak-rss-kb=[0-9]*' "$demo/kiosk.log" | tail -n 1 | cut -d= -f2 || true)
 arrivals=$(grep -cE '[0-9]+\.[0-9] s$' "$demo/summary.txt" || true)
 
 n=90
@@ -43,7 +45,7 @@ trap 'kill "$xvfb_pid" 2>/dev/null; wait "$xvfb_pid" 2>/dev/null' EXIT
 export DISPLAY=":$n"
 for _ in $(seq 100); do [[ -e /tmp/.X11-unix/X$n ]] && break; sleep 0.05; done
 
-"$BUILD/tools/bench_ui" "$seconds"
+"$BUILD/tools/bench_ui" "$seconds" | tee "$out/lines.txt"
 
 # Start to first frame: the time from just before the fork to the program's own clock
 # reading after its first frame is on screen, CLOCK_REALTIME in microseconds on both sides.
@@ -59,8 +61,8 @@ one() {
 		echo "bench_ui: $name failed: $text" >&2
 		return 1
 	}
-	ff=$(grep -o 'first-frame-realtime-us=[0-9]*' <<<"$text" | cut -d= -f2)
-	kb=$(grep -o 'peak-rss-kb=[0-9]*' <<<"$text" | tail -n 1 | cut -d= -f2)
+	ff=$(grep -o 'first-frame-realtime-us=[0-9]*' <<<"$text" | cut -d= -f2 || true)
+	kb=$(grep -o 'peak-rss-kb=[0-9]*' <<<"$text" | tail -n 1 | cut -d= -f2 || true)
 	[[ -n $ff ]] || {
 		echo "bench_ui: $name printed no first-frame time" >&2
 		return 1
@@ -80,12 +82,32 @@ k_us=$(median "$out/kiosk.us")
 b_us=$(median "$out/bare.us")
 k_kb=$(median "$out/kiosk.kb")
 b_kb=$(median "$out/bare.kb")
+{
 awk -v k="$k_us" -v b="$b_us" -v n="$runs" -v s="$size" 'BEGIN {
 	printf "startup_first_frame: kiosk %.1f ms, bare SDL window %.1f ms: %.2fx (target <= 1.5x; " \
 	       "medians of %d runs each, alternating; exec to first frame on screen, %s, Xvfb, " \
 	       "software renderer)\n", k / 1000, b / 1000, k / b, n, s }'
 awk -v ok="$batch_ok" -v batch="${batch_kb:-0}" -v first="$k_kb" -v bare="$b_kb" -v n="$arrivals" -v s="$size" 'BEGIN {
+	if (!ok || batch == 0) {
+		printf "peak_memory_kiosk: over the demo batch NOT MEASURED (the batch failed: " \
+		       "build/bench/ui/demo.txt); %.1f MiB at its first frame; bare SDL window " \
+		       "%.1f MiB: %.1fx\n", first / 1024, bare / 1024, first / bare
+		exit
+	}
 	printf "peak_memory_kiosk: %.1f MiB over the demo batch (%d arrivals, %s; ru_maxrss = VmHWM " \
-	       "when it stops)%s, %.1f MiB at its first frame; bare SDL window %.1f MiB: %.1fx\n",
-	       batch / 1024, n, s, ok ? "" : " [batch INCOMPLETE]", first / 1024, bare / 1024,
-	       batch / bare }'
+	       "when it stops), %.1f MiB at its first frame; bare SDL window %.1f MiB: %.1fx\n",
+	       batch / 1024, n, s, first / 1024, bare / 1024, batch / bare }'
+} | tee -a "$out/lines.txt"
+
+# The figures into docs/performance.md, between the ui markers (the rest stays as it is).
+doc=docs/performance.md
+if grep -q '^<!-- ui:begin' "$doc" && grep -q '^<!-- ui:end -->' "$doc"; then
+	awk -v lines="$out/lines.txt" -v when="$(date -u +%Y-%m-%d)" '
+		/^<!-- ui:begin/ { print; skip = 1
+			print "Measured " when " by `make bench` on " ENVIRON["HK_BENCH_MACHINE"] ":"
+			print ""; print "```"
+			while ((getline l < lines) > 0) print l
+			print "```"; next }
+		/^<!-- ui:end -->/ { skip = 0 }
+		!skip { print }' "$doc" >"$doc.tmp" && mv "$doc.tmp" "$doc"
+fi
