@@ -16,7 +16,13 @@
 #include "app/core/strings.h"
 #include "app/ui/ui.h"
 
-enum { CAM_W = 1280, CAM_H = 720, CAM_FRAMES = 8, MAX_FRAMES = 4000, MIN_FRAMES = 20 };
+enum {
+	CAM_W = 1280,
+	CAM_H = 720,
+	CAM_FRAMES = 8,
+	MAX_FRAMES = 4000,
+	MIN_FRAMES = 20
+};
 
 static double now_ms(void)
 {
@@ -73,7 +79,8 @@ static void make_frames(uint8_t *y, int count)
 		for (int j = 0; j < CAM_H; j++)
 			for (int i = 0; i < CAM_W; i++) {
 				int v = 70 + (i * 90) / CAM_W + (j * 40) / CAM_H;
-				if (i > cx && i < cx + CAM_W / 3 && j > CAM_H / 4 && j < 3 * CAM_H / 4)
+				if (i > cx && i < cx + CAM_W / 3 && j > CAM_H / 4 &&
+				    j < 3 * CAM_H / 4)
 					v = 220;
 				seed = seed * 1103515245u + 12345u;
 				v += (int)((seed >> 16) % 9) - 4;
@@ -87,7 +94,11 @@ struct result {
 	int frames, drawn;
 };
 
-enum bench_case { CASE_PREVIEW, CASE_STATIC, CASE_REDRAW };
+enum bench_case {
+	CASE_PREVIEW,
+	CASE_STATIC,
+	CASE_REDRAW
+};
 
 static int run_case(struct ui *ui, enum bench_case c, struct display_list *const dl[2],
                     const uint8_t *cam, double seconds, double *t, struct result *r)
@@ -98,8 +109,9 @@ static int run_case(struct ui *ui, enum bench_case c, struct display_list *const
 	while (n < MAX_FRAMES && (n < MIN_FRAMES || now_ms() < end)) {
 		double s = now_ms();
 		if (c == CASE_PREVIEW &&
-		    ui_image_set(ui, DL_IMAGE_CAMERA, cam + (size_t)(n % CAM_FRAMES) * CAM_W * CAM_H,
-		                 CAM_W, CAM_H, CAM_W, UI_PIXELS_GRAY8) != 0)
+		    ui_image_set(ui, DL_IMAGE_CAMERA,
+		                 cam + (size_t)(n % CAM_FRAMES) * CAM_W * CAM_H, CAM_W, CAM_H,
+		                 CAM_W, UI_PIXELS_GRAY8) != 0)
 			return -EIO;
 		int drew = ui_draw(ui, dl[c == CASE_REDRAW ? n % 2 : 0]);
 		t[n++] = now_ms() - s;
