@@ -101,10 +101,12 @@ awk -v ok="$batch_ok" -v batch="${batch_kb:-0}" -v first="$k_kb" -v bare="$b_kb"
 
 # The figures into docs/performance.md, between the ui markers (the rest stays as it is).
 doc=docs/performance.md
+HK_BENCH_LOAD=$(cut -d" " -f1 /proc/loadavg)
+export HK_BENCH_LOAD
 if grep -q '^<!-- ui:begin' "$doc" && grep -q '^<!-- ui:end -->' "$doc"; then
 	awk -v lines="$out/lines.txt" -v when="$(date -u +%Y-%m-%d)" '
 		/^<!-- ui:begin/ { print; skip = 1
-			print "Measured " when " by `make bench` on " ENVIRON["HK_BENCH_MACHINE"] ":"
+			print "Measured " when " by `make bench` on " ENVIRON["HK_BENCH_MACHINE"] " (load average " ENVIRON["HK_BENCH_LOAD"] " at the end; medians):"
 			print ""; print "```"
 			while ((getline l < lines) > 0) print l
 			print "```"; next }
