@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <SDL.h>
 
 #include "app/core/briefing.h"
@@ -589,6 +591,13 @@ int kiosk_run_entrance(const struct kiosk_config *kc)
 	e.wd_ui = watchdog_add_part(&e.watchdog, "ui");
 	e.shown_state = FLOW_STATE_COUNT;
 	draw(&e);
+	if (kc->exit_after_first_frame) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		log_info("first frame on screen: first-frame-realtime-us=%lld",
+		         (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+		e.quit = true;
+	}
 	watchdog_notify("READY=1");
 	log_info("entrance kiosk ready: %dx%d, renderer %s", w, h, ui_renderer_name(e.ui));
 
@@ -604,7 +613,11 @@ int kiosk_run_entrance(const struct kiosk_config *kc)
 		watchdog_tick(&e.watchdog, clock_mono_ms(), &stalled);
 	}
 	watchdog_notify("STOPPING=1");
-	log_info("entrance kiosk stopping");
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		log_info("entrance kiosk stopping: peak-rss-kb=%ld", ru.ru_maxrss);
+	else
+		log_info("entrance kiosk stopping");
 	exit_code = 0;
 out_close:
 	close_parts(&e);

@@ -39,7 +39,8 @@ struct kiosk_config {
 	char screenshots_dir[512]; /* "" off: a PNG of every new screen (demo, tests) */
 	char state_file[512];      /* "" off: the current screen and its buttons as JSON */
 	bool fullscreen;
-	bool kiosk_lock; /* swallow quit keys (fullscreen kiosk) */
+	bool kiosk_lock;             /* swallow quit keys (fullscreen kiosk) */
+	bool exit_after_first_frame; /* benchmark: log the first frame's time, then stop */
 	int width, height;
 	int volume;
 	int wedge_gap_ms; /* keyboard wedge: longest pause inside one scan (0: 40 ms) */

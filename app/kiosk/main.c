@@ -13,7 +13,7 @@ static void usage(FILE *out)
 {
 	fputs("usage: kiosk [--config FILE] [--mode entrance|security|frontdesk] [--windowed]\n"
 	      "             [--size WxH] [--db FILE] [--assets DIR] [--screenshots DIR]\n"
-	      "             [--state-file FILE] [--verbose]\n"
+	      "             [--state-file FILE] [--exit-after-first-frame] [--verbose]\n"
 	      "\n"
 	      "  --config FILE      configuration (default /etc/healthkiosk/kiosk.conf when it\n"
 	      "                     exists); see docs/configuration.md\n"
@@ -23,7 +23,9 @@ static void usage(FILE *out)
 	      "  --db FILE          the device's SQLite store, overrides [store] path\n"
 	      "  --assets DIR       strings and briefing texts, overrides [ui] assets\n"
 	      "  --screenshots DIR  write a PNG of every new screen (demo, tests)\n"
-	      "  --state-file FILE  keep the current screen and its buttons there as JSON\n",
+	      "  --state-file FILE  keep the current screen and its buttons there as JSON\n"
+	      "  --exit-after-first-frame  log when the first frame is on screen and stop\n"
+	      "                     (start-up benchmark, tests/bench/bench_ui.sh)\n",
 	      out);
 }
 
@@ -43,13 +45,14 @@ int main(int argc, char **argv)
 	    {"assets", required_argument, NULL, 'a'},
 	    {"screenshots", required_argument, NULL, 'S'},
 	    {"state-file", required_argument, NULL, 'F'},
+	    {"exit-after-first-frame", no_argument, NULL, 'X'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *config = NULL, *mode = NULL, *size = NULL, *db = NULL, *assets = NULL,
 	           *shots = NULL, *state = NULL;
-	bool windowed = false, verbose = false;
+	bool windowed = false, verbose = false, first_frame = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "c:m:ws:d:a:S:F:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -76,6 +79,9 @@ int main(int argc, char **argv)
 			break;
 		case 'F':
 			state = optarg;
+			break;
+		case 'X':
+			first_frame = true;
 			break;
 		case 'v':
 			verbose = true;
@@ -113,6 +119,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	kc.exit_after_first_frame = first_frame;
 	if (windowed) {
 		kc.fullscreen = false;
 		kc.kiosk_lock = false;
