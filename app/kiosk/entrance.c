@@ -461,11 +461,9 @@ static void draw(struct entrance *e)
 
 /* ---- start and stop ---- */
 
-static int load_texts(struct entrance *e)
+/* The police briefing in each language, with its version (the hash recorded at the ack). */
+static int load_briefings(struct entrance *e)
 {
-	e->strings = kiosk_strings_load(e->kc->assets_dir);
-	if (!e->strings)
-		return -EINVAL;
 	static const char *const briefing_files[FLOW_LANG_COUNT] = {"briefing/zh-CN.md",
 	                                                            "briefing/en.md"};
 	for (int l = 0; l < FLOW_LANG_COUNT; l++) {
@@ -537,7 +535,7 @@ static int open_parts(struct entrance *e)
 	}
 	if (kiosk_input_open(&e->input, kc) != 0)
 		return -EINVAL;
-	return load_texts(e);
+	return 0;
 }
 
 static void close_parts(struct entrance *e)
@@ -582,22 +580,27 @@ int kiosk_run_entrance(const struct kiosk_config *kc)
 	int w, h;
 	ui_size(e.ui, &w, &h);
 	layout_init(&e.layout, w, h);
+	/* The welcome screen first, then everything else: a person walking up sees the kiosk
+	 * ready while the store, the verifier, the printer and the camera open (a scan made
+	 * meanwhile waits in SDL's queue). */
+	e.strings = kiosk_strings_load(kc->assets_dir);
+	if (!e.strings)
+		goto out_close;
+	e.shown_state = FLOW_STATE_COUNT;
+	draw(&e);
+	struct timespec first;
+	clock_gettime(CLOCK_REALTIME, &first);
+	log_info("first frame on screen: first-frame-realtime-us=%lld",
+	         (long long)first.tv_sec * 1000000 + first.tv_nsec / 1000);
 	if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0 || sound_open(kc->volume) != 0)
 		log_warn("no audio device: the kiosk runs silent");
-	if (open_parts(&e) != 0)
+	if (load_briefings(&e) != 0 || open_parts(&e) != 0)
 		goto out_close;
 	/* SDL turns SIGTERM and SIGINT into SDL_QUIT, which ui_wait_event() reports */
 	watchdog_init(&e.watchdog, watchdog_interval_ms());
 	e.wd_ui = watchdog_add_part(&e.watchdog, "ui");
-	e.shown_state = FLOW_STATE_COUNT;
-	draw(&e);
-	if (kc->exit_after_first_frame) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		log_info("first frame on screen: first-frame-realtime-us=%lld",
-		         (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+	if (kc->exit_after_first_frame)
 		e.quit = true;
-	}
 	watchdog_notify("READY=1");
 	log_info("entrance kiosk ready: %dx%d, renderer %s", w, h, ui_renderer_name(e.ui));
 
