@@ -775,20 +775,23 @@ static int station_lease(struct sync_backend *b, const struct sync_device *d,
 	sqlite3_bind_int64(s, 2, now + st->lease_ttl);
 	if ((status = step_done(s)))
 		goto out_rollback;
-	char leasable[512];
-	snprintf(
-	    leasable, sizeof(leasable),
-	    "FROM {rooms} q WHERE q.state = 'free' AND NOT EXISTS (SELECT 1 FROM sync_leases l "
-	    "WHERE l.room = q.number) AND NOT EXISTS (SELECT 1 FROM sync_records r WHERE "
-	    "r.kind = 'checkin' AND r.status = 'stored' AND r.room = q.number%s)",
-	    st->store ? " AND " UNAPPLIED : "");
-	char sql[1024];
-	snprintf(sql, sizeof(sql),
-	         "INSERT INTO sync_leases (room, device_id, granted_at, expires_at) SELECT "
-	         "q.number, ?1, ?2, ?3 %s ORDER BY q.floor, q.number LIMIT max(0, ?4 - (SELECT "
-	         "count(*) FROM sync_leases WHERE device_id = ?1))",
-	         leasable);
-	if (!(s = preparef(st, sql)))
+		/* Whole statements chosen from literals: with the store attached, a received
+		 * check-in the store applied is counted there, not twice. */
+#define LEASABLE(extra)                                                                            \
+	"FROM {rooms} q WHERE q.state = 'free' AND NOT EXISTS (SELECT 1 FROM sync_leases l "       \
+	"WHERE l.room = q.number) AND NOT EXISTS (SELECT 1 FROM sync_records r WHERE "             \
+	"r.kind = 'checkin' AND r.status = 'stored' AND r.room = q.number" extra ")"
+#define GRANT(leasable)                                                                            \
+	"INSERT INTO sync_leases (room, device_id, granted_at, expires_at) SELECT "                \
+	"q.number, ?1, ?2, ?3 " leasable " ORDER BY q.floor, q.number LIMIT max(0, ?4 - (SELECT "  \
+	"count(*) FROM sync_leases WHERE device_id = ?1))"
+	const char *grant_sql =
+	    st->store ? GRANT(LEASABLE(" AND " UNAPPLIED)) : GRANT(LEASABLE(""));
+	const char *count_sql = st->store ? "SELECT count(*) " LEASABLE(" AND " UNAPPLIED)
+	                                  : "SELECT count(*) " LEASABLE("");
+#undef GRANT
+#undef LEASABLE
+	if (!(s = preparef(st, grant_sql)))
 		goto out_internal;
 	sqlite3_bind_text(s, 1, d->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, now);
@@ -796,8 +799,7 @@ static int station_lease(struct sync_backend *b, const struct sync_device *d,
 	sqlite3_bind_int(s, 4, req->want);
 	if ((status = step_done(s)))
 		goto out_rollback;
-	snprintf(sql, sizeof(sql), "SELECT count(*) %s", leasable);
-	if (!(s = preparef(st, sql)))
+	if (!(s = preparef(st, count_sql)))
 		goto out_internal;
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		out->free_rooms = sqlite3_column_int64(s, 0);
