@@ -173,9 +173,10 @@ int screen_entrance_build(struct display_list *dl, const struct layout *l, const
 		                      reason_text(s, f->reason, true, c.lang),
 		                      reason_code(f->reason));
 	case FLOW_APPROVAL: {
-		/* what happened and what to do: "your code is yellow; please wait, staff ..." */
+		/* what happened, then "wait here": staff come to the person, so the reason's own
+		 * advice for a refusal ("go to the front desk") would contradict the heading */
 		const char *what = reason_text(s, f->reason, false, c.lang);
-		const char *todo = reason_text(s, f->reason, true, c.lang);
+		const char *todo = strings_get(s, "call_staff.hint", c.lang);
 		char detail[400];
 		snprintf(detail, sizeof(detail), "%s%s%s", what ? what : "",
 		         what && todo && c.lang != LANG_ZH_CN ? " " : "", todo ? todo : "");

@@ -65,6 +65,8 @@ struct ui *ui_open_config(const struct ui_config *cfg)
 		fprintf(stderr, "ui: TTF_Init: %s\n", TTF_GetError());
 		goto out_sdl;
 	}
+	if (text_fonts_start(ui, cfg->font_regular, cfg->font_bold) < 0)
+		goto out_ttf;
 	bool software = want_software(cfg->renderer);
 	set_hints(software);
 	Uint32 wflags = SDL_WINDOW_ALLOW_HIGHDPI;
@@ -76,7 +78,7 @@ struct ui *ui_open_config(const struct ui_config *cfg)
 	                           SDL_WINDOWPOS_CENTERED, w, h, wflags);
 	if (!ui->win) {
 		fprintf(stderr, "ui: SDL_CreateWindow: %s\n", SDL_GetError());
-		goto out_ttf;
+		goto out_fonts;
 	}
 	Uint32 rflags = software ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED;
 	ui->ren = SDL_CreateRenderer(ui->win, -1, rflags);
@@ -101,17 +103,18 @@ struct ui *ui_open_config(const struct ui_config *cfg)
 		if (cfg->fullscreen)
 			SDL_SetWindowKeyboardGrab(ui->win, SDL_TRUE);
 	}
-	if (text_fonts_open(ui, cfg->font_regular, cfg->font_bold) < 0)
+	if (text_fonts_wait(ui) < 0)
 		goto out_renderer;
 	ui->post_type = SDL_RegisterEvents(1);
 	SDL_StartTextInput();
 	ui->dirty = true;
 	return ui;
 out_renderer:
-	text_fonts_close(ui);
 	SDL_DestroyRenderer(ui->ren);
 out_window:
 	SDL_DestroyWindow(ui->win);
+out_fonts:
+	text_fonts_close(ui);
 out_ttf:
 	TTF_Quit();
 out_sdl:

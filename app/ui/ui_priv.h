@@ -10,7 +10,6 @@
 #include "app/ui/ui.h"
 #include "drivers/fonts/fonts.h"
 
-#define UI_MAX_FONTS   24  /* open (size, weight) faces */
 #define UI_MAX_SCROLLS 4   /* scroll views with remembered state */
 #define UI_MAX_LINES   512 /* lines of one text block */
 #define UI_EVENT_QUEUE 32
@@ -47,9 +46,8 @@ struct scroll_view {
 };
 
 struct open_font {
-	TTF_Font *font;
-	int px, weight;
-	unsigned long used;
+	TTF_Font *font; /* NULL until first used */
+	int px;         /* the size it is set to */
 };
 
 struct ui {
@@ -59,7 +57,9 @@ struct ui {
 	bool kiosk;
 	const char *kind; /* "software" or "accelerated" */
 	struct font_file font_files[2];
-	struct open_font fonts[UI_MAX_FONTS];
+	struct open_font fonts[2]; /* by weight: DL_REGULAR, DL_BOLD */
+	SDL_Thread *font_loader;   /* opening the fonts, until text_fonts_wait() */
+	char font_error[600];
 	struct text_entry *cache;
 	int cache_cap;
 	size_t cache_bytes, cache_max_bytes;
@@ -87,7 +87,11 @@ struct ui {
 };
 
 /* ui_text.c */
-int text_fonts_open(struct ui *ui, const char *regular, const char *bold);
+/* Find the font files and start opening them on a thread of their own; text_fonts_wait()
+ * joins it and must come before any other text call (text_fonts_close() joins it too).
+ * Both return 0 or a negative errno value. */
+int text_fonts_start(struct ui *ui, const char *regular, const char *bold);
+int text_fonts_wait(struct ui *ui);
 void text_fonts_close(struct ui *ui);
 TTF_Font *text_font(struct ui *ui, int px, int weight);
 /* Wrap (wrap_w > 0) or split at '\n' only; lines in ui->lines; returns the line count, or

@@ -8,7 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-int text_fonts_open(struct ui *ui, const char *regular, const char *bold)
+/* The loader thread: opens both faces while the main thread creates the window. */
+static int fonts_load(void *arg)
+{
+	struct ui *ui = arg;
+	for (int w = DL_REGULAR; w <= DL_BOLD; w++) {
+		const struct font_file *file = &ui->font_files[w];
+		ui->fonts[w].font = TTF_OpenFontIndex(file->path, 28, file->face);
+		if (!ui->fonts[w].font) {
+			snprintf(ui->font_error, sizeof(ui->font_error),
+			         "cannot open font %s#%d: %s", file->path, file->face,
+			         TTF_GetError());
+			return -EINVAL;
+		}
+		ui->fonts[w].px = 28;
+	}
+	return 0;
+}
+
+int text_fonts_start(struct ui *ui, const char *regular, const char *bold)
 {
 	if (!fonts_find(regular, FONT_REGULAR, &ui->font_files[DL_REGULAR])) {
 		fprintf(stderr, "ui: no CJK font found (install fonts-noto-cjk)\n");
@@ -16,48 +34,60 @@ int text_fonts_open(struct ui *ui, const char *regular, const char *bold)
 	}
 	if (!fonts_find(bold && *bold ? bold : NULL, FONT_BOLD, &ui->font_files[DL_BOLD]))
 		ui->font_files[DL_BOLD] = ui->font_files[DL_REGULAR];
-	/* Open one face now so that a broken file is found at start, not on the first frame. */
-	if (!text_font(ui, 28, DL_REGULAR))
-		return -EINVAL;
+	/* Parsing a CJK face takes long (its tables cover 65,000 glyphs: about 10 ms each on a
+	 * PC, more on a Pi), and so does creating the window, which mostly waits on the display
+	 * server: both at once. FreeType's library is not used by the main thread until
+	 * text_fonts_wait() joined the loader. */
+	ui->font_loader = SDL_CreateThread(fonts_load, "fonts", ui);
+	if (!ui->font_loader)
+		return fonts_load(ui);
+	return 0;
+}
+
+int text_fonts_wait(struct ui *ui)
+{
+	int rc = 0;
+	if (ui->font_loader) {
+		SDL_WaitThread(ui->font_loader, &rc);
+		ui->font_loader = NULL;
+	}
+	if (!ui->fonts[DL_REGULAR].font || !ui->fonts[DL_BOLD].font) {
+		fprintf(stderr, "ui: %s\n", ui->font_error[0] ? ui->font_error : "no font");
+		return rc ? rc : -EINVAL;
+	}
 	return 0;
 }
 
 void text_fonts_close(struct ui *ui)
 {
-	for (int i = 0; i < UI_MAX_FONTS; i++) {
+	if (ui->font_loader) {
+		SDL_WaitThread(ui->font_loader, NULL);
+		ui->font_loader = NULL;
+	}
+	for (int i = 0; i < 2; i++) {
 		if (ui->fonts[i].font)
 			TTF_CloseFont(ui->fonts[i].font);
 		ui->fonts[i].font = NULL;
 	}
 }
 
+/* One open face per weight, set to the size asked for: opening a CJK face costs far more
+ * than changing the size of an open one (which costs only its glyph cache), and rendered
+ * text is cached as textures anyway. */
 TTF_Font *text_font(struct ui *ui, int px, int weight)
 {
-	int victim = 0;
-	for (int i = 0; i < UI_MAX_FONTS; i++) {
-		struct open_font *f = &ui->fonts[i];
-		if (f->font && f->px == px && f->weight == weight) {
-			f->used = ++ui->tick;
-			return f->font;
-		}
-		if (!f->font || (ui->fonts[victim].font && f->used < ui->fonts[victim].used))
-			victim = i;
-	}
-	struct open_font *f = &ui->fonts[victim];
-	const struct font_file *file = &ui->font_files[weight == DL_BOLD ? DL_BOLD : DL_REGULAR];
-	TTF_Font *font = TTF_OpenFontIndex(file->path, px, file->face);
-	if (!font) {
-		fprintf(stderr, "ui: cannot open font %s#%d: %s\n", file->path, file->face,
-		        TTF_GetError());
+	struct open_font *f = &ui->fonts[weight == DL_BOLD ? DL_BOLD : DL_REGULAR];
+	if (!f->font)
 		return NULL;
+	if (f->px != px) {
+		if (TTF_SetFontSize(f->font, px) != 0) {
+			fprintf(stderr, "ui: cannot set the font size %d: %s\n", px,
+			        TTF_GetError());
+			return NULL;
+		}
+		f->px = px;
 	}
-	if (f->font)
-		TTF_CloseFont(f->font);
-	f->font = font;
-	f->px = px;
-	f->weight = weight;
-	f->used = ++ui->tick;
-	return font;
+	return f->font;
 }
 
 struct measure_ctx {

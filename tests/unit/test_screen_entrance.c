@@ -420,8 +420,13 @@ static void check_stop(const struct layout *l, enum script_stop stop, enum flow_
 		assert_true(dl->cmds[code].px >= l->px[DL_HEADING]);
 		if (stop != STOP_CALL)
 			must_show(reason_of(r, false, lang), where);
-		if (stop == STOP_APPROVAL)
+		if (stop == STOP_APPROVAL) {
+			/* staff come to the person: "wait here", never the refusal's "go to the
+			 * front desk" under a "staff are on their way" heading */
+			must_show(key("call_staff.hint", lang), where);
+			assert_false(shows_part(reason_of(r, true, lang)));
 			must_offer(SCREEN_BTN_CANCEL, BTN_CANCEL, 0, where);
+		}
 		if (stop == STOP_CALL)
 			must_offer(SCREEN_BTN_CANCEL_CALL, BTN_CANCEL_CALL, 0, where);
 		break;
