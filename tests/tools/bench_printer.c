@@ -1,6 +1,7 @@
 /* tests/tools/bench_printer.c: time to lay out and encode one wristband (render + ZPL,
  * TSPL, ESC/POS, PNG), the font and captions loaded once as the kiosk does. Prints one
- * line per figure; exit 1 when the ZPL median misses the target (20 ms by default).
+ * line per figure, and whether the ZPL median met the target (20 ms by default): a figure to
+ * read, not a pass/fail (exit 1 only when it cannot run).
  *   bench_printer [ROUNDS] [TARGET_MS] */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,5 +87,5 @@ int main(int argc, char **argv)
 	printf("printer: target render+encode < %.0f ms: %s\n", target,
 	       zpl_median < target ? "met" : "MISSED");
 	label_kit_close(kit);
-	return zpl_median < target ? 0 : 1;
+	return 0;
 }

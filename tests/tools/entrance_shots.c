@@ -15,41 +15,16 @@
 #include "app/core/reason_text.h"
 #include "app/core/screen_entrance.h"
 #include "app/core/strings.h"
+#include "app/sys/sys.h"
 #include "app/ui/ui.h"
 #include "tests/tools/entrance_script.h"
 #include "tests/tools/security_script.h"
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	if (fseek(f, 0, SEEK_END) != 0)
-		goto out_close;
-	long n = ftell(f);
-	if (n < 0 || fseek(f, 0, SEEK_SET) != 0)
-		goto out_close;
-	buf = malloc((size_t)n + 1);
-	if (!buf)
-		goto out_close;
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-		goto out_close;
-	}
-	buf[n] = '\0';
-	*len = (size_t)n;
-out_close:
-	fclose(f);
-	return buf;
-}
 
 static int load(struct strings *s, const char *path, bool reasons)
 {
 	size_t len;
 	char err[200] = "";
-	char *json = read_file(path, &len);
+	char *json = file_read_all(path, 4u << 20, &len);
 	if (!json) {
 		fprintf(stderr, "entrance_shots: cannot read %s\n", path);
 		return -ENOENT;
@@ -222,7 +197,7 @@ int main(int argc, char **argv)
 		size_t len;
 		snprintf(path, sizeof(path), "assets/briefing/%s.md",
 		         l == FLOW_LANG_ZH ? "zh-CN" : "en");
-		briefing[l] = read_file(path, &len);
+		briefing[l] = file_read_all(path, 4u << 20, &len);
 		if (!briefing[l]) {
 			fprintf(stderr, "entrance_shots: cannot read %s\n", path);
 			goto out;

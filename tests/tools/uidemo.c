@@ -11,39 +11,14 @@
 #include "app/core/briefing.h"
 #include "app/core/screens.h"
 #include "app/core/strings.h"
+#include "app/sys/sys.h"
 #include "app/ui/ui.h"
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	if (fseek(f, 0, SEEK_END) != 0)
-		goto out_close;
-	long n = ftell(f);
-	if (n < 0 || fseek(f, 0, SEEK_SET) != 0)
-		goto out_close;
-	buf = malloc((size_t)n + 1);
-	if (!buf)
-		goto out_close;
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-		goto out_close;
-	}
-	buf[n] = '\0';
-	*len = (size_t)n;
-out_close:
-	fclose(f);
-	return buf;
-}
 
 static int load_strings(struct strings *s, const char *path)
 {
 	size_t len;
 	char err[200];
-	char *json = read_file(path, &len);
+	char *json = file_read_all(path, 4u << 20, &len);
 	if (!json) {
 		fprintf(stderr, "uidemo: cannot read %s\n", path);
 		return -ENOENT;
@@ -277,7 +252,7 @@ int main(int argc, char **argv)
 		char path[128];
 		size_t len;
 		snprintf(path, sizeof(path), "assets/briefing/%s.md", lang_tag((enum lang)l));
-		d.briefing[l] = read_file(path, &len);
+		d.briefing[l] = file_read_all(path, 4u << 20, &len);
 		char version[BRIEFING_VERSION_LEN + 1];
 		if (!d.briefing[l] || briefing_version(d.briefing[l], len, version) < 0) {
 			fprintf(stderr, "uidemo: cannot read %s\n", path);
