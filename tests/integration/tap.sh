@@ -1,13 +1,38 @@
 # Sourced by integration tests: a tiny TAP writer, and a scratch directory removed on exit.
 #   ok_if NAME COMMAND...   runs COMMAND, prints "ok N - NAME" or "not ok N - NAME"
 #   finish                  prints the plan line; call it last
+#   xvfb_start WxHxD        starts an Xvfb of its own on a free display, exports DISPLAY;
+#                           it is stopped on exit (or earlier with xvfb_stop)
 set -u
 BUILD=${BUILD:-build}
 SAN_BIN="$BUILD/san/bin"
 tap_n=0
 tap_failed=0
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+xvfb_pid=
+xvfb_stop() {
+	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null
+	xvfb_pid=
+	return 0
+}
+trap 'xvfb_stop; rm -rf "$TMP"' EXIT
+xvfb_start() {
+	local n try
+	for try in 0 1 2 3 4 5 6 7; do
+		# a display number unlikely to clash with other runs on the same machine
+		n=$((200 + ($$ + try * 41) % 700))
+		[ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
+		Xvfb ":$n" -screen 0 "$1" -nolisten tcp >"$TMP/xvfb.log" 2>&1 &
+		xvfb_pid=$!
+		for _ in $(seq 100); do
+			[ -e "/tmp/.X11-unix/X$n" ] && { DISPLAY=":$n"; export DISPLAY; return 0; }
+			kill -0 "$xvfb_pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		xvfb_stop
+	done
+	return 1
+}
 ok_if() {
 	local name=$1
 	shift

@@ -13,27 +13,7 @@ shots="$BUILD/san/tools/entrance_shots"
 check="$BUILD/san/tools/pngcheck"
 log="$TMP/shots.log"
 
-# A display number unlikely to clash with other runs on the same machine.
-start_xvfb() {
-	local n
-	for try in 0 1 2 3 4 5 6 7; do
-		n=$((200 + ($$ + try * 41) % 700))
-		[ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
-		Xvfb ":$n" -screen 0 1920x1920x24 -nolisten tcp >"$TMP/xvfb.log" 2>&1 &
-		xvfb_pid=$!
-		for _ in $(seq 50); do
-			[ -e "/tmp/.X11-unix/X$n" ] && { DISPLAY=":$n"; export DISPLAY; return 0; }
-			kill -0 "$xvfb_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill "$xvfb_pid" 2>/dev/null
-	done
-	return 1
-}
-xvfb_pid=
-trap '[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
-
-ok_if "Xvfb started" start_xvfb
+ok_if "Xvfb started" xvfb_start 1920x1920x24
 # X11 and fontconfig keep caches until exit; LeakSanitizer would report those, not ours.
 rc=0
 ASAN_OPTIONS=detect_leaks=0 "$shots" --out "$out" --size 800x480 --size 1920x1080 \

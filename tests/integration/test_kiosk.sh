@@ -69,17 +69,13 @@ ok_if "the kiosk's log holds no name and no document number" no_personal_data_lo
 
 # The serial scanner box, through a pty: the father's second scan is refused (no second room).
 sed -i 's|^spec = wedge|spec = serial:'"$TMP"'/scanner|' "$D/kiosk.conf"
-n=120
-while [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-for _ in $(seq 100); do [ -e /tmp/.X11-unix/X$n ] && break; sleep 0.05; done
+xvfb_start 1024x768x24 || echo "# Xvfb did not start"
 mkfifo "$TMP/codes"
 "$BUILD/san/tools/ptyscan" "$TMP/scanner" <"$TMP/codes" &
 pty=$!
 exec 7>"$TMP/codes"
 for _ in $(seq 100); do [ -e "$TMP/scanner" ] && break; sleep 0.05; done
-DISPLAY=":$n" "$SAN_BIN/kiosk" --config "$D/kiosk.conf" --windowed --size 800x480 \
+"$SAN_BIN/kiosk" --config "$D/kiosk.conf" --windowed --size 800x480 \
 	--state-file "$TMP/serial-state.json" 2>"$TMP/serial.log" 7>&- &
 kiosk=$!
 wait_screen() {
@@ -100,6 +96,6 @@ wait "$pty"
 kill "$kiosk"
 wait "$kiosk"
 ok_if "SIGTERM stops the kiosk cleanly" test $? -eq 0
-kill "$xvfb" 2>/dev/null
+xvfb_stop
 ok_if "still eight check-ins after the second scan" test "$(q 'SELECT count(*) FROM checkins')" -eq 8
 finish

@@ -54,13 +54,9 @@ floors = 12
 band_public_key = $D/band.key.pub
 CONF
 
-n=140
-while [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-for _ in $(seq 100); do [ -e /tmp/.X11-unix/X$n ] && break; sleep 0.05; done
+xvfb_start 1024x768x24 || echo "# Xvfb did not start"
 STATE="$TMP/state.json"
-DISPLAY=":$n" "$SAN_BIN/kiosk" --config "$TMP/security.conf" --windowed --size 800x480 \
+"$SAN_BIN/kiosk" --config "$TMP/security.conf" --windowed --size 800x480 \
 	--screenshots "$art" --state-file "$STATE" 2>"$TMP/security.log" &
 kiosk=$!
 field() { "$BUILD/tools/kstate" "$STATE" field "$1" 2>/dev/null; }
@@ -121,7 +117,7 @@ ok_if "  not a wristband" test "$(field reason)" = E_NOT_WRISTBAND
 kill "$kiosk"
 wait "$kiosk"
 ok_if "SIGTERM stops the post cleanly" test $? -eq 0
-kill "$xvfb" 2>/dev/null
+xvfb_stop
 
 ok_if "five scans recorded at the checkpoint" \
 	test "$(q "SELECT count(*) FROM scans WHERE checkpoint = 'F12-corridor'")" -eq 5
