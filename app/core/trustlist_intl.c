@@ -31,9 +31,10 @@ static int append_key(struct trust_list *t, struct trust_key *k)
 		EVP_PKEY_free(k->pkey);
 		return same ? 0 : -EEXIST;
 	}
-	if (t->n_keys >= TRUST_MAX_KEYS) {
+	int room = trust_list_keys_reserve(t, 1);
+	if (room < 0) {
 		EVP_PKEY_free(k->pkey);
-		return -ENOSPC;
+		return room;
 	}
 	t->keys[t->n_keys++] = *k;
 	return 0;

@@ -326,12 +326,15 @@ static int row_of_intl_key(const struct trust_key *k, struct issuer_key *row)
 }
 
 int trust_store_import(struct store *st, const char *text, size_t len, const char *shc_issuer,
-                       int64_t now, struct trust_store_added *added, size_t *n, char *detail,
+                       int64_t now, struct trust_store_added **added, size_t *n, char *detail,
                        size_t detail_size)
 {
 	struct trust_list *t = trust_list_new();
-	struct issuer_key row;
+	struct issuer_key *rows = NULL;
+	struct trust_store_added *out = NULL;
+	size_t fresh = 0;
 	int rc = -ENOMEM;
+	*added = NULL;
 	*n = 0;
 	say(detail, detail_size, "%s", "");
 	if (!t)
@@ -340,35 +343,38 @@ int trust_store_import(struct store *st, const char *text, size_t len, const cha
 	                : trust_list_add_dcc_signers(t, text, len);
 	if (rc < 0) {
 		say(detail, detail_size, "%s",
-		    shc_issuer ? "not a SMART issuer JWKS (EC P-256 ES256 keys named by their "
-		                 "RFC 7638 thumbprint, no private part)"
-		               : "not a DCC signer list (PEM certificates or JSON with base64 "
-		                 "rawData; P-256 or RSA keys)");
-		rc = rc == -EEXIST ? -EEXIST : -EINVAL;
+		    rc == -ENOSPC ? "more signers than one trust list holds"
+		    : shc_issuer
+		        ? "not a SMART issuer JWKS (EC P-256 ES256 keys named by their RFC 7638 "
+		          "thumbprint, no private part)"
+		        : "not a DCC signer list (PEM certificates or JSON with base64 rawData; "
+		          "P-256 or RSA keys)");
+		rc = rc == -EEXIST ? -EEXIST : rc == -ENOMEM ? -ENOMEM : -EINVAL;
 		goto out_free;
 	}
-	if (t->n_keys > TRUST_STORE_ADD_MAX) {
-		say(detail, detail_size, "more than %d keys in one file", TRUST_STORE_ADD_MAX);
-		rc = -E2BIG;
+	out = calloc((size_t)t->n_keys + 1, sizeof(*out));
+	rows = calloc((size_t)t->n_keys + 1, sizeof(*rows));
+	if (!out || !rows) {
+		rc = -ENOMEM;
 		goto out_free;
 	}
 	for (int i = 0; i < t->n_keys; i++) {
-		struct trust_store_added *a = &added[i];
-		memset(a, 0, sizeof(*a));
-		rc = row_of_intl_key(&t->keys[i], &row);
+		struct trust_store_added *a = &out[i];
+		struct issuer_key *row = &rows[fresh];
+		rc = row_of_intl_key(&t->keys[i], row);
 		if (rc < 0) {
 			say(detail, detail_size, "key %s cannot be stored", t->keys[i].kid);
 			goto out_free;
 		}
-		snprintf(a->kid, sizeof(a->kid), "%s", row.kid);
-		snprintf(a->issuer, sizeof(a->issuer), "%s", row.issuer);
+		snprintf(a->kid, sizeof(a->kid), "%s", row->kid);
+		snprintf(a->issuer, sizeof(a->issuer), "%s", row->issuer);
 		struct issuer_key have;
-		int got = store_issuer_key_get(st, row.kid, &have);
+		int got = store_issuer_key_get(st, row->kid, &have);
 		if (got == 0) {
-			if (strcmp(have.alg, row.alg) != 0 ||
-			    strcmp(have.public_key, row.public_key) != 0) {
+			if (strcmp(have.alg, row->alg) != 0 ||
+			    strcmp(have.public_key, row->public_key) != 0) {
 				say(detail, detail_size, "kid %s is already taken by another key",
-				    row.kid);
+				    row->kid);
 				rc = -EEXIST;
 				goto out_free;
 			}
@@ -376,23 +382,22 @@ int trust_store_import(struct store *st, const char *text, size_t len, const cha
 		} else if (got != STORE_E_NOT_FOUND) {
 			rc = got;
 			goto out_free;
+		} else {
+			row->added_at = now;
+			fresh++;
 		}
 	}
-	for (int i = 0; i < t->n_keys; i++) {
-		if (added[i].already)
-			continue;
-		row_of_intl_key(&t->keys[i], &row);
-		row.added_at = now;
-		rc = store_issuer_key_add(st, &row);
-		if (rc < 0) {
-			say(detail, detail_size, "cannot store key %s: %s", row.kid,
-			    store_errmsg(st));
-			goto out_free;
-		}
+	rc = store_issuer_keys_add_all(st, rows, fresh);
+	if (rc != 0) {
+		say(detail, detail_size, "cannot store the keys: %s", store_errmsg(st));
+		goto out_free;
 	}
+	*added = out;
 	*n = (size_t)t->n_keys;
-	rc = 0;
+	out = NULL;
 out_free:
+	free(out);
+	free(rows);
 	trust_list_free(t);
 	return rc;
 }

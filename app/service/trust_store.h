@@ -49,12 +49,14 @@ int trust_store_add_jwks(struct store *st, const char *json, size_t len, bool de
 
 /* Import the signing keys of an international trust list (len bytes) at now: with
  * shc_issuer NULL a DCC signer list (PEM certificates, or JSON [{"kid","rawData"}],
- * trust_list_add_dcc_signers()), else the JWKS of the SMART Health Card issuer whose cards
- * carry "iss" = shc_issuer (trust_list_add_shc_jwks()). All keys are checked first, then
- * written; fills added[0..*n) as trust_store_add_jwks() does. Returns 0, -EINVAL (detail
- * says why), -EEXIST, -E2BIG, or a store status. */
+ * trust_list_add_dcc_signers(); hundreds of signers are usual), else the JWKS of the SMART
+ * Health Card issuer whose cards carry "iss" = shc_issuer (trust_list_add_shc_jwks()). All
+ * keys are checked first, then written in one transaction. *added receives a malloc'd array
+ * of *n entries (what trust_store_add_jwks() reports per key; the caller frees it; NULL
+ * and 0 on failure). Returns 0, -EINVAL (detail says why), -EEXIST, -ENOMEM, or a store
+ * status. */
 int trust_store_import(struct store *st, const char *text, size_t len, const char *shc_issuer,
-                       int64_t now, struct trust_store_added *added, size_t *n, char *detail,
+                       int64_t now, struct trust_store_added **added, size_t *n, char *detail,
                        size_t detail_size);
 
 /* A trust list of the store's signing keys: every row of alg ES256, DCC and SHC-ES256, demo as the

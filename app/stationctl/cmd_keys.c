@@ -13,7 +13,7 @@
 #include "app/service/trust_store.h"
 #include "app/sys/sys.h"
 
-#define KEY_FILE_MAX (64 * 1024)
+#define KEY_FILE_MAX (16 * 1024 * 1024) /* a DCC signer list of thousands of certificates */
 
 static const char usage_add[] =
     "Usage: stationctl keys add FILE.jwk|FILE.jwks [--demo]\n"
@@ -164,10 +164,10 @@ static int keys_import(struct ctl *ctl, int argc, char **argv)
 		free(text);
 		return CTL_FAILED;
 	}
-	struct trust_store_added added[TRUST_STORE_ADD_MAX];
+	struct trust_store_added *added = NULL;
 	size_t n = 0;
 	char detail[256];
-	int rc = trust_store_import(st, text, len, shc_issuer, clock_unix_s(), added, &n, detail,
+	int rc = trust_store_import(st, text, len, shc_issuer, clock_unix_s(), &added, &n, detail,
 	                            sizeof(detail));
 	free(text);
 	if (rc != 0) {
@@ -181,6 +181,7 @@ static int keys_import(struct ctl *ctl, int argc, char **argv)
 		       added[i].already ? "already trusted:" : "added",
 		       shc_issuer ? "SMART" : "DCC signer", added[i].kid,
 		       added[i].issuer[0] ? added[i].issuer : "-");
+	free(added);
 	store_close(st);
 	return CTL_OK;
 }

@@ -546,6 +546,9 @@ struct issuer_key {
 	int64_t revoked_at; /* 0 when in force */
 };
 int store_issuer_key_add(struct store *st, const struct issuer_key *k);
+/* Add n keys in one transaction: all or none (a signer list of hundreds at once). Returns 0
+ * or the status of the first row refused (nothing written then). */
+int store_issuer_keys_add_all(struct store *st, const struct issuer_key *keys, size_t n);
 int store_issuer_key_get(struct store *st, const char *kid, struct issuer_key *out);
 int store_issuer_key_revoke(struct store *st, const char *kid, int64_t at);
 /* Every key by kid; *out malloc'd, caller frees. */

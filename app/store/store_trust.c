@@ -66,6 +66,21 @@ int store_issuer_key_add(struct store *st, const struct issuer_key *k)
 	return step_done(st, s);
 }
 
+int store_issuer_keys_add_all(struct store *st, const struct issuer_key *keys, size_t n)
+{
+	int status = store_begin(st);
+	if (status != 0)
+		return status;
+	for (size_t i = 0; i < n; i++) {
+		status = store_issuer_key_add(st, &keys[i]);
+		if (status != 0) {
+			store_rollback(st);
+			return status;
+		}
+	}
+	return store_commit(st);
+}
+
 static int key_from_row(sqlite3_stmt *s, struct issuer_key *k)
 {
 	memset(k, 0, sizeof(*k));

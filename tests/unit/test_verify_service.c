@@ -13,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "app/core/mask.h"
 #include "app/service/checkin.h"
 #include "app/service/trust_store.h"
@@ -554,6 +558,95 @@ static void test_keys_into_the_store(void **state)
 	assert_int_equal(trust_store_subject_key(f->st, "nobody", &sk), -ENOENT);
 }
 
+/* A self-signed document signer of country "DE" as PEM, appended to *buf (grown). Every
+ * certificate differs (serial, name), and so does its key id (a hash of the certificate);
+ * every third one has a key of its own. */
+static void append_signer(char **buf, size_t *len, int serial, EVP_PKEY **shared)
+{
+	EVP_PKEY *key = serial % 3 == 0 || !*shared ? EVP_EC_gen("P-256") : *shared;
+	X509 *x = X509_new();
+	assert_non_null(key);
+	assert_non_null(x);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
+	X509_gmtime_adj(X509_getm_notBefore(x), -DAY);
+	X509_gmtime_adj(X509_getm_notAfter(x), 365 * DAY);
+	X509_NAME *name = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, (const unsigned char *)"DE", -1, -1, 0);
+	char cn[32];
+	snprintf(cn, sizeof(cn), "DSC %d", serial);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+	X509_set_issuer_name(x, name);
+	X509_set_pubkey(x, key);
+	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+	BIO *b = BIO_new(BIO_s_mem());
+	PEM_write_bio_X509(b, x);
+	char *p;
+	long n = BIO_get_mem_data(b, &p);
+	*buf = realloc(*buf, *len + (size_t)n + 1);
+	assert_non_null(*buf);
+	memcpy(*buf + *len, p, (size_t)n);
+	*len += (size_t)n;
+	(*buf)[*len] = '\0';
+	BIO_free(b);
+	X509_free(x);
+	if (!*shared)
+		*shared = key;
+	else if (key != *shared)
+		EVP_PKEY_free(key);
+}
+
+/* A real EU DCC signer list holds hundreds of certificates: 500 are imported in one go
+ * (one transaction), again as "already trusted", and loaded back for the verifier. */
+static void test_many_dcc_signers(void **state)
+{
+	struct fixture *f = *state;
+	enum {
+		SIGNERS = 500
+	};
+	char *pem = NULL, detail[256];
+	size_t len = 0, n = 0;
+	EVP_PKEY *shared = NULL;
+	for (int i = 1; i <= SIGNERS; i++)
+		append_signer(&pem, &len, i, &shared);
+	EVP_PKEY_free(shared);
+	struct trust_list *t = trust_list_new();
+	assert_int_equal(trust_list_add_dcc_signers(t, pem, len), SIGNERS);
+	assert_int_equal(t->n_keys, SIGNERS);
+	struct trust_store_added *added = NULL;
+	assert_int_equal(
+	    trust_store_import(f->st, pem, len, NULL, NOW, &added, &n, detail, sizeof(detail)), 0);
+	assert_int_equal(n, SIGNERS);
+	for (size_t i = 0; i < n; i++) {
+		assert_false(added[i].already);
+		assert_string_equal(added[i].kid, t->keys[i].kid);
+		assert_string_equal(added[i].issuer, "DE");
+	}
+	free(added);
+	assert_int_equal(
+	    trust_store_import(f->st, pem, len, NULL, NOW, &added, &n, detail, sizeof(detail)), 0);
+	assert_int_equal(n, SIGNERS);
+	assert_true(added[0].already && added[SIGNERS - 1].already);
+	free(added);
+
+	int status = 0;
+	struct trust_list *loaded = trust_store_load(f->st, NULL, &status);
+	assert_non_null(loaded);
+	assert_int_equal(loaded->n_keys, SIGNERS + 2); /* and gd.hc's and demo.hc's */
+	for (int i = 0; i < SIGNERS; i++) {
+		const struct trust_key *k = trust_list_find_key(loaded, t->keys[i].kid);
+		assert_non_null(k);
+		assert_int_equal(EVP_PKEY_eq(k->pkey, t->keys[i].pkey), 1);
+	}
+	/* the verifier follows: its list was reloaded with every signer */
+	assert_int_equal(verify_service_reload(f->v), 0);
+	/* a list beyond the bound is refused whole, nothing half-added */
+	assert_int_equal(trust_list_keys_reserve(t, TRUST_MAX_KEYS), -ENOSPC);
+	assert_int_equal(trust_list_keys_reserve(t, -1), -ENOSPC);
+	trust_list_free(loaded);
+	trust_list_free(t);
+	free(pem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -571,6 +664,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_manifest_day_window, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_calls, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_keys_into_the_store, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_dcc_signers, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
