@@ -160,6 +160,15 @@ int trust_list_add_shc_jwks(struct trust_list *t, const char *issuer, const char
  * -ENOENT (no such key), -ENOMEM. */
 int trust_list_add_shc_crl(struct trust_list *t, const char *json, size_t len);
 
+/* Adds one SMART revocation: rid (as in a revocation list: base64url of at most 16
+ * characters, optionally ".<unix s>") of the key kid, which must be on the list. The same
+ * revocation again is fine. Returns 0, -EINVAL, -ENOENT (no such key), -ENOMEM. */
+int trust_list_add_shc_rid(struct trust_list *t, const char *kid, const char *rid);
+
+/* The text of a revocation as a revocation list writes it: "rid" or "rid.<unix s>" (at
+ * least 40 bytes of out). */
+void trust_rid_format(const struct trust_rid *r, char *out, size_t size);
+
 /* Adds a key of kind DCC or SHC as the store keeps it (k->pkey borrowed: the list takes
  * its own reference; P-256, or RSA 2048..4096 for DCC). Returns 0 (also when the same key
  * is there), -EINVAL, -EEXIST, -ENOSPC. */

@@ -256,15 +256,49 @@ static void free_rows(struct issuer_key *rows, size_t n)
 	free(rows);
 }
 
+/* The SMART rid revocations: rows of revocations under TRUST_STORE_RID_PREFIX. */
+static int rid_rows(struct store *st, struct revocation_record **rows, size_t *n)
+{
+	return store_revocations_list(st, TRUST_STORE_RID_PREFIX, rows, n);
+}
+
+static uint64_t fingerprint_rids(uint64_t h, const struct revocation_record *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h = fnv(h, rows[i].issuer, strlen(rows[i].issuer) + 1);
+		h = fnv(h, rows[i].credential_id, strlen(rows[i].credential_id) + 1);
+	}
+	return h;
+}
+
 int trust_store_fingerprint(struct store *st, uint64_t *out)
 {
 	struct issuer_key *rows = NULL;
-	size_t n = 0;
+	struct revocation_record *rids = NULL;
+	size_t n = 0, n_rids = 0;
 	int rc = store_issuer_keys_list(st, &rows, &n);
 	if (rc == 0)
-		*out = fingerprint_of(rows, n);
+		rc = rid_rows(st, &rids, &n_rids);
+	if (rc == 0)
+		*out = fingerprint_rids(fingerprint_of(rows, n), rids, n_rids);
 	free_rows(rows, n);
+	free(rids);
 	return rc;
+}
+
+/* "shc-rid:KID:RID" onto the list; false when it is not such a row or does not load. */
+static bool load_rid_row(struct trust_list *t, const struct revocation_record *r)
+{
+	const char *kid = r->credential_id + strlen(TRUST_STORE_RID_PREFIX);
+	const char *colon = strchr(kid, ':');
+	char k[TRUST_KID_MAX];
+	if (!colon || (size_t)(colon - kid) >= sizeof(k))
+		return false;
+	memcpy(k, kid, (size_t)(colon - kid));
+	k[colon - kid] = '\0';
+	const struct trust_key *key = trust_list_find_key(t, k);
+	return key && key->kind == TRUST_KEY_SHC && strcmp(key->issuer, r->issuer) == 0 &&
+	       trust_list_add_shc_rid(t, k, colon + 1) == 0;
 }
 
 /* One DCC or SMART row into the list. */
@@ -442,13 +476,128 @@ struct trust_list *trust_store_load(struct store *st, uint64_t *fingerprint, int
 		if (row->revoked_at)
 			trust_list_revoke_key(t, kid);
 	}
+	struct revocation_record *rids = NULL;
+	size_t n_rids = 0;
+	rc = rid_rows(st, &rids, &n_rids);
+	if (rc != 0) {
+		trust_list_free(t);
+		t = NULL;
+		goto out_free;
+	}
+	for (size_t i = 0; i < n_rids; i++)
+		if (!load_rid_row(t, &rids[i]))
+			log_warn("trust: revocation %s of %s names no trusted SMART key; skipped",
+			         rids[i].credential_id, rids[i].issuer);
 	if (fingerprint)
-		*fingerprint = fingerprint_of(rows, n);
+		*fingerprint = fingerprint_rids(fingerprint_of(rows, n), rids, n_rids);
+	free(rids);
 out_free:
 	free_rows(rows, n);
 	if (status)
 		*status = rc;
 	return t;
+}
+
+/* The rids of json (a revocation list) that t does not hold yet, stored; reason says where
+ * they came from. */
+static int store_crl(struct store *st, const char *json, size_t len, int64_t now,
+                     const char *reason, size_t *added, size_t *already, char *detail,
+                     size_t detail_size)
+{
+	struct revocation_record *rows = NULL;
+	int rc = -ENOMEM;
+	size_t fresh = 0, held = 0;
+	say(detail, detail_size, "%s", "");
+	struct trust_list *t = trust_store_load(st, NULL, &rc);
+	if (!t)
+		return rc ? rc : -ENOMEM;
+	json_t *root = json_loadb(json, len, 0, NULL);
+	const char *kid = json_string_value(json_object_get(root, "kid"));
+	const struct trust_key *key = kid ? trust_list_find_key(t, kid) : NULL;
+	if (!key || key->kind != TRUST_KEY_SHC) {
+		say(detail, detail_size, "%s",
+		    kid ? "its kid is no trusted SMART key" : "not a revocation list: no \"kid\"");
+		rc = kid ? -ENOENT : -EINVAL;
+		goto out_free;
+	}
+	char issuer[TRUST_ISSUER_MAX];
+	snprintf(issuer, sizeof(issuer), "%s", key->issuer);
+	size_t before = t->n_rids;
+	rc = trust_list_add_shc_crl(t, json, len);
+	if (rc < 0) {
+		say(detail, detail_size,
+		    "not a SMART revocation list {\"kid\",\"method\":\"rid\","
+		    "\"ctr\",\"rids\":[...]} (rids base64url of at most 16 "
+		    "characters, optionally .TIME; no duplicates)");
+		rc = rc == -ENOMEM ? -ENOMEM : -EINVAL;
+		goto out_free;
+	}
+	rows = calloc(t->n_rids - before + 1, sizeof(*rows));
+	if (!rows) {
+		rc = -ENOMEM;
+		goto out_free;
+	}
+	for (size_t i = before; i < t->n_rids; i++) {
+		struct revocation_record *r = &rows[fresh];
+		char rid[48];
+		trust_rid_format(&t->rids[i], rid, sizeof(rid));
+		snprintf(r->issuer, sizeof(r->issuer), "%s", issuer);
+		snprintf(r->credential_id, sizeof(r->credential_id), "%s%s:%s",
+		         TRUST_STORE_RID_PREFIX, kid, rid);
+		snprintf(r->reason, sizeof(r->reason), "%s", reason);
+		r->revoked_at = now;
+		bool have = false;
+		rc = store_revocation_has(st, r->issuer, r->credential_id, &have);
+		if (rc != 0)
+			goto out_free;
+		if (have)
+			held++;
+		else
+			fresh++;
+	}
+	rc = store_revocations_add_all(st, rows, fresh);
+	if (rc != 0)
+		say(detail, detail_size, "cannot store the revocations: %s", store_errmsg(st));
+out_free:
+	if (added)
+		*added = rc == 0 ? fresh : 0;
+	if (already)
+		*already = rc == 0 ? held : 0;
+	free(rows);
+	json_decref(root);
+	trust_list_free(t);
+	return rc;
+}
+
+int trust_store_import_shc_crl(struct store *st, const char *json, size_t len, int64_t now,
+                               size_t *added, size_t *already, char *detail, size_t detail_size)
+{
+	char reason[64];
+	json_t *root = json_loadb(json, len, 0, NULL);
+	snprintf(reason, sizeof(reason), "SMART revocation list, ctr %lld",
+	         (long long)json_integer_value(json_object_get(root, "ctr")));
+	json_decref(root);
+	return store_crl(st, json, len, now, reason, added, already, detail, detail_size);
+}
+
+int trust_store_revoke_rid(struct store *st, const char *kid, const char *rid, int64_t now,
+                           bool *already, char *detail, size_t detail_size)
+{
+	if (!kid || !rid)
+		return -EINVAL;
+	json_t *crl =
+	    json_pack("{s:s, s:s, s:i, s:[s]}", "kid", kid, "method", "rid", "ctr", 0, "rids", rid);
+	char *text = crl ? json_dumps(crl, JSON_COMPACT) : NULL;
+	json_decref(crl);
+	if (!text)
+		return -ENOMEM;
+	size_t held = 0;
+	int rc = store_crl(st, text, strlen(text), now, "revoked by hand", NULL, &held, detail,
+	                   detail_size);
+	free(text);
+	if (already)
+		*already = held > 0;
+	return rc;
 }
 
 int trust_store_subject_key(struct store *st, const char *issuer, struct trust_subject_key *out)

@@ -2,8 +2,9 @@
 # tests/integration/dccgen.py: a fresh EU DCC for the window tests, signed now by a test
 # document signer made here: HC1: + Base45(zlib(COSE_Sign1 ES256 over a CWT with the health
 # certificate claim)). Writes DIR/dsc.pem (the signer certificate, for `stationctl keys
-# import`) and DIR/dcc.txt (the QR text). Usage: dccgen.py DIR [--test]
-# (--test: a negative test instead of a vaccination).
+# import`) and DIR/dcc.txt (the QR text). Usage: dccgen.py DIR [--test] [--signers N]
+# (--test: a negative test instead of a vaccination; --signers N: dsc.pem is a signer list of
+# N certificates, the real signer somewhere in the middle).
 import datetime
 import hashlib
 import sys
@@ -94,8 +95,21 @@ def main():
     r, s = decode_dss_signature(key.sign(to_sign, ec.ECDSA(hashes.SHA256())))
     sig = r.to_bytes(32, "big") + s.to_bytes(32, "big")
     cose = cbor(("tag", 18, [protected, {}, payload, sig]))
+    n = int(sys.argv[sys.argv.index("--signers") + 1]) if "--signers" in sys.argv else 1
+    others = []
+    other_key = ec.generate_private_key(ec.SECP256R1())
+    for i in range(n - 1):
+        nm = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, ["DE", "FR", "AT", "IT"][i % 4]),
+                        x509.NameAttribute(NameOID.COMMON_NAME, "other DSC %d" % i)])
+        k = other_key if i % 10 else ec.generate_private_key(ec.SECP256R1())
+        others.append(x509.CertificateBuilder().subject_name(nm).issuer_name(nm)
+                      .public_key(k.public_key()).serial_number(x509.random_serial_number())
+                      .not_valid_before(t0).not_valid_after(t0 + datetime.timedelta(days=365))
+                      .sign(k, hashes.SHA256()))
+    others.insert(len(others) // 2, cert)
     with open(out + "/dsc.pem", "wb") as f:
-        f.write(cert.public_bytes(serialization.Encoding.PEM))
+        for c in others:
+            f.write(c.public_bytes(serialization.Encoding.PEM))
     with open(out + "/dcc.txt", "w") as f:
         f.write("HC1:" + base45(zlib.compress(cose, 9)))
 
