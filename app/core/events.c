@@ -97,6 +97,13 @@ const char *flow_policy_name(enum flow_policy p)
 	return name_of(policy_names, FLOW_POLICY_COUNT, (int)p);
 }
 
+const char *flow_evidence_kind_name(enum flow_evidence_kind k)
+{
+	static const char *const names[FLOW_EVIDENCE_KIND_COUNT] = {"none", "vaccination", "test",
+	                                                            "recovery"};
+	return name_of(names, FLOW_EVIDENCE_KIND_COUNT, (int)k);
+}
+
 bool flow_lang_parse(const char *s, enum flow_lang *out)
 {
 	int i = index_of(lang_codes, FLOW_LANG_COUNT, s);

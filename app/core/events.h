@@ -48,6 +48,27 @@ enum flow_policy {
 	FLOW_POLICY_COUNT
 };
 
+/* The facts of an international health credential (EU DCC, SMART Health Card) read as
+ * supporting evidence: what the screens show and the check-in records. kind NONE: none.
+ * Same order as enum healthcode_kind. */
+enum flow_evidence_kind {
+	FLOW_EVIDENCE_NONE,
+	FLOW_EVIDENCE_VACCINATION,
+	FLOW_EVIDENCE_TEST,
+	FLOW_EVIDENCE_RECOVERY,
+	FLOW_EVIDENCE_KIND_COUNT
+};
+#define FLOW_EVIDENCE_FORMAT_MAX 8  /* "EU-DCC", "SMART" */
+#define FLOW_EVIDENCE_ISSUER_MAX 48 /* issuing country, or a SMART issuer's host name */
+struct flow_evidence {
+	enum flow_evidence_kind kind; /* of the latest event the credential holds */
+	hk_day day;                   /* its day: vaccination, test sample, recovery */
+	bool test_positive;           /* test: the result was "detected" */
+	char format[FLOW_EVIDENCE_FORMAT_MAX];
+	char issuer[FLOW_EVIDENCE_ISSUER_MAX]; /* "DE"; "spec.smarthealth.cards"; "" unknown */
+	char name_masked[FLOW_NAME_MAX];       /* the name as the credential gives it, masked */
+};
+
 /* One person as the wiring found them: the verifier's result joined with the manifest.
  * Masked fields only: the full name and ID number never enter the flow. */
 struct person {
@@ -61,6 +82,10 @@ struct person {
 	bool minor;          /* under 18: placed with a guardian */
 	bool walk_in;        /* set by the flow: admitted by staff without a manifest entry */
 	char approved_by[FLOW_BADGE_MAX]; /* set by the flow: badge of the staff who approved */
+	/* EV_VERIFIED of an international credential: its facts (reason REASON_EVIDENCE_ONLY).
+	 * In the group (FX_CHECKIN): the credential the flow kept for this person, recorded
+	 * with the check-in as supporting evidence; kind NONE when none. */
+	struct flow_evidence evidence;
 };
 
 /* A person's room and wristband, as the store committed them. */
@@ -289,6 +314,8 @@ const char *audit_action_name(enum audit_action a);
 const char *flow_lang_code(enum flow_lang l);
 const char *flow_code_name(enum flow_code c);
 const char *flow_policy_name(enum flow_policy p);
+/* "none", "vaccination", "test", "recovery" ("?" out of range). */
+const char *flow_evidence_kind_name(enum flow_evidence_kind k);
 /* Parse the names above; false for an unknown name, *out left alone. */
 bool flow_lang_parse(const char *s, enum flow_lang *out);
 bool flow_policy_parse(const char *s, enum flow_policy *out);

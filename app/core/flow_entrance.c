@@ -9,9 +9,9 @@
 #define COUNTDOWN_MS 10000 /* the countdown shows in the last 10 s */
 
 static const char *const state_names[FLOW_STATE_COUNT] = {
-    "ATTRACT",  "VERIFYING",   "IDENTITY",   "FAMILY", "MEMBER_VERIFYING",
-    "BRIEFING", "CHECKING_IN", "PRINTING",   "DONE",   "REFUSED",
-    "APPROVAL", "FAULT",       "REPRINTING",
+    "ATTRACT",  "VERIFYING",   "IDENTITY",   "FAMILY",   "MEMBER_VERIFYING",
+    "BRIEFING", "CHECKING_IN", "PRINTING",   "DONE",     "REFUSED",
+    "APPROVAL", "FAULT",       "REPRINTING", "EVIDENCE",
 };
 static const char *const overlay_names[FLOW_OVERLAY_COUNT] = {"NONE", "CALL", "PIN", "PIN_CHECK",
                                                               "STAFF"};
@@ -22,7 +22,7 @@ static const int step_of_state[FLOW_STATE_COUNT] = {
     [FLOW_ATTRACT] = 1,     [FLOW_VERIFYING] = 1,        [FLOW_IDENTITY] = 2,
     [FLOW_FAMILY] = 2,      [FLOW_MEMBER_VERIFYING] = 2, [FLOW_BRIEFING] = 3,
     [FLOW_CHECKING_IN] = 4, [FLOW_PRINTING] = 4,         [FLOW_DONE] = 4,
-    [FLOW_REPRINTING] = 4,
+    [FLOW_REPRINTING] = 4,  [FLOW_EVIDENCE] = 1,
 };
 
 /* ---- small helpers ---- */
@@ -94,7 +94,7 @@ static bool state_waits_for_answer(enum flow_state s)
 static bool state_abandonable(enum flow_state s)
 {
 	return s == FLOW_IDENTITY || s == FLOW_FAMILY || s == FLOW_BRIEFING || s == FLOW_APPROVAL ||
-	       s == FLOW_FAULT;
+	       s == FLOW_FAULT || s == FLOW_EVIDENCE;
 }
 
 static int32_t state_timeout_ms(const struct flow_entrance *f, enum flow_state s)
@@ -108,6 +108,7 @@ static int32_t state_timeout_ms(const struct flow_entrance *f, enum flow_state s
 		return c->reply_ms;
 	case FLOW_IDENTITY:
 	case FLOW_FAMILY:
+	case FLOW_EVIDENCE:
 		return c->idle_ms;
 	case FLOW_BRIEFING:
 		return c->briefing_idle_ms;
@@ -189,6 +190,24 @@ static bool group_has(const struct flow_session *s, const struct person *p)
 	return false;
 }
 
+/* Take an international credential's facts from an event; false (dst zero) when there are
+ * none or they are malformed. */
+static bool evidence_take(struct flow_evidence *dst, const struct flow_evidence *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	if ((unsigned)src->kind >= FLOW_EVIDENCE_KIND_COUNT || src->kind == FLOW_EVIDENCE_NONE)
+		return false;
+	dst->kind = src->kind;
+	dst->day = src->day;
+	unsigned char positive;
+	memcpy(&positive, &src->test_positive, 1);
+	dst->test_positive = positive != 0;
+	COPY_STR(dst->format, src->format);
+	COPY_STR(dst->issuer, src->issuer);
+	COPY_STR(dst->name_masked, src->name_masked);
+	return true;
+}
+
 /* Take a person from an event: strings terminated, flow-owned fields reset. False when an
  * enum is out of range (a malformed result). */
 static bool person_take(struct person *dst, const struct person *src)
@@ -202,6 +221,7 @@ static bool person_take(struct person *dst, const struct person *src)
 	unsigned char minor; /* read as a byte: a bool holding anything but 0/1 is no bool */
 	memcpy(&minor, &src->minor, 1);
 	dst->minor = minor != 0;
+	evidence_take(&dst->evidence, &src->evidence);
 	bool ok = (unsigned)src->category < CATEGORY_COUNT && (unsigned)src->code < FLOW_CODE_COUNT;
 	if (ok) {
 		dst->category = src->category;
@@ -270,6 +290,7 @@ static void refuse(struct flow_entrance *f, enum reason r, int64_t now, struct e
 {
 	struct flow_session *s = &f->session;
 	memset(s->people, 0, sizeof(s->people));
+	memset(&s->evidence, 0, sizeof(s->evidence));
 	s->count = 0;
 	pending_drop(s);
 	f->reason = r;
@@ -328,7 +349,12 @@ static void admit(struct flow_entrance *f, const struct person *p, bool member, 
 		fx_beep(out, BEEP_REFUSE);
 		return;
 	}
-	s->people[s->count++] = *p;
+	struct person *added = &s->people[s->count++];
+	*added = *p;
+	if (s->evidence.kind != FLOW_EVIDENCE_NONE) {
+		added->evidence = s->evidence; /* read just before this person's code */
+		memset(&s->evidence, 0, sizeof(s->evidence));
+	}
 	fx_beep(out, BEEP_OK);
 	f->reason = REASON_OK;
 	if (member)
@@ -341,6 +367,7 @@ static void verdict_refuse(struct flow_entrance *f, enum reason r, const struct 
                            bool member, int64_t now, struct effects *out)
 {
 	if (member) {
+		memset(&f->session.evidence, 0, sizeof(f->session.evidence));
 		family_show(f, r, now);
 		fx_beep(out, BEEP_REFUSE);
 		return;
@@ -350,6 +377,22 @@ static void verdict_refuse(struct flow_entrance *f, enum reason r, const struct 
 		f->session.candidate = *p; /* a staff member may reprint the wristband */
 		f->session.pending = FLOW_PENDING_REPRINT;
 	}
+}
+
+/* An international credential accepted as supporting evidence: kept for the person whose
+ * health code comes next; the first person is asked for it on the evidence screen, a member
+ * on the family screen (its notice). A second credential replaces the first. */
+static void evidence_keep(struct flow_entrance *f, const struct flow_evidence *e, bool member,
+                          int64_t now, struct effects *out)
+{
+	f->session.evidence = *e;
+	fx_beep(out, BEEP_OK);
+	if (member) {
+		family_show(f, REASON_EVIDENCE_ONLY, now);
+		return;
+	}
+	f->reason = REASON_EVIDENCE_ONLY;
+	enter(f, FLOW_EVIDENCE, now);
 }
 
 static void staff_ask(struct flow_entrance *f, enum reason r, const struct person *p, bool member,
@@ -402,6 +445,12 @@ static void on_verified(struct flow_entrance *f, const struct event *ev, int64_t
 	                  r == REASON_NOT_ON_MANIFEST || r == REASON_STAFF_REQUIRED;
 	if (!sane && (admissible || r == REASON_ALREADY_CHECKED_IN))
 		r = REASON_MALFORMED; /* a person we cannot show or reprint for */
+	if (r == REASON_EVIDENCE_ONLY && sane && ev->verified.policy != FLOW_POLICY_REFUSE &&
+	    (unsigned)ev->verified.policy < FLOW_POLICY_COUNT &&
+	    p.evidence.kind != FLOW_EVIDENCE_NONE) {
+		evidence_keep(f, &p.evidence, member, now, out);
+		goto out_wipe;
+	}
 	if (!admissible || !sane) {
 		verdict_refuse(f, r, &p, member, now, out);
 		goto out_wipe;
@@ -787,6 +836,7 @@ static void on_touch(struct flow_entrance *f, const struct event *ev, int64_t no
 	case FLOW_VERIFYING:
 	case FLOW_MEMBER_VERIFYING:
 	case FLOW_BRIEFING:
+	case FLOW_EVIDENCE:
 		if (b == BTN_CANCEL)
 			session_end(f, REASON_OK, now, out);
 		break;
@@ -818,6 +868,7 @@ static void on_scan(struct flow_entrance *f, const struct event *ev, int64_t now
 		verify_start(f, ev, false, now, out);
 		break;
 	case FLOW_ATTRACT:
+	case FLOW_EVIDENCE: /* the health code after the credential (the session goes on) */
 		verify_start(f, ev, false, now, out);
 		break;
 	case FLOW_FAMILY:
@@ -900,6 +951,7 @@ static void main_expire(struct flow_entrance *f, int64_t now, struct effects *ou
 	case FLOW_BRIEFING:
 	case FLOW_APPROVAL:
 	case FLOW_FAULT:
+	case FLOW_EVIDENCE:
 		session_end(f, REASON_TIMEOUT, now, out);
 		break;
 	case FLOW_STATE_COUNT:

@@ -25,6 +25,8 @@ enum flow_state {
 	FLOW_APPROVAL,         /* waiting for a staff decision about a person (reason) */
 	FLOW_FAULT,            /* no room or store failure: staff called, nothing to do */
 	FLOW_REPRINTING,       /* staff-approved reprint sent to the printer */
+	FLOW_EVIDENCE,         /* an international credential was read as supporting evidence:
+	                          its facts, and "now scan your health code" */
 	FLOW_STATE_COUNT
 };
 
@@ -78,6 +80,11 @@ struct flow_session {
 	bool reprint;        /* DONE after a reprint, not a check-in */
 	bool scrolled_end;   /* EV_BRIEFING_END seen in the current language */
 	char briefing_version[FLOW_VERSION_MAX];
+	/* an international credential read as supporting evidence (EV_VERIFIED with
+	 * REASON_EVIDENCE_ONLY and a policy other than REFUSE), kept for the next person
+	 * admitted: it goes into that person's evidence and so into FX_CHECKIN; dropped when
+	 * the next code is refused */
+	struct flow_evidence evidence;
 	uint32_t wait_ticket;       /* the answer FX_VERIFY/CHECKIN/PRINT/REPRINT awaits */
 	uint32_t checkin_ticket;    /* ticket of FX_CHECKIN */
 	uint32_t pin_ticket;        /* the answer FX_CHECK_PIN awaits */

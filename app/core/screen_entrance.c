@@ -51,6 +51,40 @@ enum screen_verdict screen_entrance_tone(enum reason r)
 	}
 }
 
+/* "Vaccination 29 May 2021" for an international certificate's latest event; "" for none. */
+static void evidence_latest(const struct strings *s, enum lang lang, const struct flow_evidence *e,
+                            char *buf, size_t n)
+{
+	static const char *const keys[FLOW_EVIDENCE_KIND_COUNT] = {
+	    [FLOW_EVIDENCE_VACCINATION] = "intl.kind.vaccination",
+	    [FLOW_EVIDENCE_TEST] = "intl.kind.test",
+	    [FLOW_EVIDENCE_RECOVERY] = "intl.kind.recovery",
+	};
+	buf[0] = '\0';
+	if ((unsigned)e->kind >= FLOW_EVIDENCE_KIND_COUNT || !keys[e->kind])
+		return;
+	char date[64] = "";
+	if (e->day > 0)
+		strings_format_day(s, lang, e->day, date, sizeof(date));
+	const char *key = e->kind == FLOW_EVIDENCE_TEST && e->test_positive
+	                      ? "intl.kind.test_positive"
+	                      : keys[e->kind];
+	const struct strings_arg args[] = {{"date", date}};
+	strings_format(s, key, lang, args, 1, buf, n);
+}
+
+/* One line about a certificate kept for a person: "Certificate: Vaccination 29 May 2021
+ * (DE)"; without the issuer where space is short (the family screen's notice). */
+static void evidence_note(const struct strings *s, enum lang lang, const struct flow_evidence *e,
+                          bool issuer, char *buf, size_t n)
+{
+	char latest[160];
+	evidence_latest(s, lang, e, latest, sizeof(latest));
+	const struct strings_arg args[] = {{"latest", latest}, {"issuer", e->issuer}};
+	strings_format(s, issuer && e->issuer[0] ? "intl.note" : "intl.note.no_issuer", lang, args,
+	               2, buf, n);
+}
+
 static int build_family(struct display_list *dl, const struct layout *l, const struct strings *s,
                         const struct flow_entrance *f, const struct screen_common *c)
 {
@@ -66,7 +100,13 @@ static int build_family(struct display_list *dl, const struct layout *l, const s
 	}
 	/* why the last scan was not added: what happened and what to do */
 	const char *what = NULL, *todo = NULL;
-	if (f->reason != REASON_OK) {
+	char note[320];
+	if (f->reason == REASON_EVIDENCE_ONLY && ss->evidence.kind != FLOW_EVIDENCE_NONE) {
+		/* a member's certificate: kept for the member whose code comes next */
+		evidence_note(s, c->lang, &ss->evidence, false, note, sizeof(note));
+		what = note;
+		todo = strings_get(s, "intl.next.member", c->lang);
+	} else if (f->reason != REASON_OK) {
 		what = reason_text(s, f->reason, false, c->lang);
 		todo = reason_text(s, f->reason, true, c->lang);
 		if (!what)
@@ -138,7 +178,19 @@ int screen_entrance_build(struct display_list *dl, const struct layout *l, const
 		                   wait_permille(f, f->cfg.reply_ms));
 	case FLOW_IDENTITY: {
 		const struct person *p = &ss->people[0];
-		return screen_identity(dl, l, s, &c, p->name_masked, p->doc_masked, p->category);
+		char note[320] = "";
+		if (p->evidence.kind != FLOW_EVIDENCE_NONE)
+			evidence_note(s, c.lang, &p->evidence, true, note, sizeof(note));
+		return screen_identity_note(dl, l, s, &c, p->name_masked, p->doc_masked,
+		                            p->category, note[0] ? note : NULL);
+	}
+	case FLOW_EVIDENCE: {
+		char latest[160];
+		evidence_latest(s, c.lang, &ss->evidence, latest, sizeof(latest));
+		struct screen_evidence e = {.name = ss->evidence.name_masked,
+		                            .latest = latest,
+		                            .issuer = ss->evidence.issuer};
+		return screen_evidence(dl, l, s, &c, &e);
 	}
 	case FLOW_FAMILY:
 	case FLOW_MEMBER_VERIFYING:

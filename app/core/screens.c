@@ -324,6 +324,13 @@ int screen_identity(struct display_list *dl, const struct layout *l, const struc
                     const struct screen_common *c, const char *masked_name, const char *masked_id,
                     enum category category)
 {
+	return screen_identity_note(dl, l, s, c, masked_name, masked_id, category, NULL);
+}
+
+int screen_identity_note(struct display_list *dl, const struct layout *l, const struct strings *s,
+                         const struct screen_common *c, const char *masked_name,
+                         const char *masked_id, enum category category, const char *note)
+{
 	struct dl_rect content, actions;
 	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
 	place_actions(dl, l, &content, actions, SCREEN_BTN_YES,
@@ -331,8 +338,7 @@ int screen_identity(struct display_list *dl, const struct layout *l, const struc
 	              strings_get(s, "identity.no", c->lang));
 
 	struct dl_rect r = content;
-	put_text(dl, l, &r, strings_get(s, "identity.title", c->lang), DL_HEADING, DL_BOLD, DL_INK,
-	         DL_LEFT, l->gap);
+	const char *title = strings_get(s, "identity.title", c->lang);
 	char cat_key[48];
 	snprintf(cat_key, sizeof(cat_key), "category.%s", category_name(category));
 	const char *labels[3] = {strings_get(s, "identity.name", c->lang),
@@ -353,6 +359,14 @@ int screen_identity(struct display_list *dl, const struct layout *l, const struc
 	int rows_h = l->line_h[DL_HEADING] + 2 * l->line_h[DL_BODY] + 2 * (l->gap / 2);
 	if (stacked)
 		rows_h += 3 * l->line_h[DL_SMALL];
+	/* a note under the card (small): on a small screen the title gives up its size first */
+	bool has_note = note && *note;
+	enum dl_role title_role = DL_HEADING;
+	if (has_note && text_h(l, title, DL_HEADING, DL_BOLD, r.w) + l->gap + rows_h + 2 * pad +
+	                        l->gap / 2 + text_h(l, note, DL_SMALL, DL_REGULAR, r.w) >
+	                    r.h)
+		title_role = DL_BODY;
+	put_text(dl, l, &r, title, title_role, DL_BOLD, DL_INK, DL_LEFT, l->gap);
 	struct dl_rect card = take_top(&r, min_i(rows_h + 2 * pad, r.h), 0);
 	dl_add_fill(dl, card, DL_CARD, l->radius);
 	struct dl_rect in = dl_rect_inset(card, pad);
@@ -373,6 +387,103 @@ int screen_identity(struct display_list *dl, const struct layout *l, const struc
 		            i == 0 ? DL_BOLD : DL_REGULAR, DL_INK, DL_LEFT,
 		            DL_MUST_FIT | DL_MIDDLE);
 	}
+	if (has_note) {
+		r.y += l->gap / 2;
+		r.h -= l->gap / 2;
+		if (put_text_opt(dl, l, &r, note, DL_BODY, DL_REGULAR, DL_NEUTRAL, DL_LEFT, 0) < 0)
+			put_text(dl, l, &r, note, DL_SMALL, DL_REGULAR, DL_NEUTRAL, DL_LEFT, 0);
+	}
+	return finish(dl, l, s, c);
+}
+
+int screen_evidence(struct display_list *dl, const struct layout *l, const struct strings *s,
+                    const struct screen_common *c, const struct screen_evidence *e)
+{
+	struct dl_rect content, actions;
+	frame(dl, l, s, c, DL_PAPER, true, &content, &actions);
+	const char *cancel = strings_get(s, "intl.cancel", c->lang);
+	int cw = button_w(l, cancel, 3 * l->target_h);
+	if (cw > actions.w)
+		actions = take_bottom(&content, l->target_h, l->gap);
+	dl_add_button_label(dl, l, take_right(&actions, min_i(cw, actions.w), l->gap),
+	                    SCREEN_BTN_CANCEL, cancel, DL_CARD, DL_INK, true);
+
+	const char *labels[3] = {strings_get(s, "intl.name", c->lang),
+	                         strings_get(s, "intl.latest", c->lang),
+	                         strings_get(s, "intl.issuer", c->lang)};
+	const char *values[3] = {e && e->name ? e->name : "", e && e->latest ? e->latest : "",
+	                         e && e->issuer ? e->issuer : ""};
+	int pad = l->gap;
+	int label_w = 0, value_w = 0;
+	for (int i = 0; i < 3; i++) {
+		label_w = max_i(label_w, layout_estimate_width(l, labels[i], DL_BODY, DL_REGULAR));
+		value_w = max_i(value_w, layout_estimate_width(l, values[i], DL_BODY, DL_BOLD));
+	}
+	/* the facts on the left and what to do next beside them when the card's rows fit
+	 * there; else the card across the top and what to do under it */
+	struct dl_rect facts = content, next = content;
+	bool beside = !l->portrait && label_w + 2 * l->gap + value_w <= content.w * 3 / 5 - 2 * pad;
+	if (beside)
+		facts = take_left(&next, content.w * 3 / 5, 2 * l->gap);
+	int inner_w = facts.w - 2 * pad;
+	bool stacked = label_w + 2 * l->gap + value_w > inner_w;
+	const char *title = strings_get(s, "intl.title", c->lang);
+	int icon = l->line_h[DL_BODY];
+	int title_h = text_h(l, title, DL_BODY, DL_BOLD, inner_w - icon - l->gap);
+	int rows_h = 3 * l->line_h[DL_BODY] + 2 * (l->gap / 2);
+	if (stacked)
+		rows_h += 3 * l->line_h[DL_SMALL];
+	int card_h = min_i(title_h + l->gap + rows_h + 2 * pad, facts.h);
+	if (beside && card_h < facts.h) /* level with the block beside it */
+		facts.y += (facts.h - card_h) / 3;
+	struct dl_rect card = take_top(&facts, card_h, l->gap / 2);
+	if (!beside)
+		next = facts;
+	dl_add_fill(dl, card, DL_CARD, l->radius);
+	struct dl_rect in = dl_rect_inset(card, pad);
+	struct dl_rect head = take_top(&in, max_i(title_h, icon), l->gap);
+	dl_add_icon(dl, take_left(&head, icon, l->gap), DL_ICON_CHECK, DL_GREEN, DL_CARD);
+	dl_add_text(dl, l, head, title, DL_BODY, DL_BOLD, DL_GREEN, DL_LEFT,
+	            DL_WRAP | DL_MUST_FIT | DL_MIDDLE);
+	for (int i = 0; i < 3; i++) {
+		if (stacked) {
+			dl_add_text(dl, l, take_top(&in, l->line_h[DL_SMALL], 0), labels[i],
+			            DL_SMALL, DL_REGULAR, DL_MUTED, DL_LEFT, DL_MUST_FIT);
+			dl_add_text(dl, l, take_top(&in, l->line_h[DL_BODY], l->gap / 2), values[i],
+			            DL_BODY, DL_BOLD, DL_INK, DL_LEFT, DL_MUST_FIT);
+			continue;
+		}
+		struct dl_rect row = take_top(&in, l->line_h[DL_BODY], l->gap / 2);
+		struct dl_rect lab = take_left(&row, label_w, 2 * l->gap);
+		dl_add_text(dl, l, lab, labels[i], DL_BODY, DL_REGULAR, DL_MUTED, DL_LEFT,
+		            DL_MUST_FIT | DL_MIDDLE);
+		dl_add_text(dl, l, row, values[i], DL_BODY, DL_BOLD, DL_INK, DL_LEFT,
+		            DL_MUST_FIT | DL_MIDDLE);
+	}
+
+	/* next: the phone picture and "now scan your health code", level with the card */
+	const char *todo = strings_get(s, "intl.next", c->lang);
+	const char *why = strings_get(s, "intl.next.detail", c->lang);
+	int side = min_i(next.w / 3, l->px[DL_HEADING] * 2);
+	enum dl_role role = fit_role(l, todo, next.w, next.h / 2);
+	int need = side + l->gap + text_h(l, todo, role, DL_BOLD, next.w) + l->gap +
+	           text_h(l, why, DL_BODY, DL_REGULAR, next.w);
+	bool picture = need <= next.h;
+	if (!picture)
+		need -= side + l->gap;
+	if (beside && need < next.h) {
+		next.y += (next.h - need) / 3;
+		next.h -= (next.h - need) / 3;
+	}
+	if (picture) {
+		struct dl_rect pic = take_top(&next, side, l->gap);
+		pic.w = side;
+		dl_add_fill(dl, pic, DL_CARD, l->radius);
+		dl_add_icon(dl, dl_rect_inset(pic, side / 8), DL_ICON_PHONE_QR, DL_NEUTRAL,
+		            DL_WHITE);
+	}
+	put_text(dl, l, &next, todo, role, DL_BOLD, DL_INK, DL_LEFT, l->gap);
+	put_text_opt(dl, l, &next, why, DL_BODY, DL_REGULAR, DL_MUTED, DL_LEFT, 0);
 	return finish(dl, l, s, c);
 }
 
@@ -463,7 +574,11 @@ int screen_family(struct display_list *dl, const struct layout *l, const struct 
 	int row_h = l->target_h;
 	int list_h = rows * row_h + (rows - 1) * l->gap;
 	const char *hint = strings_get(s, "family.hint", c->lang);
-	if (n <= 1 || text_h(l, hint, DL_BODY, DL_REGULAR, r.w) + l->gap / 2 + list_h <= r.h)
+	/* alone, the hint is shown even at the cost of the list, unless a notice already says
+	 * what to do (then the person's own row matters more) */
+	bool noticed = status && status[0];
+	if ((n <= 1 && !noticed) ||
+	    text_h(l, hint, DL_BODY, DL_REGULAR, r.w) + l->gap / 2 + list_h <= r.h)
 		put_text(dl, l, &r, hint, DL_BODY, DL_REGULAR, DL_MUTED, DL_LEFT, l->gap / 2);
 	int cell_w = (r.w - (cols - 1) * l->gap) / cols;
 	for (int i = 0; i < n; i++) {

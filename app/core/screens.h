@@ -73,6 +73,25 @@ int screen_identity(struct display_list *dl, const struct layout *l, const struc
                     const struct screen_common *c, const char *masked_name, const char *masked_id,
                     enum category category);
 
+/* The same with a note under the card (may be NULL: none): an international certificate read
+ * before this code ("International certificate: vaccination ..., issued by DE"). */
+int screen_identity_note(struct display_list *dl, const struct layout *l, const struct strings *s,
+                         const struct screen_common *c, const char *masked_name,
+                         const char *masked_id, enum category category, const char *note);
+
+/* An international health certificate read as supporting evidence (texts already in the
+ * screen's language; any may be NULL). */
+struct screen_evidence {
+	const char *name;   /* the name as the certificate gives it, masked */
+	const char *latest; /* kind and day of the latest event: "Vaccination 29 May 2021" */
+	const char *issuer; /* issuing country ("DE") or issuer ("spec.smarthealth.cards") */
+};
+/* "International certificate read" with a tick, the facts in a card (name, latest event,
+ * issuer), then what to do next: "Please now scan your health code" beside the phone
+ * picture (below the card in portrait), and "start over" (SCREEN_BTN_CANCEL) bottom right. */
+int screen_evidence(struct display_list *dl, const struct layout *l, const struct strings *s,
+                    const struct screen_common *c, const struct screen_evidence *e);
+
 struct screen_member {
 	const char *masked_name;
 	const char *relation_key; /* strings key: "family.you", "family.child", "family.member" */

@@ -22,9 +22,28 @@ void trust_list_free(struct trust_list *t)
 		return;
 	for (int i = 0; i < t->n_keys; i++)
 		EVP_PKEY_free(t->keys[i].pkey);
+	free(t->keys);
 	free(t->revoked);
 	free(t->rids);
 	free(t);
+}
+
+int trust_list_keys_reserve(struct trust_list *t, int more)
+{
+	if (more < 0 || t->n_keys > TRUST_MAX_KEYS - more)
+		return -ENOSPC;
+	int need = t->n_keys + more;
+	if (need <= t->cap_keys)
+		return 0;
+	int cap = t->cap_keys ? t->cap_keys : 16;
+	while (cap < need)
+		cap = cap > TRUST_MAX_KEYS / 2 ? TRUST_MAX_KEYS : cap * 2;
+	struct trust_key *k = realloc(t->keys, (size_t)cap * sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	t->keys = k;
+	t->cap_keys = cap;
+	return 0;
 }
 
 static bool copy_str(char *dst, size_t size, const char *src)
@@ -72,8 +91,9 @@ int trust_list_add_key(struct trust_list *t, const char *issuer, const char *kid
 		            strcmp(old->issuer, k.issuer) == 0 && old->demo == demo;
 		return same ? 0 : -EEXIST;
 	}
-	if (t->n_keys >= TRUST_MAX_KEYS)
-		return -ENOSPC;
+	int room = trust_list_keys_reserve(t, 1);
+	if (room < 0)
+		return room;
 	if (!EVP_PKEY_up_ref(pkey))
 		return -EINVAL;
 	k.pkey = pkey;

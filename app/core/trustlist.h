@@ -10,10 +10,12 @@
 
 #include <openssl/evp.h>
 
-#define TRUST_KID_MAX          64 /* bytes, NUL included */
-#define TRUST_ISSUER_MAX       64 /* bytes, NUL included */
-#define TRUST_ID_MAX           64 /* a revoked credential id (jti) or subject, NUL included */
-#define TRUST_MAX_KEYS         64 /* signing keys per list */
+#define TRUST_KID_MAX    64 /* bytes, NUL included */
+#define TRUST_ISSUER_MAX 64 /* bytes, NUL included */
+#define TRUST_ID_MAX     64 /* a revoked credential id (jti) or subject, NUL included */
+#define TRUST_MAX_KEYS                                                                             \
+	16384                     /* signing keys per list (the array grows to this: an            \
+	                             EU DCC signer list holds hundreds) */
 #define TRUST_MAX_SUBJECT_KEYS 16 /* subject-hash keys per list */
 #define TRUST_SUBJECT_KEY_MIN  16 /* bytes of an HMAC subject key */
 #define TRUST_SUBJECT_KEY_MAX  64
@@ -61,8 +63,9 @@ struct trust_subject_key {
 };
 
 struct trust_list {
-	struct trust_key keys[TRUST_MAX_KEYS];
+	struct trust_key *keys; /* n_keys entries, room for cap_keys, owned */
 	int n_keys;
+	int cap_keys;
 	struct trust_subject_key subject_keys[TRUST_MAX_SUBJECT_KEYS];
 	int n_subject_keys;
 	char (*revoked)[TRUST_ID_MAX]; /* sorted (strcmp), n_revoked entries, owned */
@@ -71,6 +74,11 @@ struct trust_list {
 	struct trust_rid *rids; /* SMART revocations, n_rids entries, owned */
 	size_t n_rids;
 };
+
+/* Room for `more` keys after the n_keys there are (the array may move: pointers into it from
+ * trust_list_find_key() do not survive). Returns 0, -ENOSPC beyond TRUST_MAX_KEYS, or
+ * -ENOMEM. For the modules that add keys. */
+int trust_list_keys_reserve(struct trust_list *t, int more);
 
 /* An empty list; NULL when out of memory. Free with trust_list_free(). */
 struct trust_list *trust_list_new(void);
@@ -151,6 +159,15 @@ int trust_list_add_shc_jwks(struct trust_list *t, const char *issuer, const char
  * key kid must be on the list. All or nothing. Returns the number of rids, -EINVAL,
  * -ENOENT (no such key), -ENOMEM. */
 int trust_list_add_shc_crl(struct trust_list *t, const char *json, size_t len);
+
+/* Adds one SMART revocation: rid (as in a revocation list: base64url of at most 16
+ * characters, optionally ".<unix s>") of the key kid, which must be on the list. The same
+ * revocation again is fine. Returns 0, -EINVAL, -ENOENT (no such key), -ENOMEM. */
+int trust_list_add_shc_rid(struct trust_list *t, const char *kid, const char *rid);
+
+/* The text of a revocation as a revocation list writes it: "rid" or "rid.<unix s>" (at
+ * least 40 bytes of out). */
+void trust_rid_format(const struct trust_rid *r, char *out, size_t size);
 
 /* Adds a key of kind DCC or SHC as the store keeps it (k->pkey borrowed: the list takes
  * its own reference; P-256, or RSA 2048..4096 for DCC). Returns 0 (also when the same key

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -31,9 +32,10 @@ static int append_key(struct trust_list *t, struct trust_key *k)
 		EVP_PKEY_free(k->pkey);
 		return same ? 0 : -EEXIST;
 	}
-	if (t->n_keys >= TRUST_MAX_KEYS) {
+	int room = trust_list_keys_reserve(t, 1);
+	if (room < 0) {
 		EVP_PKEY_free(k->pkey);
-		return -ENOSPC;
+		return room;
 	}
 	t->keys[t->n_keys++] = *k;
 	return 0;
@@ -354,6 +356,34 @@ out_json:
 	free(add);
 	json_decref(root);
 	return rc;
+}
+
+int trust_list_add_shc_rid(struct trust_list *t, const char *kid, const char *rid)
+{
+	struct trust_rid r = {0};
+	if (!kid || !rid || strlen(kid) >= TRUST_KID_MAX || !parse_rid(rid, &r))
+		return -EINVAL;
+	if (!trust_list_find_key(t, kid))
+		return -ENOENT;
+	strcpy(r.kid, kid);
+	for (size_t i = 0; i < t->n_rids; i++)
+		if (strcmp(t->rids[i].kid, kid) == 0 && strcmp(t->rids[i].rid, r.rid) == 0 &&
+		    t->rids[i].before == r.before)
+			return 0;
+	struct trust_rid *grown = realloc(t->rids, (t->n_rids + 1) * sizeof *grown);
+	if (!grown)
+		return -ENOMEM;
+	t->rids = grown;
+	t->rids[t->n_rids++] = r;
+	return 0;
+}
+
+void trust_rid_format(const struct trust_rid *r, char *out, size_t size)
+{
+	if (r->before == INT64_MAX)
+		snprintf(out, size, "%s", r->rid);
+	else
+		snprintf(out, size, "%s.%lld", r->rid, (long long)r->before);
 }
 
 bool trust_list_rid_revoked(const struct trust_list *t, const char *kid, const char *rid,

@@ -53,6 +53,7 @@ static const char *const reason_codes[REASON_COUNT] = {
     [REASON_KEY_USAGE] = "E_KEY_USAGE",
     [REASON_CHUNKED_CODE] = "E_CHUNKED_CODE",
     [REASON_EVIDENCE_ONLY] = "E_EVIDENCE_ONLY",
+    [REASON_INTL_REFUSED] = "E_INTL_NOT_ACCEPTED",
 };
 
 /* What the staff should know or do, per reason (English; no personal data). */
@@ -113,6 +114,8 @@ static const char *const staff_hints[REASON_COUNT] = {
         "card or the .smart-health-card file",
     [REASON_EVIDENCE_ONLY] = "genuine international credential (EU DCC / SMART): supporting "
                              "evidence only; the health code is still required",
+    [REASON_INTL_REFUSED] = "genuine international credential, not accepted at this station "
+                            "(healthcode.international = refuse): the health code is required",
 };
 
 const char *reason_staff_hint(enum reason r)

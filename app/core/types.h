@@ -86,6 +86,7 @@ enum reason {
 	REASON_KEY_USAGE,     /* the signer's certificate may not sign this kind of credential */
 	REASON_CHUNKED_CODE,  /* one of several QR codes of a split SMART Health Card */
 	REASON_EVIDENCE_ONLY, /* a genuine international credential: supporting evidence only */
+	REASON_INTL_REFUSED,  /* a genuine international credential this station does not accept */
 	REASON_COUNT
 };
 

@@ -195,6 +195,9 @@ int kiosk_config_load(struct kiosk_config *kc, const char *path, char *err, size
 	if (!config_get_bool(&c, "healthcode.demo", kc->demo, &b))
 		FAIL("%s: healthcode.demo must be yes or no", path);
 	kc->demo = b;
+	const char *intl = config_get(&c, "healthcode.international");
+	if (intl && !verify_intl_policy_parse(intl, &kc->intl))
+		FAIL("%s: healthcode.international must be evidence or refuse", path);
 	const char *lang = config_get(&c, "ui.language");
 	if (lang && strcmp(lang, "zh") == 0)
 		kc->lang = LANG_ZH_CN;

@@ -505,6 +505,7 @@ static int open_parts(struct entrance *e)
 	verify_config_defaults(&vc);
 	vc.code.skew_s = kc->skew_s;
 	vc.code.demo_allowed = kc->demo;
+	vc.intl = kc->intl;
 	vc.policy = kc->checkin.policy;
 	e->verify = verify_service_open(e->store, &vc);
 	if (!e->verify) {

@@ -14,6 +14,7 @@
 #include "app/core/flow_security.h"
 #include "app/core/strings.h"
 #include "app/service/checkin.h"
+#include "app/service/verify.h"
 #include "app/ui/ui.h"
 #include "drivers/camera/camera.h"
 #include "drivers/scanner/scanner.h"
@@ -43,9 +44,10 @@ struct kiosk_config {
 	bool exit_after_first_frame; /* benchmark: log the first frame's time, then stop */
 	int width, height;
 	int volume;
-	int wedge_gap_ms; /* keyboard wedge: longest pause inside one scan (0: 40 ms) */
-	bool demo;        /* accept demo-issuer health codes */
-	int skew_s;       /* clock skew tolerated on health codes */
+	int wedge_gap_ms;             /* keyboard wedge: longest pause inside one scan (0: 40 ms) */
+	bool demo;                    /* accept demo-issuer health codes */
+	int skew_s;                   /* clock skew tolerated on health codes */
+	enum verify_intl_policy intl; /* healthcode.international: evidence (default) or refuse */
 	enum lang lang;
 	struct flow_config flow;
 	struct checkin_config checkin; /* policy, rooms, station id; key loaded at start */

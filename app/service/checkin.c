@@ -8,7 +8,10 @@
 #include <string.h>
 #include <openssl/rand.h>
 
+#include <jansson.h>
+
 #include "app/store/store.h"
+#include "app/sys/sys.h"
 
 enum risk checkin_initial_risk(enum flow_code code, enum category c)
 {
@@ -18,6 +21,42 @@ enum risk checkin_initial_risk(enum flow_code code, enum category c)
 	if (c == CATEGORY_CLOSE_CONTACT && r < RISK_ORANGE)
 		r = RISK_ORANGE;
 	return r;
+}
+
+/* An international certificate a person showed, as an audit record of the check-in (action
+ * "intl_evidence", actor "kiosk", target "arrival:ID", detail JSON: format, kind, day,
+ * issuer; no name), so it reaches the station with the other records. Written after the
+ * check-in committed: the evidence supports it, never decides it, so a failure is logged and
+ * the check-in stands. */
+static void evidence_record(struct store *st, const struct person *p, int64_t arrival_id,
+                            int64_t now)
+{
+	const struct flow_evidence *e = &p->evidence;
+	if (e->kind == FLOW_EVIDENCE_NONE || (unsigned)e->kind >= FLOW_EVIDENCE_KIND_COUNT)
+		return;
+	char day[11] = "";
+	if (e->day > 0)
+		day_format(e->day, day);
+	struct audit_record a = {.at = now};
+	snprintf(a.actor, sizeof(a.actor), "kiosk");
+	snprintf(a.action, sizeof(a.action), "intl_evidence");
+	snprintf(a.target, sizeof(a.target), "arrival:%" PRId64, arrival_id);
+	json_t *o =
+	    json_pack("{s:s%, s:s, s:s, s:b, s:s%}", "format", e->format,
+	              strnlen(e->format, sizeof(e->format)), "kind",
+	              flow_evidence_kind_name(e->kind), "day", day, "positive", e->test_positive,
+	              "issuer", e->issuer, strnlen(e->issuer, sizeof(e->issuer)));
+	char *detail = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	int rc = detail && strlen(detail) < sizeof(a.detail) ? 0 : STORE_E_INVALID;
+	if (rc == 0) {
+		snprintf(a.detail, sizeof(a.detail), "%s", detail);
+		rc = store_audit_add(st, &a, NULL);
+	}
+	if (rc != 0)
+		log_warn("check-in of arrival %" PRId64 ": certificate not recorded: %s",
+		         arrival_id, store_status_name(rc));
+	free(detail);
 }
 
 static void fail(struct event *answer, const struct effect *fx, enum reason why)
@@ -217,6 +256,7 @@ int checkin_commit(struct store *st, const struct checkin_config *cfg, const str
 		snprintf(a->room, sizeof(a->room), "%s", recs[i].room);
 		a->release_day = recs[i].planned_release;
 		a->serial = serials[i];
+		evidence_record(st, &fx->checkin.people[i], recs[i].arrival_id, now);
 	}
 out_free_rooms:
 	free(rooms);

@@ -256,15 +256,49 @@ static void free_rows(struct issuer_key *rows, size_t n)
 	free(rows);
 }
 
+/* The SMART rid revocations: rows of revocations under TRUST_STORE_RID_PREFIX. */
+static int rid_rows(struct store *st, struct revocation_record **rows, size_t *n)
+{
+	return store_revocations_list(st, TRUST_STORE_RID_PREFIX, rows, n);
+}
+
+static uint64_t fingerprint_rids(uint64_t h, const struct revocation_record *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h = fnv(h, rows[i].issuer, strlen(rows[i].issuer) + 1);
+		h = fnv(h, rows[i].credential_id, strlen(rows[i].credential_id) + 1);
+	}
+	return h;
+}
+
 int trust_store_fingerprint(struct store *st, uint64_t *out)
 {
 	struct issuer_key *rows = NULL;
-	size_t n = 0;
+	struct revocation_record *rids = NULL;
+	size_t n = 0, n_rids = 0;
 	int rc = store_issuer_keys_list(st, &rows, &n);
 	if (rc == 0)
-		*out = fingerprint_of(rows, n);
+		rc = rid_rows(st, &rids, &n_rids);
+	if (rc == 0)
+		*out = fingerprint_rids(fingerprint_of(rows, n), rids, n_rids);
 	free_rows(rows, n);
+	free(rids);
 	return rc;
+}
+
+/* "shc-rid:KID:RID" onto the list; false when it is not such a row or does not load. */
+static bool load_rid_row(struct trust_list *t, const struct revocation_record *r)
+{
+	const char *kid = r->credential_id + strlen(TRUST_STORE_RID_PREFIX);
+	const char *colon = strchr(kid, ':');
+	char k[TRUST_KID_MAX];
+	if (!colon || (size_t)(colon - kid) >= sizeof(k))
+		return false;
+	memcpy(k, kid, (size_t)(colon - kid));
+	k[colon - kid] = '\0';
+	const struct trust_key *key = trust_list_find_key(t, k);
+	return key && key->kind == TRUST_KEY_SHC && strcmp(key->issuer, r->issuer) == 0 &&
+	       trust_list_add_shc_rid(t, k, colon + 1) == 0;
 }
 
 /* One DCC or SMART row into the list. */
@@ -326,12 +360,15 @@ static int row_of_intl_key(const struct trust_key *k, struct issuer_key *row)
 }
 
 int trust_store_import(struct store *st, const char *text, size_t len, const char *shc_issuer,
-                       int64_t now, struct trust_store_added *added, size_t *n, char *detail,
+                       int64_t now, struct trust_store_added **added, size_t *n, char *detail,
                        size_t detail_size)
 {
 	struct trust_list *t = trust_list_new();
-	struct issuer_key row;
+	struct issuer_key *rows = NULL;
+	struct trust_store_added *out = NULL;
+	size_t fresh = 0;
 	int rc = -ENOMEM;
+	*added = NULL;
 	*n = 0;
 	say(detail, detail_size, "%s", "");
 	if (!t)
@@ -340,35 +377,38 @@ int trust_store_import(struct store *st, const char *text, size_t len, const cha
 	                : trust_list_add_dcc_signers(t, text, len);
 	if (rc < 0) {
 		say(detail, detail_size, "%s",
-		    shc_issuer ? "not a SMART issuer JWKS (EC P-256 ES256 keys named by their "
-		                 "RFC 7638 thumbprint, no private part)"
-		               : "not a DCC signer list (PEM certificates or JSON with base64 "
-		                 "rawData; P-256 or RSA keys)");
-		rc = rc == -EEXIST ? -EEXIST : -EINVAL;
+		    rc == -ENOSPC ? "more signers than one trust list holds"
+		    : shc_issuer
+		        ? "not a SMART issuer JWKS (EC P-256 ES256 keys named by their RFC 7638 "
+		          "thumbprint, no private part)"
+		        : "not a DCC signer list (PEM certificates or JSON with base64 rawData; "
+		          "P-256 or RSA keys)");
+		rc = rc == -EEXIST ? -EEXIST : rc == -ENOMEM ? -ENOMEM : -EINVAL;
 		goto out_free;
 	}
-	if (t->n_keys > TRUST_STORE_ADD_MAX) {
-		say(detail, detail_size, "more than %d keys in one file", TRUST_STORE_ADD_MAX);
-		rc = -E2BIG;
+	out = calloc((size_t)t->n_keys + 1, sizeof(*out));
+	rows = calloc((size_t)t->n_keys + 1, sizeof(*rows));
+	if (!out || !rows) {
+		rc = -ENOMEM;
 		goto out_free;
 	}
 	for (int i = 0; i < t->n_keys; i++) {
-		struct trust_store_added *a = &added[i];
-		memset(a, 0, sizeof(*a));
-		rc = row_of_intl_key(&t->keys[i], &row);
+		struct trust_store_added *a = &out[i];
+		struct issuer_key *row = &rows[fresh];
+		rc = row_of_intl_key(&t->keys[i], row);
 		if (rc < 0) {
 			say(detail, detail_size, "key %s cannot be stored", t->keys[i].kid);
 			goto out_free;
 		}
-		snprintf(a->kid, sizeof(a->kid), "%s", row.kid);
-		snprintf(a->issuer, sizeof(a->issuer), "%s", row.issuer);
+		snprintf(a->kid, sizeof(a->kid), "%s", row->kid);
+		snprintf(a->issuer, sizeof(a->issuer), "%s", row->issuer);
 		struct issuer_key have;
-		int got = store_issuer_key_get(st, row.kid, &have);
+		int got = store_issuer_key_get(st, row->kid, &have);
 		if (got == 0) {
-			if (strcmp(have.alg, row.alg) != 0 ||
-			    strcmp(have.public_key, row.public_key) != 0) {
+			if (strcmp(have.alg, row->alg) != 0 ||
+			    strcmp(have.public_key, row->public_key) != 0) {
 				say(detail, detail_size, "kid %s is already taken by another key",
-				    row.kid);
+				    row->kid);
 				rc = -EEXIST;
 				goto out_free;
 			}
@@ -376,23 +416,22 @@ int trust_store_import(struct store *st, const char *text, size_t len, const cha
 		} else if (got != STORE_E_NOT_FOUND) {
 			rc = got;
 			goto out_free;
+		} else {
+			row->added_at = now;
+			fresh++;
 		}
 	}
-	for (int i = 0; i < t->n_keys; i++) {
-		if (added[i].already)
-			continue;
-		row_of_intl_key(&t->keys[i], &row);
-		row.added_at = now;
-		rc = store_issuer_key_add(st, &row);
-		if (rc < 0) {
-			say(detail, detail_size, "cannot store key %s: %s", row.kid,
-			    store_errmsg(st));
-			goto out_free;
-		}
+	rc = store_issuer_keys_add_all(st, rows, fresh);
+	if (rc != 0) {
+		say(detail, detail_size, "cannot store the keys: %s", store_errmsg(st));
+		goto out_free;
 	}
+	*added = out;
 	*n = (size_t)t->n_keys;
-	rc = 0;
+	out = NULL;
 out_free:
+	free(out);
+	free(rows);
 	trust_list_free(t);
 	return rc;
 }
@@ -437,13 +476,128 @@ struct trust_list *trust_store_load(struct store *st, uint64_t *fingerprint, int
 		if (row->revoked_at)
 			trust_list_revoke_key(t, kid);
 	}
+	struct revocation_record *rids = NULL;
+	size_t n_rids = 0;
+	rc = rid_rows(st, &rids, &n_rids);
+	if (rc != 0) {
+		trust_list_free(t);
+		t = NULL;
+		goto out_free;
+	}
+	for (size_t i = 0; i < n_rids; i++)
+		if (!load_rid_row(t, &rids[i]))
+			log_warn("trust: revocation %s of %s names no trusted SMART key; skipped",
+			         rids[i].credential_id, rids[i].issuer);
 	if (fingerprint)
-		*fingerprint = fingerprint_of(rows, n);
+		*fingerprint = fingerprint_rids(fingerprint_of(rows, n), rids, n_rids);
+	free(rids);
 out_free:
 	free_rows(rows, n);
 	if (status)
 		*status = rc;
 	return t;
+}
+
+/* The rids of json (a revocation list) that t does not hold yet, stored; reason says where
+ * they came from. */
+static int store_crl(struct store *st, const char *json, size_t len, int64_t now,
+                     const char *reason, size_t *added, size_t *already, char *detail,
+                     size_t detail_size)
+{
+	struct revocation_record *rows = NULL;
+	int rc = -ENOMEM;
+	size_t fresh = 0, held = 0;
+	say(detail, detail_size, "%s", "");
+	struct trust_list *t = trust_store_load(st, NULL, &rc);
+	if (!t)
+		return rc ? rc : -ENOMEM;
+	json_t *root = json_loadb(json, len, 0, NULL);
+	const char *kid = json_string_value(json_object_get(root, "kid"));
+	const struct trust_key *key = kid ? trust_list_find_key(t, kid) : NULL;
+	if (!key || key->kind != TRUST_KEY_SHC) {
+		say(detail, detail_size, "%s",
+		    kid ? "its kid is no trusted SMART key" : "not a revocation list: no \"kid\"");
+		rc = kid ? -ENOENT : -EINVAL;
+		goto out_free;
+	}
+	char issuer[TRUST_ISSUER_MAX];
+	snprintf(issuer, sizeof(issuer), "%s", key->issuer);
+	size_t before = t->n_rids;
+	rc = trust_list_add_shc_crl(t, json, len);
+	if (rc < 0) {
+		say(detail, detail_size,
+		    "not a SMART revocation list {\"kid\",\"method\":\"rid\","
+		    "\"ctr\",\"rids\":[...]} (rids base64url of at most 16 "
+		    "characters, optionally .TIME; no duplicates)");
+		rc = rc == -ENOMEM ? -ENOMEM : -EINVAL;
+		goto out_free;
+	}
+	rows = calloc(t->n_rids - before + 1, sizeof(*rows));
+	if (!rows) {
+		rc = -ENOMEM;
+		goto out_free;
+	}
+	for (size_t i = before; i < t->n_rids; i++) {
+		struct revocation_record *r = &rows[fresh];
+		char rid[48];
+		trust_rid_format(&t->rids[i], rid, sizeof(rid));
+		snprintf(r->issuer, sizeof(r->issuer), "%s", issuer);
+		snprintf(r->credential_id, sizeof(r->credential_id), "%s%s:%s",
+		         TRUST_STORE_RID_PREFIX, kid, rid);
+		snprintf(r->reason, sizeof(r->reason), "%s", reason);
+		r->revoked_at = now;
+		bool have = false;
+		rc = store_revocation_has(st, r->issuer, r->credential_id, &have);
+		if (rc != 0)
+			goto out_free;
+		if (have)
+			held++;
+		else
+			fresh++;
+	}
+	rc = store_revocations_add_all(st, rows, fresh);
+	if (rc != 0)
+		say(detail, detail_size, "cannot store the revocations: %s", store_errmsg(st));
+out_free:
+	if (added)
+		*added = rc == 0 ? fresh : 0;
+	if (already)
+		*already = rc == 0 ? held : 0;
+	free(rows);
+	json_decref(root);
+	trust_list_free(t);
+	return rc;
+}
+
+int trust_store_import_shc_crl(struct store *st, const char *json, size_t len, int64_t now,
+                               size_t *added, size_t *already, char *detail, size_t detail_size)
+{
+	char reason[64];
+	json_t *root = json_loadb(json, len, 0, NULL);
+	snprintf(reason, sizeof(reason), "SMART revocation list, ctr %lld",
+	         (long long)json_integer_value(json_object_get(root, "ctr")));
+	json_decref(root);
+	return store_crl(st, json, len, now, reason, added, already, detail, detail_size);
+}
+
+int trust_store_revoke_rid(struct store *st, const char *kid, const char *rid, int64_t now,
+                           bool *already, char *detail, size_t detail_size)
+{
+	if (!kid || !rid)
+		return -EINVAL;
+	json_t *crl =
+	    json_pack("{s:s, s:s, s:i, s:[s]}", "kid", kid, "method", "rid", "ctr", 0, "rids", rid);
+	char *text = crl ? json_dumps(crl, JSON_COMPACT) : NULL;
+	json_decref(crl);
+	if (!text)
+		return -ENOMEM;
+	size_t held = 0;
+	int rc = store_crl(st, text, strlen(text), now, "revoked by hand", NULL, &held, detail,
+	                   detail_size);
+	free(text);
+	if (already)
+		*already = held > 0;
+	return rc;
 }
 
 int trust_store_subject_key(struct store *st, const char *issuer, struct trust_subject_key *out)

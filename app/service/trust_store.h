@@ -49,25 +49,50 @@ int trust_store_add_jwks(struct store *st, const char *json, size_t len, bool de
 
 /* Import the signing keys of an international trust list (len bytes) at now: with
  * shc_issuer NULL a DCC signer list (PEM certificates, or JSON [{"kid","rawData"}],
- * trust_list_add_dcc_signers()), else the JWKS of the SMART Health Card issuer whose cards
- * carry "iss" = shc_issuer (trust_list_add_shc_jwks()). All keys are checked first, then
- * written; fills added[0..*n) as trust_store_add_jwks() does. Returns 0, -EINVAL (detail
- * says why), -EEXIST, -E2BIG, or a store status. */
+ * trust_list_add_dcc_signers(); hundreds of signers are usual), else the JWKS of the SMART
+ * Health Card issuer whose cards carry "iss" = shc_issuer (trust_list_add_shc_jwks()). All
+ * keys are checked first, then written in one transaction. *added receives a malloc'd array
+ * of *n entries (what trust_store_add_jwks() reports per key; the caller frees it; NULL
+ * and 0 on failure). Returns 0, -EINVAL (detail says why), -EEXIST, -ENOMEM, or a store
+ * status. */
 int trust_store_import(struct store *st, const char *text, size_t len, const char *shc_issuer,
-                       int64_t now, struct trust_store_added *added, size_t *n, char *detail,
+                       int64_t now, struct trust_store_added **added, size_t *n, char *detail,
                        size_t detail_size);
+
+/* revocations.credential_id of a SMART Health Card rid: "shc-rid:" KID ":" RID[".T"] (no
+ * '/', so the station's mirror key ISSUER/ID splits at its last '/'). */
+#define TRUST_STORE_RID_PREFIX "shc-rid:"
+
+/* Store a SMART Health Card revocation list (len bytes of JSON, as an issuer publishes it at
+ * /.well-known/crl/KID.json: {"kid","method":"rid","ctr","rids":[...]}) at now. The key kid
+ * must be a trusted SMART key; the list is checked whole (trust_list_add_shc_crl(): rid
+ * syntax, duplicates, method), then each rid is written to the revocations table (issuer
+ * the key's issuer, credential_id TRUST_STORE_RID_PREFIX KID ":" RID, reason naming the
+ * list's ctr) in one transaction; the station mirrors revocations to the devices and
+ * trust_store_load() puts them on the list. *added and *already (may be NULL) count the rids
+ * new and those held before. Returns 0, -EINVAL (detail says why), -ENOENT (no such SMART
+ * key), -ENOMEM, or a store status. */
+int trust_store_import_shc_crl(struct store *st, const char *json, size_t len, int64_t now,
+                               size_t *added, size_t *already, char *detail, size_t detail_size);
+/* Revoke one rid (RID or RID.T, as in a list) of the SMART key kid at now, as a list of one
+ * (reason "revoked by hand"). *already (may be NULL) is set when it was revoked before.
+ * Returns as trust_store_import_shc_crl(). */
+int trust_store_revoke_rid(struct store *st, const char *kid, const char *rid, int64_t now,
+                           bool *already, char *detail, size_t detail_size);
 
 /* A trust list of the store's signing keys: every row of alg ES256, DCC and SHC-ES256, demo as the
  * row says, revoked rows marked revoked (their codes are E_REVOKED, not E_UNKNOWN_ISSUER). Subject
  * keys are not loaded: a device matches the code's "sub" against subject ids the station
  * computed, and never needs the secret. A row that does not parse is skipped with a warning
  * in the log. *fingerprint (may be NULL) receives trust_store_fingerprint()'s value for the
- * rows read. Returns a new list (trust_list_free()), or NULL with *status (may be NULL) a
- * store status or -ENOMEM. */
+ * rows read. SMART rids revoked (TRUST_STORE_RID_PREFIX rows of revocations) are on the
+ * list too, and in the fingerprint. Returns a new list (trust_list_free()), or NULL with
+ * *status (may be NULL) a store status or -ENOMEM. */
 struct trust_list *trust_store_load(struct store *st, uint64_t *fingerprint, int *status);
 
-/* A 64-bit digest of every issuer_keys row (kid, issuer, alg, key text, demo, revoked_at):
- * it changes whenever a key is added or revoked. Returns 0 or a store status. */
+/* A 64-bit digest of every issuer_keys row (kid, issuer, alg, key text, demo, revoked_at)
+ * and every SMART rid revoked: it changes whenever a key is added or revoked, or a rid
+ * revoked. Returns 0 or a store status. */
 int trust_store_fingerprint(struct store *st, uint64_t *out);
 
 /* The subject key of issuer from the store (the oldest one in force), or with issuer NULL

@@ -200,6 +200,53 @@ static void person_from_arrival(struct person *p, const struct arrival_record *a
 	p->minor = a->child;
 }
 
+/* The host of a URL ("https://spec.smarthealth.cards/examples/issuer" -> the middle). */
+static void url_host(const char *url, char *out, size_t size)
+{
+	const char *h = strstr(url, "://");
+	h = h ? h + 3 : url;
+	size_t n = strcspn(h, "/:?#");
+	snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), h);
+}
+
+/* What the kiosk shows and records of an international credential: no personal data but
+ * the masked name. DCC: the issuing country (CWT iss, else the event's); SMART: the
+ * issuer's host. */
+static void evidence_from_claims(struct flow_evidence *e, const struct healthcode_result *r)
+{
+	const struct healthcode_claims *c = &r->claims;
+	memset(e, 0, sizeof(*e));
+	e->kind = (unsigned)c->intl.kind < FLOW_EVIDENCE_KIND_COUNT
+	              ? (enum flow_evidence_kind)c->intl.kind
+	              : FLOW_EVIDENCE_NONE;
+	e->day = c->intl.day;
+	e->test_positive = c->intl.test_positive;
+	snprintf(e->format, sizeof(e->format), "%s", r->format ? r->format : "");
+	if (strstr(c->issuer, "://"))
+		url_host(c->issuer, e->issuer, sizeof(e->issuer));
+	else
+		snprintf(e->issuer, sizeof(e->issuer), "%.*s", (int)sizeof(e->issuer) - 1,
+		         c->issuer[0] ? c->issuer : c->intl.country);
+	mask_name(c->name, e->name_masked, sizeof(e->name_masked));
+}
+
+const char *verify_intl_policy_name(enum verify_intl_policy p)
+{
+	static const char *const names[VERIFY_INTL_COUNT] = {"evidence", "refuse"};
+	return (unsigned)p < VERIFY_INTL_COUNT ? names[p] : "?";
+}
+
+bool verify_intl_policy_parse(const char *s, enum verify_intl_policy *out)
+{
+	for (int i = 0; s && i < VERIFY_INTL_COUNT; i++) {
+		if (strcmp(s, verify_intl_policy_name((enum verify_intl_policy)i)) == 0) {
+			*out = (enum verify_intl_policy)i;
+			return true;
+		}
+	}
+	return false;
+}
+
 static enum flow_policy stricter(enum flow_policy a, enum flow_policy b)
 {
 	return a > b ? a : b;
@@ -240,11 +287,15 @@ int verify_service_check(struct verify_service *v, const char *text, size_t len,
 	struct person *p = &out->person;
 	if (c->intl.present) {
 		out->international = true;
+		if (v->cfg.intl == VERIFY_INTL_REFUSE) {
+			out->reason = REASON_INTL_REFUSED;
+			out->policy = FLOW_POLICY_REFUSE;
+			goto out_log;
+		}
 		mask_name(c->name, p->name_masked, sizeof(p->name_masked));
 		p->category = c->category;
+		evidence_from_claims(&p->evidence, &out->code);
 		out->reason = REASON_EVIDENCE_ONLY;
-		out->policy =
-		    v->cfg.intl == VERIFY_INTL_STAFF ? FLOW_POLICY_STAFF : FLOW_POLICY_REFUSE;
 		goto out_log;
 	}
 	p->code = c->colour == HEALTHCODE_RED      ? FLOW_CODE_RED

@@ -21,10 +21,17 @@ struct verify_service;
 /* What a genuine international credential (EU DCC, SMART Health Card) allows: it names no
  * subject of our manifest, so it never admits by itself (docs/international.md). */
 enum verify_intl_policy {
-	VERIFY_INTL_EVIDENCE_ONLY, /* supporting evidence: shown, then our health code is
-	                              still required (EV_VERIFIED policy REFUSE) */
-	VERIFY_INTL_STAFF,         /* staff may admit on it (policy STAFF, as a walk-in) */
+	VERIFY_INTL_EVIDENCE_ONLY, /* supporting evidence: shown and recorded with the check-in,
+	                              then our health code is still required (EV_VERIFIED
+	                              REASON_EVIDENCE_ONLY, policy DEFAULT, person.evidence) */
+	VERIFY_INTL_REFUSE,        /* not accepted at this station (REASON_INTL_REFUSED) */
+	VERIFY_INTL_COUNT
 };
+
+/* "evidence", "refuse"; "?" out of range. */
+const char *verify_intl_policy_name(enum verify_intl_policy p);
+/* Parse those names; false (and *out left alone) for anything else. */
+bool verify_intl_policy_parse(const char *s, enum verify_intl_policy *out);
 
 struct verify_config {
 	struct healthcode_config code; /* clock skew, demo keys accepted */
@@ -57,10 +64,11 @@ struct verify_outcome {
 	enum reason reason;      /* EV_VERIFIED's reason */
 	enum flow_policy policy; /* EV_VERIFIED's policy */
 	struct person person;    /* EV_VERIFIED's person (zero when refused) */
-	/* A genuine international credential: reason REASON_EVIDENCE_ONLY, match NONE, the
-	 * person's name_masked from the credential, the policy from verify_config.intl, and
-	 * here what the kiosk shows: kind and day of the latest event, country
-	 * (code.claims.intl; code.format says which standard). */
+	/* A genuine international credential: match NONE; with VERIFY_INTL_EVIDENCE_ONLY
+	 * reason REASON_EVIDENCE_ONLY, policy DEFAULT, the person's name_masked from the
+	 * credential and person.evidence what the kiosk shows and records (kind and day of
+	 * the latest event, issuer); with VERIFY_INTL_REFUSE reason REASON_INTL_REFUSED,
+	 * policy REFUSE, person zero. code.claims.intl holds the rest. */
 	bool international;
 };
 

@@ -1,5 +1,6 @@
-/* app/stationctl/cmd_keys.c: `stationctl keys add|list|revoke`: the health-code trust list
- * in the store: issuer signing keys (public) and issuer subject keys (secret, never shown). */
+/* app/stationctl/cmd_keys.c: `stationctl keys add|import|list|revoke|revoke-rid`: the
+ * health-code trust list in the store: issuer signing keys (public), issuer subject keys
+ * (secret, never shown), international signers and SMART Health Card revocations. */
 #include "app/stationctl/stationctl.h"
 
 #include <errno.h>
@@ -13,7 +14,7 @@
 #include "app/service/trust_store.h"
 #include "app/sys/sys.h"
 
-#define KEY_FILE_MAX (64 * 1024)
+#define KEY_FILE_MAX (16 * 1024 * 1024) /* a DCC signer list of thousands of certificates */
 
 static const char usage_add[] =
     "Usage: stationctl keys add FILE.jwk|FILE.jwks [--demo]\n"
@@ -28,15 +29,23 @@ static const char usage_add[] =
     "Private keys (a JWK with \"d\", a PEM private key) are refused.\n\n"
     "  --demo  mark the keys demo: devices accept their codes only in demo mode\n";
 static const char usage_import[] =
-    "Usage: stationctl keys import FILE [--shc-issuer URL]\n"
+    "Usage: stationctl keys import FILE [--shc-issuer URL | --shc-crl]\n"
     "Trust the signing keys of an international health-credential trust list, all or none:\n"
     "  - without --shc-issuer: EU DCC document signers, as PEM certificates or a JSON list\n"
     "    [{\"kid\":..,\"rawData\":base64 DER}]; each certificate's extended key usage says\n"
     "    which kinds (test, vaccination, recovery) it may sign;\n"
     "  - with --shc-issuer URL: the JWKS of the SMART Health Card issuer whose cards carry\n"
     "    \"iss\" = URL (EC P-256 ES256 keys named by their RFC 7638 thumbprint).\n"
+    "  - with --shc-crl: a SMART issuer's revocation list (/.well-known/crl/KID.json,\n"
+    "    {\"kid\",\"method\":\"rid\",\"ctr\",\"rids\":[...]}) for a trusted SMART key: its\n"
+    "    cards with those rids are refused (E_REVOKED) on every device.\n"
     "What such a credential allows at the entrance is the station's policy\n"
     "(docs/international.md).\n";
+static const char usage_revoke_rid[] =
+    "Usage: stationctl keys revoke-rid KID RID[.TIME]\n"
+    "Revoke the SMART Health Cards with revocation id RID signed by the SMART key KID (with\n"
+    ".TIME: only those issued before that unix time), as a revocation list of one would.\n"
+    "Devices get it like every revocation; such cards are refused (E_REVOKED).\n";
 static const char usage_list[] =
     "Usage: stationctl keys list\n"
     "Show every key: kid, kind (signing or subject), issuer, demo, added, revoked.\n"
@@ -129,15 +138,20 @@ static int keys_import(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"shc-issuer", required_argument, NULL, 's'},
+	    {"shc-crl", no_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0, 0, 0, 0},
 	};
 	const char *shc_issuer = NULL;
+	bool crl = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			shc_issuer = optarg;
+			break;
+		case 'c':
+			crl = true;
 			break;
 		case 'h':
 			fputs(usage_import, stdout);
@@ -147,8 +161,9 @@ static int keys_import(struct ctl *ctl, int argc, char **argv)
 			return CTL_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "keys import: give exactly one file\n");
+	if (argc - optind != 1 || (crl && shc_issuer)) {
+		fprintf(stderr, "keys import: give exactly one file (and --shc-issuer or "
+		                "--shc-crl, not both)\n");
 		fputs(usage_import, stderr);
 		return CTL_USAGE;
 	}
@@ -164,10 +179,23 @@ static int keys_import(struct ctl *ctl, int argc, char **argv)
 		free(text);
 		return CTL_FAILED;
 	}
-	struct trust_store_added added[TRUST_STORE_ADD_MAX];
-	size_t n = 0;
 	char detail[256];
-	int rc = trust_store_import(st, text, len, shc_issuer, clock_unix_s(), added, &n, detail,
+	if (crl) {
+		size_t fresh = 0, held = 0;
+		int rc = trust_store_import_shc_crl(st, text, len, clock_unix_s(), &fresh, &held,
+		                                    detail, sizeof(detail));
+		free(text);
+		if (rc != 0)
+			fprintf(stderr, "keys import: %s: %s; nothing added\n", file,
+			        detail[0] ? detail : store_errmsg(st));
+		else
+			printf("SMART revocations: %zu added, %zu already held\n", fresh, held);
+		store_close(st);
+		return rc ? CTL_FAILED : CTL_OK;
+	}
+	struct trust_store_added *added = NULL;
+	size_t n = 0;
+	int rc = trust_store_import(st, text, len, shc_issuer, clock_unix_s(), &added, &n, detail,
 	                            sizeof(detail));
 	free(text);
 	if (rc != 0) {
@@ -181,6 +209,7 @@ static int keys_import(struct ctl *ctl, int argc, char **argv)
 		       added[i].already ? "already trusted:" : "added",
 		       shc_issuer ? "SMART" : "DCC signer", added[i].kid,
 		       added[i].issuer[0] ? added[i].issuer : "-");
+	free(added);
 	store_close(st);
 	return CTL_OK;
 }
@@ -261,6 +290,38 @@ static int keys_revoke(struct ctl *ctl, int argc, char **argv)
 	return rc ? CTL_FAILED : CTL_OK;
 }
 
+static int keys_revoke_rid(struct ctl *ctl, int argc, char **argv)
+{
+	if (ctl_wants_help(argc, argv)) {
+		fputs(usage_revoke_rid, stdout);
+		return CTL_OK;
+	}
+	if (argc != 3 || !*argv[1] || !*argv[2]) {
+		fprintf(stderr, "keys revoke-rid: give a SMART key's kid and a rid\n");
+		fputs(usage_revoke_rid, stderr);
+		return CTL_USAGE;
+	}
+	struct store *st = ctl_store_open(ctl, 1);
+	if (!st)
+		return CTL_FAILED;
+	char detail[256];
+	bool already = false;
+	int rc = trust_store_revoke_rid(st, argv[1], argv[2], clock_unix_s(), &already, detail,
+	                                sizeof(detail));
+	if (rc == -EINVAL)
+		fprintf(stderr,
+		        "keys revoke-rid: %s is not a rid (base64url, at most 16 "
+		        "characters, optionally .TIME)\n",
+		        argv[2]);
+	else if (rc)
+		fprintf(stderr, "keys revoke-rid: %s\n", detail[0] ? detail : store_errmsg(st));
+	else
+		printf("rid %s of key %s %s\n", argv[2], argv[1],
+		       already ? "was revoked already" : "revoked");
+	store_close(st);
+	return rc ? CTL_FAILED : CTL_OK;
+}
+
 static int run_keys(struct ctl *ctl, int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
@@ -275,6 +336,8 @@ static int run_keys(struct ctl *ctl, int argc, char **argv)
 		return keys_list(ctl, argc - 1, argv + 1);
 	if (strcmp(argv[1], "revoke") == 0)
 		return keys_revoke(ctl, argc - 1, argv + 1);
+	if (strcmp(argv[1], "revoke-rid") == 0)
+		return keys_revoke_rid(ctl, argc - 1, argv + 1);
 	fprintf(stderr, "keys: unknown subcommand '%s'\n", argv[1]);
 	ctl_usage(&ctl_cmd_keys, stderr);
 	return CTL_USAGE;
@@ -282,11 +345,13 @@ static int run_keys(struct ctl *ctl, int argc, char **argv)
 
 const struct ctl_command ctl_cmd_keys = {
     .name = "keys",
-    .summary = "health-code issuer keys: add (JWK/JWKS), list, revoke",
+    .summary = "health-code issuer keys: add (JWK/JWKS), import, list, revoke, revoke-rid",
     .usage = "Usage: stationctl keys add FILE.jwk|FILE.jwks [--demo]\n"
              "       stationctl keys import FILE [--shc-issuer URL]  (EU DCC signers, SMART JWKS)\n"
+             "       stationctl keys import --shc-crl FILE  (a SMART revocation list)\n"
              "       stationctl keys list\n"
              "       stationctl keys revoke KID\n"
+             "       stationctl keys revoke-rid KID RID[.TIME]  (a SMART card's revocation id)\n"
              "`stationctl keys SUBCOMMAND --help` tells more.\n",
     .run = run_keys,
 };

@@ -546,6 +546,9 @@ struct issuer_key {
 	int64_t revoked_at; /* 0 when in force */
 };
 int store_issuer_key_add(struct store *st, const struct issuer_key *k);
+/* Add n keys in one transaction: all or none (a signer list of hundreds at once). Returns 0
+ * or the status of the first row refused (nothing written then). */
+int store_issuer_keys_add_all(struct store *st, const struct issuer_key *keys, size_t n);
 int store_issuer_key_get(struct store *st, const char *kid, struct issuer_key *out);
 int store_issuer_key_revoke(struct store *st, const char *kid, int64_t at);
 /* Every key by kid; *out malloc'd, caller frees. */
@@ -555,6 +558,19 @@ int store_revocation_add(struct store *st, const char *issuer, const char *crede
                          int64_t at, const char *reason);
 int store_revocation_has(struct store *st, const char *issuer, const char *credential_id,
                          bool *revoked);
+struct revocation_record {
+	char issuer[STORE_ID_MAX];
+	char credential_id[STORE_TEXT_MAX];
+	int64_t revoked_at;
+	char reason[STORE_TEXT_MAX];
+};
+/* Add n revocations in one transaction (one already there is left as it is): all or none.
+ * Returns 0 or the status of the first row refused. */
+int store_revocations_add_all(struct store *st, const struct revocation_record *rows, size_t n);
+/* Every revocation whose credential_id starts with prefix ("" all), by issuer and id;
+ * *out malloc'd (NULL when none), caller frees. Returns 0 or a store status. */
+int store_revocations_list(struct store *st, const char *prefix, struct revocation_record **out,
+                           size_t *n);
 
 struct device_record {
 	char id[STORE_ID_MAX];

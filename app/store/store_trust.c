@@ -66,6 +66,21 @@ int store_issuer_key_add(struct store *st, const struct issuer_key *k)
 	return step_done(st, s);
 }
 
+int store_issuer_keys_add_all(struct store *st, const struct issuer_key *keys, size_t n)
+{
+	int status = store_begin(st);
+	if (status != 0)
+		return status;
+	for (size_t i = 0; i < n; i++) {
+		status = store_issuer_key_add(st, &keys[i]);
+		if (status != 0) {
+			store_rollback(st);
+			return status;
+		}
+	}
+	return store_commit(st);
+}
+
 static int key_from_row(sqlite3_stmt *s, struct issuer_key *k)
 {
 	memset(k, 0, sizeof(*k));
@@ -176,6 +191,70 @@ int store_revocation_has(struct store *st, const char *issuer, const char *crede
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		status = store_fail(st, sqlite3_extended_errcode(st->db));
 	*revoked = rc == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return status;
+}
+
+int store_revocations_add_all(struct store *st, const struct revocation_record *rows, size_t n)
+{
+	int status = store_begin(st);
+	if (status != 0)
+		return status;
+	for (size_t i = 0; i < n; i++) {
+		status = store_revocation_add(st, rows[i].issuer, rows[i].credential_id,
+		                              rows[i].revoked_at, rows[i].reason);
+		if (status != 0) {
+			store_rollback(st);
+			return status;
+		}
+	}
+	return store_commit(st);
+}
+
+int store_revocations_list(struct store *st, const char *prefix, struct revocation_record **out,
+                           size_t *n)
+{
+	struct revocation_record *list = NULL;
+	size_t count = 0;
+	int status = 0, rc;
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = store_prepare(st, "SELECT issuer, credential_id, revoked_at, reason FROM "
+	                                    "revocations WHERE substr(credential_id, 1, "
+	                                    "length(?1)) = ?1 ORDER BY issuer, credential_id");
+	if (!s)
+		return STORE_E_SQL;
+	store_bind_text(s, 1, prefix ? prefix : "", false);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (count % 64 == 0) {
+			struct revocation_record *grown =
+			    realloc(list, (count + 64) * sizeof(*list));
+			if (!grown) {
+				status = store_failf(st, STORE_E_NOMEM, "out of memory");
+				goto out_free;
+			}
+			list = grown;
+		}
+		struct revocation_record *r = &list[count++];
+		memset(r, 0, sizeof(*r));
+		if (store_column_text(s, 0, r->issuer, sizeof(r->issuer)) |
+		    store_column_text(s, 1, r->credential_id, sizeof(r->credential_id)) |
+		    store_column_text(s, 3, r->reason, sizeof(r->reason))) {
+			status = store_failf(st, STORE_E_INVALID, "revocation row too long");
+			goto out_free;
+		}
+		r->revoked_at = sqlite3_column_int64(s, 2);
+	}
+	if (rc != SQLITE_DONE) {
+		status = store_fail(st, sqlite3_extended_errcode(st->db));
+		goto out_free;
+	}
+	sqlite3_finalize(s);
+	*out = list;
+	*n = count;
+	return 0;
+out_free:
+	free(list);
 	sqlite3_finalize(s);
 	return status;
 }

@@ -25,7 +25,7 @@ ok_if "entrance_shots reached every stop and every text fits (exit $rc)" [ "$rc"
 stops="attract attract-queue verifying identity countdown family family3 family-notice
 	member-verifying briefing briefing-wait briefing-ready checking-in printing done done-desk
 	refused-red refused-amber approval fault reprinting call pin pin-check staff staff-idle
-	after-end family6 sec-ready-never sec-ready sec-looking sec-green sec-amber sec-amber-band
+	after-end family6 evidence identity-evidence family-evidence sec-ready-never sec-ready sec-looking sec-green sec-amber sec-amber-band
 	sec-red-place sec-red-forged"
 nstops=$(echo $stops | wc -w)
 shots_ok() {

@@ -22,6 +22,8 @@
 #define SCRIPT_DOC       "4403**********1234"
 #define SCRIPT_ROOM      "1203"
 #define SCRIPT_VERSION   "3f5a9c0d"
+#define SCRIPT_INTL_NAME "M********* E****" /* the name on the certificate, masked */
+#define SCRIPT_INTL_ISS  "DE"
 
 enum script_stop {
 	STOP_ATTRACT,
@@ -52,16 +54,20 @@ enum script_stop {
 	STOP_STAFF_IDLE, /* signed in on the identity screen: nothing pending */
 	STOP_AFTER_END,  /* a whole visit done and dismissed: attract again */
 	STOP_FAMILY6,    /* a full group of six */
+	STOP_EVIDENCE,   /* an EU DCC read as supporting evidence: "now scan your health code" */
+	STOP_IDENTITY_EVIDENCE, /* the health code after it: identity with the certificate */
+	STOP_FAMILY_EVIDENCE,   /* a member's SMART card: the family screen's notice */
 	STOP_COUNT
 };
 
 static const char *const script_stop_names[STOP_COUNT] = {
-    "attract",       "attract-queue",  "verifying",     "identity",         "countdown",
-    "family",        "family3",        "family-notice", "member-verifying", "briefing",
-    "briefing-wait", "briefing-ready", "checking-in",   "printing",         "done",
-    "done-desk",     "refused-red",    "refused-amber", "approval",         "fault",
-    "reprinting",    "call",           "pin",           "pin-check",        "staff",
-    "staff-idle",    "after-end",      "family6",
+    "attract",         "attract-queue",  "verifying",     "identity",         "countdown",
+    "family",          "family3",        "family-notice", "member-verifying", "briefing",
+    "briefing-wait",   "briefing-ready", "checking-in",   "printing",         "done",
+    "done-desk",       "refused-red",    "refused-amber", "approval",         "fault",
+    "reprinting",      "call",           "pin",           "pin-check",        "staff",
+    "staff-idle",      "after-end",      "family6",       "evidence",         "identity-evidence",
+    "family-evidence",
 };
 
 struct script {
@@ -76,7 +82,9 @@ enum script_who {
 	WHO_CHILD,
 	WHO_SPOUSE,
 	WHO_WALKER,
-	WHO_YELLOW
+	WHO_YELLOW,
+	WHO_DCC, /* an EU DCC: vaccination, issued by Germany */
+	WHO_SHC  /* a SMART Health Card: a negative test, issuer host */
 };
 
 static void script_person(enum script_who w, struct person *p)
@@ -107,6 +115,22 @@ static void script_person(enum script_who w, struct person *p)
 		break;
 	case WHO_YELLOW:
 		p->code = FLOW_CODE_YELLOW;
+		break;
+	case WHO_DCC:
+	case WHO_SHC:
+		/* what the verifier answers for a certificate: no manifest data */
+		memset(p, 0, sizeof(*p));
+		snprintf(p->name_masked, sizeof(p->name_masked), "%s", SCRIPT_INTL_NAME);
+		p->category = CATEGORY_INBOUND;
+		p->evidence.kind = w == WHO_DCC ? FLOW_EVIDENCE_VACCINATION : FLOW_EVIDENCE_TEST;
+		p->evidence.day =
+		    w == WHO_DCC ? day_from_ymd(2021, 5, 29) : day_from_ymd(2021, 6, 1);
+		snprintf(p->evidence.format, sizeof(p->evidence.format), "%s",
+		         w == WHO_DCC ? "EU-DCC" : "SMART");
+		snprintf(p->evidence.issuer, sizeof(p->evidence.issuer), "%s",
+		         w == WHO_DCC ? SCRIPT_INTL_ISS : "spec.smarthealth.cards");
+		snprintf(p->evidence.name_masked, sizeof(p->evidence.name_masked), "%s",
+		         SCRIPT_INTL_NAME);
 		break;
 	case WHO_ADULT:
 		break;
@@ -386,6 +410,22 @@ static void script_run(struct script *s, enum script_stop stop, enum flow_lang l
 			script_step(s, &ev, 300);
 		}
 		break;
+	case STOP_EVIDENCE:
+	case STOP_IDENTITY_EVIDENCE:
+		script_scan(s);
+		script_verified(s, WHO_DCC, REASON_EVIDENCE_ONLY);
+		if (stop == STOP_EVIDENCE)
+			break;
+		script_scan(s);
+		script_verified(s, WHO_ADULT, REASON_OK);
+		break;
+	case STOP_FAMILY_EVIDENCE:
+		script_scan(s);
+		script_verified(s, WHO_ADULT, REASON_OK);
+		script_touch(s, BTN_THIS_IS_ME, 0);
+		script_scan(s);
+		script_verified(s, WHO_SHC, REASON_EVIDENCE_ONLY);
+		break;
 	case STOP_COUNT:
 		break;
 	}
@@ -426,6 +466,9 @@ static void script_expect(enum script_stop stop, enum flow_state *st, enum flow_
 	    [STOP_STAFF_IDLE] = {FLOW_IDENTITY, FLOW_OVERLAY_STAFF},
 	    [STOP_AFTER_END] = {FLOW_ATTRACT, FLOW_OVERLAY_NONE},
 	    [STOP_FAMILY6] = {FLOW_FAMILY, FLOW_OVERLAY_NONE},
+	    [STOP_EVIDENCE] = {FLOW_EVIDENCE, FLOW_OVERLAY_NONE},
+	    [STOP_IDENTITY_EVIDENCE] = {FLOW_IDENTITY, FLOW_OVERLAY_NONE},
+	    [STOP_FAMILY_EVIDENCE] = {FLOW_FAMILY, FLOW_OVERLAY_NONE},
 	};
 	*st = want[stop].st;
 	*ov = want[stop].ov;

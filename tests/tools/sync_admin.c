@@ -5,6 +5,7 @@
  *   sync_admin DB room-add NUMBER CAPACITY
  *   sync_admin DB rooms-add FIRST LAST CAPACITY   numbered rooms FIRST..LAST
  *   sync_admin DB publish KIND KEY JSON
+ *   sync_admin DB mirror                 publish the store's changes; prints published=
  *   sync_admin DB counts                 records= conflicts= devices= changes= leases=
  *   sync_admin DB held ID                records= held_through=
  *   sync_admin DB integrity              exit 0 when PRAGMA integrity_check is ok */
@@ -45,6 +46,10 @@ int main(int argc, char **argv)
 			snprintf(number, sizeof(number), "%ld", r);
 			status = sync_station_room_add(st, number, atoi(argv[5]));
 		}
+	} else if (strcmp(cmd, "mirror") == 0 && argc == 3) {
+		int64_t published = 0;
+		if (!(status = sync_station_mirror(st, &published)))
+			printf("published=%lld\n", (long long)published);
 	} else if (strcmp(cmd, "publish") == 0 && argc == 6) {
 		status = sync_station_publish(st, argv[3], argv[4], argv[5]);
 	} else if (strcmp(cmd, "counts") == 0 && argc == 3) {

@@ -17,15 +17,18 @@
 
 enum who {
 	NOBODY,
-	ADULT,   /* green, on the manifest */
-	CHILD,   /* green, minor, same family */
-	SPOUSE,  /* green, same family */
-	ADULT2,  /* the same holder as ADULT, another code */
-	WALKER,  /* green, not on the manifest */
-	YELLOWP, /* yellow code, on the manifest */
-	REDP,    /* red code, on the manifest */
-	GRANNY,  /* green, on the manifest */
-	BROKEN,  /* category out of range */
+	ADULT,    /* green, on the manifest */
+	CHILD,    /* green, minor, same family */
+	SPOUSE,   /* green, same family */
+	ADULT2,   /* the same holder as ADULT, another code */
+	WALKER,   /* green, not on the manifest */
+	YELLOWP,  /* yellow code, on the manifest */
+	REDP,     /* red code, on the manifest */
+	GRANNY,   /* green, on the manifest */
+	BROKEN,   /* category out of range */
+	INTL,     /* an EU DCC: a vaccination, supporting evidence only (no manifest match) */
+	INTL2,    /* a SMART card: a test */
+	INTL_BAD, /* an international credential whose evidence kind is out of range */
 	WHO_COUNT
 };
 
@@ -54,6 +57,9 @@ static void person_of(enum who w, struct person *p)
 	    [GRANNY] = {"A012", "周*英", "1101**********0003", "G7", "k-granny", CATEGORY_INBOUND,
 	                FLOW_CODE_GREEN, false},
 	    [BROKEN] = {"A013", "?", "?", "", "k-broken", 77, FLOW_CODE_GREEN, false},
+	    [INTL] = {"", "M********* E****", "", "", "", CATEGORY_INBOUND, FLOW_CODE_GREEN, false},
+	    [INTL2] = {"", "A****** J***", "", "", "", CATEGORY_INBOUND, FLOW_CODE_GREEN, false},
+	    [INTL_BAD] = {"", "X", "", "", "", CATEGORY_INBOUND, FLOW_CODE_GREEN, false},
 	};
 	memset(p, 0, sizeof(*p));
 	if (w <= NOBODY || w >= WHO_COUNT)
@@ -66,6 +72,19 @@ static void person_of(enum who w, struct person *p)
 	p->category = (enum category)fix[w].category;
 	p->code = fix[w].code;
 	p->minor = fix[w].minor;
+	if (w == INTL || w == INTL2 || w == INTL_BAD) {
+		memset(p->arrival_id, 0, sizeof(p->arrival_id));
+		memset(p->key, 0, sizeof(p->key));
+		memset(p->doc_masked, 0, sizeof(p->doc_masked));
+		struct flow_evidence *e = &p->evidence;
+		e->kind = w == INTL    ? FLOW_EVIDENCE_VACCINATION
+		          : w == INTL2 ? FLOW_EVIDENCE_TEST
+		                       : (enum flow_evidence_kind)9;
+		e->day = w == INTL ? day_from_ymd(2021, 5, 29) : day_from_ymd(2021, 6, 1);
+		snprintf(e->format, sizeof(e->format), w == INTL ? "EU-DCC" : "SMART");
+		snprintf(e->issuer, sizeof(e->issuer), w == INTL ? "DE" : "spec.smarthealth.cards");
+		snprintf(e->name_masked, sizeof(e->name_masked), "%s", p->name_masked);
+	}
 }
 
 /* ---- the table runner ---- */
@@ -1706,9 +1725,14 @@ static void storm_event(struct storm *st, const struct flow_entrance *f, struct 
 		    rng_below(5) ? REASON_OK : (enum reason)rng_below(REASON_COUNT + 3);
 		ev->verified.policy = (enum flow_policy)rng_below(FLOW_POLICY_COUNT + 1);
 		person_of((enum who)rng_below(WHO_COUNT), &ev->verified.person);
-		if (rng_below(10) == 0) /* strings without their NUL */
+		if (ev->verified.person.evidence.kind != FLOW_EVIDENCE_NONE && rng_below(2))
+			ev->verified.reason = REASON_EVIDENCE_ONLY; /* as the verifier answers */
+		if (rng_below(10) == 0) {                           /* strings without their NUL */
 			memset(ev->verified.person.name_masked, 'x',
 			       sizeof(ev->verified.person.name_masked));
+			memset(ev->verified.person.evidence.issuer, 'x',
+			       sizeof(ev->verified.person.evidence.issuer));
+		}
 		break;
 	case EV_TOUCH:
 		ev->touch.button = (enum button)rng_below(BTN_COUNT + 1);
@@ -1795,6 +1819,11 @@ static void storm_guided(struct storm *st, const struct flow_entrance *f, struct
 			k = EV_VERIFIED;
 			ev->ticket = st->last[FX_VERIFY];
 			ev->verified.reason = verdicts[rng_below(8)];
+			if (ev->verified.person.evidence.kind != FLOW_EVIDENCE_NONE)
+				ev->verified.reason = REASON_EVIDENCE_ONLY; /* a certificate */
+			break;
+		case FLOW_EVIDENCE:
+			k = pick ? EV_SCAN : EV_TOUCH, b = BTN_CANCEL;
 			break;
 		case FLOW_IDENTITY:
 			k = EV_TOUCH, b = pick ? BTN_THIS_IS_ME : BTN_NOT_ME;
@@ -1948,6 +1977,240 @@ static void test_random_storms(void **state)
 	free(f);
 }
 
+/* ---- international credentials (docs/international.md) ---- */
+
+/* A DCC read first: the evidence screen asks for the health code; the certificate goes to
+ * the person whose code comes next and into FX_CHECKIN, and nowhere else. */
+static void test_intl_evidence_then_health_code(void **state)
+{
+	(void)state;
+	struct flow_config c = config_test();
+	struct run *r = run_new(&c);
+	const enum reason E = REASON_EVIDENCE_ONLY;
+	const struct row rows[] = {
+	    {.ev = EV_SCAN, .text = "HC1:dcc", .state = FLOW_VERIFYING, .fx = "VERIFY"},
+	    {.dt = 300,
+	     .ev = EV_VERIFIED,
+	     .who = INTL,
+	     .why = E,
+	     .state = FLOW_EVIDENCE,
+	     .reason = E,
+	     .fx = "BEEP_OK"},
+	    /* touches elsewhere do nothing; the health code is scanned next */
+	    {.dt = 2000,
+	     .ev = EV_TOUCH,
+	     .btn = BTN_THIS_IS_ME,
+	     .state = FLOW_EVIDENCE,
+	     .reason = E,
+	     .fx = ""},
+	    {.dt = 2000,
+	     .ev = EV_SCAN,
+	     .text = "HC1:adult",
+	     .state = FLOW_VERIFYING,
+	     .reason = E,
+	     .fx = "VERIFY"},
+	};
+	RUN(r, rows);
+	assert_int_equal(r->f.step_no, 1);
+	assert_int_equal(r->f.session.evidence.kind, FLOW_EVIDENCE_VACCINATION);
+	assert_int_equal(r->f.session.count, 0);
+	const struct row rows2[] = {
+	    {.dt = 300, .ev = EV_VERIFIED, .who = ADULT, .state = FLOW_IDENTITY, .fx = "BEEP_OK"},
+	};
+	RUN(r, rows2);
+	/* attached to the person admitted, gone from the session's slot */
+	const struct flow_evidence *e = &r->f.session.people[0].evidence;
+	assert_int_equal(e->kind, FLOW_EVIDENCE_VACCINATION);
+	assert_int_equal(e->day, day_from_ymd(2021, 5, 29));
+	assert_string_equal(e->issuer, "DE");
+	assert_string_equal(e->format, "EU-DCC");
+	assert_string_equal(e->name_masked, "M********* E****");
+	assert_int_equal(r->f.session.evidence.kind, FLOW_EVIDENCE_NONE);
+	/* the manifest person is who checks in: name and arrival from the health code */
+	assert_string_equal(r->f.session.people[0].arrival_id, "A001");
+	const struct row rows3[] = {
+	    {.dt = 4000, .ev = EV_TOUCH, .btn = BTN_THIS_IS_ME, .state = FLOW_FAMILY, .fx = ""},
+	    {.dt = 2000, .ev = EV_TOUCH, .btn = BTN_ADD_DONE, .state = FLOW_BRIEFING, .fx = ""},
+	};
+	RUN(r, rows3);
+	RUN(r, briefing_to_printing);
+	const struct effect *ck = effects_find(r->checkin, FX_CHECKIN, 0);
+	assert_non_null(ck);
+	assert_int_equal(ck->checkin.people[0].evidence.kind, FLOW_EVIDENCE_VACCINATION);
+	assert_string_equal(ck->checkin.people[0].evidence.issuer, "DE");
+	run_free(r);
+}
+
+/* A second certificate replaces the first; a refused health code drops it; the evidence
+ * screen times out and can be left, personal data wiped. */
+static void test_intl_evidence_dropped(void **state)
+{
+	(void)state;
+	struct flow_config c = config_test();
+	struct run *r = run_new(&c);
+	const enum reason E = REASON_EVIDENCE_ONLY;
+	const struct row rows[] = {
+	    {.ev = EV_SCAN, .state = FLOW_VERIFYING, .fx = "VERIFY"},
+	    {.ev = EV_VERIFIED,
+	     .who = INTL,
+	     .why = E,
+	     .state = FLOW_EVIDENCE,
+	     .reason = E,
+	     .fx = "BEEP_OK"},
+	    {.ev = EV_SCAN, .state = FLOW_VERIFYING, .reason = E, .fx = "VERIFY"},
+	    {.ev = EV_VERIFIED,
+	     .who = INTL2,
+	     .why = E,
+	     .state = FLOW_EVIDENCE,
+	     .reason = E,
+	     .fx = "BEEP_OK"},
+	};
+	RUN(r, rows);
+	assert_int_equal(r->f.session.evidence.kind, FLOW_EVIDENCE_TEST);
+	assert_string_equal(r->f.session.evidence.issuer, "spec.smarthealth.cards");
+	const struct row rows2[] = {
+	    {.ev = EV_SCAN, .state = FLOW_VERIFYING, .reason = E, .fx = "VERIFY"},
+	    {.ev = EV_VERIFIED,
+	     .who = ADULT,
+	     .why = REASON_EXPIRED,
+	     .state = FLOW_REFUSED,
+	     .reason = REASON_EXPIRED,
+	     .fx = "BEEP_REFUSE"},
+	};
+	RUN(r, rows2);
+	assert_true(zero_bytes(&r->f.session.evidence, sizeof(r->f.session.evidence)));
+
+	/* left alone on the evidence screen: the countdown, then back to the start */
+	const struct row rows3[] = {
+	    {.ev = EV_TOUCH, .btn = BTN_DISMISS, .state = FLOW_ATTRACT, .fx = "CLEAR"},
+	    {.ev = EV_SCAN, .state = FLOW_VERIFYING, .fx = "VERIFY"},
+	    {.ev = EV_VERIFIED,
+	     .who = INTL,
+	     .why = E,
+	     .state = FLOW_EVIDENCE,
+	     .reason = E,
+	     .fx = "BEEP_OK"},
+	    {.dt = 55000, .state = FLOW_EVIDENCE, .reason = E, .fx = ""},
+	};
+	RUN(r, rows3);
+	assert_int_equal(r->f.countdown_s, 5);
+	const struct row rows4[] = {
+	    {.dt = 5000, .state = FLOW_ATTRACT, .fx = "CLEAR"},
+	    {.ev = EV_SCAN, .state = FLOW_VERIFYING, .fx = "VERIFY"},
+	    {.ev = EV_VERIFIED,
+	     .who = INTL,
+	     .why = E,
+	     .state = FLOW_EVIDENCE,
+	     .reason = E,
+	     .fx = "BEEP_OK"},
+	    {.ev = EV_TOUCH, .btn = BTN_CANCEL, .state = FLOW_ATTRACT, .fx = "CLEAR"},
+	};
+	RUN(r, rows4);
+	assert_false(flow_entrance_has_personal_data(&r->f));
+	run_free(r);
+}
+
+/* The station refuses certificates (verifier policy REFUSE, or E_INTL_NOT_ACCEPTED), and a
+ * malformed one: a refusal screen, nothing kept. */
+static void test_intl_refused(void **state)
+{
+	(void)state;
+	struct flow_config c = config_test();
+	struct run *r = run_new(&c);
+	const enum reason E = REASON_EVIDENCE_ONLY, N = REASON_INTL_REFUSED;
+	const struct row rows[] = {
+	    {.ev = EV_SCAN, .state = FLOW_VERIFYING, .fx = "VERIFY"},
+	    {.ev = EV_VERIFIED,
+	     .who = INTL,
+	     .why = E,
+	     .policy = FLOW_POLICY_REFUSE,
+	     .state = FLOW_REFUSED,
+	     .reason = E,
+	     .fx = "BEEP_REFUSE"},
+	    {.ev = EV_SCAN, .state = FLOW_VERIFYING, .fx = "CLEAR VERIFY"},
+	    {.ev = EV_VERIFIED,
+	     .who = NOBODY,
+	     .why = N,
+	     .policy = FLOW_POLICY_REFUSE,
+	     .state = FLOW_REFUSED,
+	     .reason = N,
+	     .fx = "BEEP_REFUSE"},
+	    {.ev = EV_SCAN, .state = FLOW_VERIFYING, .fx = "CLEAR VERIFY"},
+	    {.ev = EV_VERIFIED,
+	     .who = INTL_BAD,
+	     .why = E,
+	     .state = FLOW_REFUSED,
+	     .reason = E,
+	     .fx = "BEEP_REFUSE"},
+	    /* evidence only is never an admission, whatever the verifier's policy says */
+	    {.ev = EV_SCAN, .state = FLOW_VERIFYING, .fx = "CLEAR VERIFY"},
+	    {.ev = EV_VERIFIED,
+	     .who = ADULT,
+	     .why = E,
+	     .policy = FLOW_POLICY_ALLOW,
+	     .state = FLOW_REFUSED,
+	     .reason = E,
+	     .fx = "BEEP_REFUSE"},
+	};
+	RUN(r, rows);
+	assert_int_equal(r->f.session.evidence.kind, FLOW_EVIDENCE_NONE);
+	assert_int_equal(r->f.session.count, 0);
+	run_free(r);
+}
+
+/* A member's certificate on the family screen: kept for the member scanned next. */
+static void test_intl_member_evidence(void **state)
+{
+	(void)state;
+	struct flow_config c = config_test();
+	struct run *r = run_new(&c);
+	const enum reason E = REASON_EVIDENCE_ONLY;
+	const struct row rows[] = {
+	    {.ev = EV_SCAN, .state = FLOW_VERIFYING, .fx = "VERIFY"},
+	    {.ev = EV_VERIFIED, .who = ADULT, .state = FLOW_IDENTITY, .fx = "BEEP_OK"},
+	    {.ev = EV_TOUCH, .btn = BTN_THIS_IS_ME, .state = FLOW_FAMILY, .fx = ""},
+	    {.ev = EV_SCAN, .state = FLOW_MEMBER_VERIFYING, .fx = "VERIFY"},
+	    {.ev = EV_VERIFIED,
+	     .who = INTL2,
+	     .why = E,
+	     .state = FLOW_FAMILY,
+	     .reason = E,
+	     .fx = "BEEP_OK"},
+	    {.ev = EV_SCAN, .state = FLOW_MEMBER_VERIFYING, .fx = "VERIFY"},
+	    {.ev = EV_VERIFIED, .who = SPOUSE, .state = FLOW_FAMILY, .fx = "BEEP_OK"},
+	};
+	RUN(r, rows);
+	assert_int_equal(r->f.session.count, 2);
+	assert_int_equal(r->f.session.people[0].evidence.kind, FLOW_EVIDENCE_NONE);
+	assert_int_equal(r->f.session.people[1].evidence.kind, FLOW_EVIDENCE_TEST);
+	/* a refused member's code drops a certificate read for them */
+	const struct row rows2[] = {
+	    {.ev = EV_SCAN, .state = FLOW_MEMBER_VERIFYING, .fx = "VERIFY"},
+	    {.ev = EV_VERIFIED,
+	     .who = INTL,
+	     .why = E,
+	     .state = FLOW_FAMILY,
+	     .reason = E,
+	     .fx = "BEEP_OK"},
+	    {.ev = EV_SCAN, .state = FLOW_MEMBER_VERIFYING, .fx = "VERIFY"},
+	    {.ev = EV_VERIFIED,
+	     .who = GRANNY,
+	     .why = REASON_REVOKED,
+	     .state = FLOW_FAMILY,
+	     .reason = REASON_REVOKED,
+	     .fx = "BEEP_REFUSE"},
+	    {.ev = EV_SCAN, .state = FLOW_MEMBER_VERIFYING, .fx = "VERIFY"},
+	    {.ev = EV_VERIFIED, .who = GRANNY, .state = FLOW_FAMILY, .fx = "BEEP_OK"},
+	};
+	RUN(r, rows2);
+	assert_int_equal(r->f.session.count, 3);
+	assert_int_equal(r->f.session.people[2].evidence.kind, FLOW_EVIDENCE_NONE);
+	assert_int_equal(flow_evidence_kind_name(FLOW_EVIDENCE_RECOVERY)[0], 'r');
+	assert_string_equal(flow_evidence_kind_name((enum flow_evidence_kind)7), "?");
+	assert_string_equal(flow_state_name(FLOW_EVIDENCE), "EVIDENCE");
+	run_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1975,6 +2238,10 @@ int main(void)
 	    cmocka_unit_test(test_ack_enabled_view),
 	    cmocka_unit_test(test_config_and_names),
 	    cmocka_unit_test(test_random_storms),
+	    cmocka_unit_test(test_intl_evidence_then_health_code),
+	    cmocka_unit_test(test_intl_evidence_dropped),
+	    cmocka_unit_test(test_intl_refused),
+	    cmocka_unit_test(test_intl_member_evidence),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -475,6 +475,56 @@ static void check_stop(const struct layout *l, enum script_stop stop, enum flow_
 		must_offer(SCREEN_BTN_STAFF_RESUME, BTN_STAFF_RESUME, 0, where);
 		must_offer(SCREEN_BTN_STAFF_END, BTN_STAFF_END, 0, where);
 		break;
+	case STOP_EVIDENCE: {
+		/* what the certificate says, then what to do: never an admission */
+		char date[64];
+		strings_format_day(strs, lang, day_from_ymd(2021, 5, 29), date, sizeof(date));
+		strings_format(strs, "intl.kind.vaccination", lang,
+		               (const struct strings_arg[]){{"date", date}}, 1, buf, sizeof(buf));
+		must_show(key("intl.title", lang), where);
+		assert_true(shows_exact(buf));
+		assert_true(shows_exact(SCRIPT_INTL_NAME));
+		assert_true(shows_exact(SCRIPT_INTL_ISS));
+		must_show(key("intl.next", lang), where);
+		must_offer(SCREEN_BTN_CANCEL, BTN_CANCEL, 0, where);
+		must_offer(SCREEN_BTN_CALL_STAFF, BTN_CALL_STAFF, 0, where);
+		assert_int_equal(button(SCREEN_BTN_YES), -1);
+		assert_int_equal(button(SCREEN_BTN_ACK), -1);
+		assert_int_equal(f->step_no, 1);
+		break;
+	}
+	case STOP_IDENTITY_EVIDENCE: {
+		/* the health code's person, and the certificate they showed under the card */
+		char date[64], latest[160];
+		strings_format_day(strs, lang, day_from_ymd(2021, 5, 29), date, sizeof(date));
+		strings_format(strs, "intl.kind.vaccination", lang,
+		               (const struct strings_arg[]){{"date", date}}, 1, latest,
+		               sizeof(latest));
+		strings_format(
+		    strs, "intl.note", lang,
+		    (const struct strings_arg[]){{"latest", latest}, {"issuer", SCRIPT_INTL_ISS}},
+		    2, buf, sizeof(buf));
+		assert_true(shows_exact(SCRIPT_NAME));
+		if (!shows_exact(buf))
+			fail_msg("%s: the certificate note is not shown", where);
+		must_offer(SCREEN_BTN_YES, BTN_THIS_IS_ME, 0, where);
+		break;
+	}
+	case STOP_FAMILY_EVIDENCE: {
+		char date[64], latest[160];
+		strings_format_day(strs, lang, day_from_ymd(2021, 6, 1), date, sizeof(date));
+		strings_format(strs, "intl.kind.test", lang,
+		               (const struct strings_arg[]){{"date", date}}, 1, latest,
+		               sizeof(latest));
+		strings_format(strs, "intl.note.no_issuer", lang,
+		               (const struct strings_arg[]){{"latest", latest}}, 1, buf,
+		               sizeof(buf));
+		must_show(buf, where);
+		must_show(key("intl.next.member", lang), where);
+		must_show(SCRIPT_NAME, where);
+		must_offer(SCREEN_BTN_FAMILY_DONE, BTN_ADD_DONE, 0, where);
+		break;
+	}
 	case STOP_COUNT:
 		break;
 	}

@@ -13,6 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <zlib.h>
+
+#include "app/core/b64url.h"
+#include "app/core/jws.h"
 #include "app/core/mask.h"
 #include "app/service/checkin.h"
 #include "app/service/trust_store.h"
@@ -554,6 +562,280 @@ static void test_keys_into_the_store(void **state)
 	assert_int_equal(trust_store_subject_key(f->st, "nobody", &sk), -ENOENT);
 }
 
+/* A self-signed document signer of country "DE" as PEM, appended to *buf (grown). Every
+ * certificate differs (serial, name), and so does its key id (a hash of the certificate);
+ * every third one has a key of its own. */
+static void append_signer(char **buf, size_t *len, int serial, EVP_PKEY **shared)
+{
+	EVP_PKEY *key = serial % 3 == 0 || !*shared ? EVP_EC_gen("P-256") : *shared;
+	X509 *x = X509_new();
+	assert_non_null(key);
+	assert_non_null(x);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
+	X509_gmtime_adj(X509_getm_notBefore(x), -DAY);
+	X509_gmtime_adj(X509_getm_notAfter(x), 365 * DAY);
+	X509_NAME *name = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, (const unsigned char *)"DE", -1, -1, 0);
+	char cn[32];
+	snprintf(cn, sizeof(cn), "DSC %d", serial);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+	X509_set_issuer_name(x, name);
+	X509_set_pubkey(x, key);
+	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+	BIO *b = BIO_new(BIO_s_mem());
+	PEM_write_bio_X509(b, x);
+	char *p;
+	long n = BIO_get_mem_data(b, &p);
+	*buf = realloc(*buf, *len + (size_t)n + 1);
+	assert_non_null(*buf);
+	memcpy(*buf + *len, p, (size_t)n);
+	*len += (size_t)n;
+	(*buf)[*len] = '\0';
+	BIO_free(b);
+	X509_free(x);
+	if (!*shared)
+		*shared = key;
+	else if (key != *shared)
+		EVP_PKEY_free(key);
+}
+
+/* A real EU DCC signer list holds hundreds of certificates: 500 are imported in one go
+ * (one transaction), again as "already trusted", and loaded back for the verifier. */
+static void test_many_dcc_signers(void **state)
+{
+	struct fixture *f = *state;
+	enum {
+		SIGNERS = 500
+	};
+	char *pem = NULL, detail[256];
+	size_t len = 0, n = 0;
+	EVP_PKEY *shared = NULL;
+	for (int i = 1; i <= SIGNERS; i++)
+		append_signer(&pem, &len, i, &shared);
+	EVP_PKEY_free(shared);
+	struct trust_list *t = trust_list_new();
+	assert_int_equal(trust_list_add_dcc_signers(t, pem, len), SIGNERS);
+	assert_int_equal(t->n_keys, SIGNERS);
+	struct trust_store_added *added = NULL;
+	assert_int_equal(
+	    trust_store_import(f->st, pem, len, NULL, NOW, &added, &n, detail, sizeof(detail)), 0);
+	assert_int_equal(n, SIGNERS);
+	for (size_t i = 0; i < n; i++) {
+		assert_false(added[i].already);
+		assert_string_equal(added[i].kid, t->keys[i].kid);
+		assert_string_equal(added[i].issuer, "DE");
+	}
+	free(added);
+	assert_int_equal(
+	    trust_store_import(f->st, pem, len, NULL, NOW, &added, &n, detail, sizeof(detail)), 0);
+	assert_int_equal(n, SIGNERS);
+	assert_true(added[0].already && added[SIGNERS - 1].already);
+	free(added);
+
+	int status = 0;
+	struct trust_list *loaded = trust_store_load(f->st, NULL, &status);
+	assert_non_null(loaded);
+	assert_int_equal(loaded->n_keys, SIGNERS + 2); /* and gd.hc's and demo.hc's */
+	for (int i = 0; i < SIGNERS; i++) {
+		const struct trust_key *k = trust_list_find_key(loaded, t->keys[i].kid);
+		assert_non_null(k);
+		assert_int_equal(EVP_PKEY_eq(k->pkey, t->keys[i].pkey), 1);
+	}
+	/* the verifier follows: its list was reloaded with every signer */
+	assert_int_equal(verify_service_reload(f->v), 0);
+	/* a list beyond the bound is refused whole, nothing half-added */
+	assert_int_equal(trust_list_keys_reserve(t, TRUST_MAX_KEYS), -ENOSPC);
+	assert_int_equal(trust_list_keys_reserve(t, -1), -ENOSPC);
+	trust_list_free(loaded);
+	trust_list_free(t);
+	free(pem);
+}
+
+/* ---- SMART Health Cards: evidence, and revocation by rid from the store ---- */
+
+#define SHC_ISS "https://issuer.example/shc"
+
+/* The shc:/ text of a card with rid (NULL: none) and nbf, signed by key (kid). */
+static char *shc_card(EVP_PKEY *key, const char *kid, const char *rid, int64_t nbf)
+{
+	char json[1024];
+	snprintf(json, sizeof json,
+	         "{\"iss\":\"" SHC_ISS "\",\"nbf\":%lld,\"vc\":{\"type\":[\"https://"
+	         "smarthealth.cards#health-card\"]%s%s%s,\"credentialSubject\":{\"fhirVersion\":"
+	         "\"4.0.1\",\"fhirBundle\":{\"resourceType\":\"Bundle\",\"type\":\"collection\","
+	         "\"entry\":[{\"fullUrl\":\"resource:0\",\"resource\":{\"resourceType\":"
+	         "\"Patient\",\"name\":[{\"family\":\"Anyperson\",\"given\":[\"John\"]}]}},"
+	         "{\"fullUrl\":\"resource:1\",\"resource\":{\"resourceType\":\"Immunization\","
+	         "\"status\":\"completed\",\"vaccineCode\":{\"coding\":[{\"system\":\"http://"
+	         "hl7.org/fhir/sid/cvx\",\"code\":\"207\"}]},\"patient\":{\"reference\":"
+	         "\"resource:0\"},\"occurrenceDateTime\":\"2021-05-29\"}}]}}}}",
+	         (long long)nbf, rid ? ",\"rid\":\"" : "", rid ? rid : "", rid ? "\"" : "");
+	size_t len = strlen(json);
+	uint8_t def[1024];
+	z_stream zs = {0};
+	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = (Bytef *)json;
+	zs.avail_in = (uInt)len;
+	zs.next_out = def;
+	zs.avail_out = sizeof def;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	size_t dn = zs.total_out;
+	deflateEnd(&zs);
+	char hdr[160], jws[2048];
+	snprintf(hdr, sizeof hdr, "{\"zip\":\"DEF\",\"alg\":\"ES256\",\"kid\":\"%s\"}", kid);
+	int o = b64url_encode((const uint8_t *)hdr, strlen(hdr), jws, sizeof jws);
+	assert_true(o > 0);
+	jws[o++] = '.';
+	o += b64url_encode(def, dn, jws + o, sizeof jws - (size_t)o);
+	uint8_t sig[JWS_ES256_SIG_LEN];
+	assert_int_equal(jws_es256_sign(key, jws, (size_t)o, sig), 0);
+	jws[o++] = '.';
+	o += b64url_encode(sig, sizeof sig, jws + o, sizeof jws - (size_t)o);
+	char *text = malloc(5 + 2 * (size_t)o + 1);
+	strcpy(text, "shc:/");
+	for (int i = 0; i < o; i++)
+		sprintf(text + 5 + 2 * i, "%02d", jws[i] - 45);
+	return text;
+}
+
+static void check_text(struct fixture *f, const char *text, struct verify_outcome *o)
+{
+	assert_int_equal(verify_service_check(f->v, text, strlen(text), NOW, o), 0);
+}
+
+static void test_shc_evidence_and_rids(void **state)
+{
+	struct fixture *f = *state;
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	uint8_t x[JWS_P256_COORD_LEN], y[JWS_P256_COORD_LEN];
+	char kid[TRUST_KID_MAX], x64[64], y64[64], jwks[512], detail[256];
+	assert_non_null(key);
+	assert_int_equal(jws_p256_xy(key, x, y), 0);
+	assert_int_equal(jws_p256_thumbprint(x, y, kid), 0);
+	b64url_encode(x, sizeof x, x64, sizeof x64);
+	b64url_encode(y, sizeof y, y64, sizeof y64);
+	snprintf(jwks, sizeof jwks,
+	         "{\"keys\":[{\"kty\":\"EC\",\"kid\":\"%s\",\"use\":\"sig\",\"alg\":\"ES256\","
+	         "\"crv\":\"P-256\",\"x\":\"%s\",\"y\":\"%s\"}]}",
+	         kid, x64, y64);
+	struct trust_store_added *added = NULL;
+	size_t n = 0;
+	assert_int_equal(trust_store_import(f->st, jwks, strlen(jwks), SHC_ISS, NOW, &added, &n,
+	                                    detail, sizeof(detail)),
+	                 0);
+	free(added);
+	static const char rid_a[] = "MTIzNDU2Nzg", rid_b[] = "YWJjZGVmZ2g", rid_c[] = "cXdlcnR5dWk";
+	char *card_a = shc_card(key, kid, rid_a, NOW - 600);
+	char *card_b = shc_card(key, kid, rid_b, NOW - 600);
+	char *card_c = shc_card(key, kid, rid_c, NOW - 600);
+	struct verify_outcome o;
+
+	/* genuine: evidence only, with what the kiosk shows and records */
+	check_text(f, card_a, &o);
+	assert_int_equal(o.reason, REASON_EVIDENCE_ONLY);
+	assert_int_equal(o.policy, FLOW_POLICY_DEFAULT);
+	assert_true(o.international);
+	assert_int_equal(o.match, VERIFY_MATCH_NONE);
+	const struct flow_evidence *e = &o.person.evidence;
+	assert_int_equal(e->kind, FLOW_EVIDENCE_VACCINATION);
+	assert_int_equal(e->day, day_from_ymd(2021, 5, 29));
+	assert_string_equal(e->format, "SMART");
+	assert_string_equal(e->issuer, "issuer.example");
+	assert_null(strstr(e->name_masked, "Anyperson"));
+	assert_true(e->name_masked[0] != '\0');
+	assert_string_equal(o.person.arrival_id, "");
+
+	/* revoked in the store by hand: the same service refuses it now (its list reloads) */
+	bool already = true;
+	assert_int_equal(
+	    trust_store_revoke_rid(f->st, kid, rid_a, NOW, &already, detail, sizeof(detail)), 0);
+	assert_false(already);
+	check_text(f, card_a, &o);
+	assert_int_equal(o.reason, REASON_REVOKED);
+	check_text(f, card_b, &o);
+	assert_int_equal(o.reason, REASON_EVIDENCE_ONLY);
+	assert_int_equal(
+	    trust_store_revoke_rid(f->st, kid, rid_a, NOW, &already, detail, sizeof(detail)), 0);
+	assert_true(already);
+
+	/* a list: b revoked for cards issued before NOW (ours are), c only before long ago */
+	char crl[512];
+	size_t fresh = 0, held = 0;
+	snprintf(crl, sizeof crl,
+	         "{\"kid\":\"%s\",\"method\":\"rid\",\"ctr\":2,\"rids\":[\"%s\",\"%s.%lld\","
+	         "\"%s.%lld\"]}",
+	         kid, rid_a, rid_b, (long long)NOW, rid_c, (long long)(NOW - 30 * DAY));
+	assert_int_equal(trust_store_import_shc_crl(f->st, crl, strlen(crl), NOW, &fresh, &held,
+	                                            detail, sizeof(detail)),
+	                 0);
+	assert_int_equal(fresh, 2);
+	assert_int_equal(held, 1);
+	check_text(f, card_b, &o);
+	assert_int_equal(o.reason, REASON_REVOKED);
+	check_text(f, card_c, &o);
+	assert_int_equal(o.reason, REASON_EVIDENCE_ONLY);
+
+	/* bad lists change nothing: an unknown kid, a duplicate, a rid that is no base64url,
+	 * a DCC or our own key's kid */
+	static const char *const bad[] = {
+	    "{\"kid\":\"nokey\",\"method\":\"rid\",\"ctr\":1,\"rids\":[\"cXdlcnR5dWk\"]}",
+	    "{\"kid\":\"@\",\"method\":\"rid\",\"ctr\":1,\"rids\":[\"cXdlcnR5dWk\","
+	    "\"cXdlcnR5dWk\"]}",
+	    "{\"kid\":\"@\",\"method\":\"rid\",\"ctr\":1,\"rids\":[\"r1\"]}",
+	    "{\"kid\":\"@\",\"method\":\"other\",\"ctr\":1,\"rids\":[\"cXdlcnR5dWk\"]}",
+	    "{\"method\":\"rid\",\"ctr\":1,\"rids\":[]}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		const char *at = strchr(bad[i], '@');
+		if (at)
+			snprintf(crl, sizeof crl, "%.*s%s%s", (int)(at - bad[i]), bad[i], kid,
+			         at + 1);
+		else
+			snprintf(crl, sizeof crl, "%s", bad[i]);
+		assert_true(trust_store_import_shc_crl(f->st, crl, strlen(crl), NOW, &fresh, &held,
+		                                       detail, sizeof(detail)) < 0);
+		assert_true(detail[0] != '\0');
+	}
+	struct issuer_key *keys;
+	size_t nkeys;
+	assert_int_equal(store_issuer_keys_list(f->st, &keys, &nkeys), 0);
+	snprintf(crl, sizeof crl, "{\"kid\":\"%s\",\"method\":\"rid\",\"ctr\":1,\"rids\":[\"%s\"]}",
+	         keys[0].kid, rid_c); /* a gd.hc (SZHC1) key: not a SMART key */
+	free(keys);
+	assert_int_equal(trust_store_import_shc_crl(f->st, crl, strlen(crl), NOW, &fresh, &held,
+	                                            detail, sizeof(detail)),
+	                 -ENOENT);
+	struct revocation_record *rows;
+	assert_int_equal(store_revocations_list(f->st, TRUST_STORE_RID_PREFIX, &rows, &n), 0);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(rows[i].issuer, SHC_ISS);
+	free(rows);
+	check_text(f, card_c, &o);
+	assert_int_equal(o.reason, REASON_EVIDENCE_ONLY);
+
+	/* a station that refuses certificates */
+	struct verify_config cfg = f->cfg;
+	cfg.intl = VERIFY_INTL_REFUSE;
+	struct verify_service *v = verify_service_open(f->st, &cfg);
+	assert_non_null(v);
+	assert_int_equal(verify_service_check(v, card_c, strlen(card_c), NOW, &o), 0);
+	assert_int_equal(o.reason, REASON_INTL_REFUSED);
+	assert_int_equal(o.policy, FLOW_POLICY_REFUSE);
+	assert_int_equal(o.person.evidence.kind, FLOW_EVIDENCE_NONE);
+	assert_string_equal(o.person.name_masked, "");
+	verify_service_close(v);
+	enum verify_intl_policy p = VERIFY_INTL_EVIDENCE_ONLY;
+	assert_true(verify_intl_policy_parse("refuse", &p));
+	assert_int_equal(p, VERIFY_INTL_REFUSE);
+	assert_false(verify_intl_policy_parse("staff", &p));
+	assert_string_equal(verify_intl_policy_name(VERIFY_INTL_EVIDENCE_ONLY), "evidence");
+	free(card_a);
+	free(card_b);
+	free(card_c);
+	EVP_PKEY_free(key);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -571,6 +853,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_manifest_day_window, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_calls, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_keys_into_the_store, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_dcc_signers, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_shc_evidence_and_rids, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
