@@ -106,18 +106,19 @@ bool kiosk_input_take_camera(struct kiosk_input *in, bool active, struct scan *o
 
 struct strings *kiosk_strings_load(const char *assets_dir)
 {
-	static const char *const files[] = {"strings/ui.json", "strings/reasons.json"};
+	static const char *const files[] = {"strings/ui.json", "strings/frontdesk.json",
+	                                    "strings/reasons.json"};
 	struct strings *s = strings_new();
 	if (!s)
 		return NULL;
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char path[600], err[200] = "";
 		snprintf(path, sizeof(path), "%s/%s", assets_dir, files[i]);
 		size_t len;
 		char *json = file_read_all(path, 4 << 20, &len);
-		int rc = !json    ? -1
-		         : i == 0 ? strings_add_json(s, json, len, err, sizeof(err))
-		                  : reason_text_add_json(s, json, len, err, sizeof(err));
+		int rc = !json   ? -1
+		         : i < 2 ? strings_add_json(s, json, len, err, sizeof(err))
+		                 : reason_text_add_json(s, json, len, err, sizeof(err));
 		if (rc != 0) {
 			log_err("%s: %s", path, json ? err : strerror(errno));
 			free(json);

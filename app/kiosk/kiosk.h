@@ -98,8 +98,8 @@ bool kiosk_input_take_scanner(struct kiosk_input *in, struct scan *out);
 /* The camera decodes only while active; true with *out filled when it read a code. */
 bool kiosk_input_take_camera(struct kiosk_input *in, bool active, struct scan *out);
 
-/* ui.json and reasons.json from assets_dir. Returns the strings (strings_free) or NULL after
- * logging what is wrong. */
+/* ui.json, frontdesk.json and reasons.json from assets_dir. Returns the strings (strings_free) or
+ * NULL after logging what is wrong. */
 struct strings *kiosk_strings_load(const char *assets_dir);
 
 /* Write root (consumed) as compact JSON to path, atomically, when it differs from *written
