@@ -36,18 +36,17 @@ static const struct {
 	const char *confirm; /* confirmation template */
 	bool form;           /* needs a form (a choice or a required reason) */
 } slots[DESK_SLOT_COUNT] = {
-    [DESK_SLOT_DOOR] = {DESK_ACT_PRINT_LABEL, DESK_LABEL_DOOR, "desk.act.door",
-                        "desk.confirm.door", false},
-    [DESK_SLOT_MEAL] = {DESK_ACT_PRINT_LABEL, DESK_LABEL_MEAL, "desk.act.meal",
-                        "desk.confirm.meal", false},
-    [DESK_SLOT_TUBE] = {DESK_ACT_PRINT_LABEL, DESK_LABEL_TUBE, "desk.act.tube",
-                        "desk.confirm.tube", false},
+    [DESK_SLOT_DOOR] = {DESK_ACT_PRINT_LABEL, DESK_LABEL_DOOR, "desk.act.door", "desk.confirm.door",
+                        false},
+    [DESK_SLOT_MEAL] = {DESK_ACT_PRINT_LABEL, DESK_LABEL_MEAL, "desk.act.meal", "desk.confirm.meal",
+                        false},
+    [DESK_SLOT_TUBE] = {DESK_ACT_PRINT_LABEL, DESK_LABEL_TUBE, "desk.act.tube", "desk.confirm.tube",
+                        false},
     [DESK_SLOT_REPRINT] = {DESK_ACT_REPRINT_BAND, 0, "desk.act.reprint", "desk.confirm.reprint",
                            false},
     [DESK_SLOT_VOID] = {DESK_ACT_VOID_BAND, 0, "desk.act.void", "desk.confirm.void", true},
     [DESK_SLOT_RISK] = {DESK_ACT_SET_RISK, 0, "desk.act.risk", "desk.confirm.risk", true},
-    [DESK_SLOT_RELEASE] = {DESK_ACT_RELEASE, 0, "desk.act.release", "desk.confirm.release",
-                           false},
+    [DESK_SLOT_RELEASE] = {DESK_ACT_RELEASE, 0, "desk.act.release", "desk.confirm.release", false},
     [DESK_SLOT_TRANSFER] = {DESK_ACT_TRANSFER, 0, "desk.act.transfer", "desk.confirm.transfer",
                             true},
     [DESK_SLOT_EXTEND] = {DESK_ACT_EXTEND, 0, "desk.act.extend", "desk.confirm.extend", true},
@@ -187,8 +186,8 @@ static void reason_line(const struct strings *s, const struct desk_form *fm, enu
 /* Paper, the top bar: title left; language, and when signed in sign-out and occupancy,
  * right. Returns the area below the top bar down to the bottom margin. */
 static struct dl_rect frame(struct display_list *dl, const struct layout *l,
-                            const struct strings *s, const struct desk_form *fm,
-                            const char *title, bool signed_in, bool occupancy)
+                            const struct strings *s, const struct desk_form *fm, const char *title,
+                            bool signed_in, bool occupancy)
 {
 	dl_init(dl, l->width, l->height);
 	dl_add_fill(dl, (struct dl_rect){0, 0, l->width, l->height}, DL_PAPER, 0);
@@ -208,7 +207,8 @@ static struct dl_rect frame(struct display_list *dl, const struct layout *l,
 		}
 	}
 	struct dl_rect t = top;
-	bool heading = l->line_h[DL_HEADING] <= top.h && est(l, title, DL_HEADING, DL_BOLD) <= top.w;
+	bool heading =
+	    l->line_h[DL_HEADING] <= top.h && est(l, title, DL_HEADING, DL_BOLD) <= top.w;
 	put_line(dl, l, &t, title, heading ? DL_HEADING : DL_BODY, DL_BOLD, DL_INK, DL_LEFT);
 	int y = l->top_bar.y + l->top_bar.h + l->gap;
 	return (struct dl_rect){l->margin, y, l->width - 2 * l->margin, l->height - l->margin - y};
@@ -228,9 +228,9 @@ static void banner(struct display_list *dl, const struct layout *l, struct dl_re
 	put_line(dl, l, &in, text, DL_BODY, DL_BOLD, DL_WHITE, DL_LEFT);
 }
 
-static void notice_banner(struct display_list *dl, const struct layout *l,
-                          const struct strings *s, const struct desk_form *fm,
-                          const struct flow_frontdesk *f, struct dl_rect *r)
+static void notice_banner(struct display_list *dl, const struct layout *l, const struct strings *s,
+                          const struct desk_form *fm, const struct flow_frontdesk *f,
+                          struct dl_rect *r)
 {
 	if (f->notice == REASON_OK)
 		return;
@@ -300,8 +300,8 @@ static void keyboard(struct display_list *dl, const struct layout *l, const stru
 	for (int i = 0; i < n && i < 3 * KBD_COLS; i++) {
 		struct dl_rect k = {x0 + (i % KBD_COLS) * (key_w + kg),
 		                    r.y + (i / KBD_COLS) * (key_h + kg), key_w, key_h};
-		const char *label = strcmp(keys[i], " ") == 0 ? txt(s, fm, "desk.kbd.space")
-		                                               : keys[i];
+		const char *label =
+		    strcmp(keys[i], " ") == 0 ? txt(s, fm, "desk.kbd.space") : keys[i];
 		dl_add_button_label(dl, l, k, DESK_BTN_KEY_0 + i, label, DL_CARD, DL_INK, true);
 	}
 	struct dl_rect row = {x0, r.y + 3 * (key_h + kg), rows_w, key_h};
@@ -336,8 +336,8 @@ static void field(struct display_list *dl, const struct layout *l, struct dl_rec
                   const char *text, const char *hint)
 {
 	dl_add_button(dl, r, 0, DL_CARD, DL_NEUTRAL, l->radius / 2, false);
-	struct dl_rect in = {r.x + l->gap / 2, r.y + (r.h - l->line_h[DL_BODY]) / 2,
-	                     r.w - l->gap, l->line_h[DL_BODY]};
+	struct dl_rect in = {r.x + l->gap / 2, r.y + (r.h - l->line_h[DL_BODY]) / 2, r.w - l->gap,
+	                     l->line_h[DL_BODY]};
 	bool empty = !text || !text[0];
 	char buf[DESK_NOTE_MAX + 8];
 	snprintf(buf, sizeof(buf), "%s|", empty ? "" : text);
@@ -389,8 +389,8 @@ static int wait_screen(struct display_list *dl, const struct layout *l, const st
 	return finish(dl);
 }
 
-static const char *const by_key[DESK_BY_COUNT] = {"desk.by.room", "desk.by.name",
-                                                  "desk.by.batch", "desk.by.band"};
+static const char *const by_key[DESK_BY_COUNT] = {"desk.by.room", "desk.by.name", "desk.by.batch",
+                                                  "desk.by.band"};
 
 static int home(struct display_list *dl, const struct layout *l, const struct strings *s,
                 const struct flow_frontdesk *f, const struct desk_form *fm)
@@ -410,8 +410,8 @@ static int home(struct display_list *dl, const struct layout *l, const struct st
 		dl_add_button_label(dl, l, dl_rect_take_left(&row, w, kg), DESK_BTN_BY_0 + b, label,
 		                    on ? DL_NEUTRAL : DL_CARD, on ? DL_WHITE : DL_INK, true);
 	}
-	static const char *const hint_key[DESK_BY_COUNT] = {
-	    "desk.hint.room", "desk.hint.name", "desk.hint.batch", "desk.hint.band"};
+	static const char *const hint_key[DESK_BY_COUNT] = {"desk.hint.room", "desk.hint.name",
+	                                                    "desk.hint.batch", "desk.hint.band"};
 	field(dl, l, row, fm->query, txt(s, fm, hint_key[fm->by]));
 	/* what went wrong with the last search, or what to do */
 	if (f->notice != REASON_OK)
@@ -458,8 +458,8 @@ static int results(struct display_list *dl, const struct layout *l, const struct
 {
 	const struct desk_session *se = &f->session;
 	char title[200];
-	const struct strings_arg a[] = {{"by", txt(s, fm, by_key[se->by < DESK_BY_COUNT ? se->by : 0])},
-	                                {"query", se->query}};
+	const struct strings_arg a[] = {
+	    {"by", txt(s, fm, by_key[se->by < DESK_BY_COUNT ? se->by : 0])}, {"query", se->query}};
 	strings_format(s, "desk.results.title", fm->lang, a, 2, title, sizeof(title));
 	struct dl_rect r = frame(dl, l, s, fm, title, true, true);
 	struct dl_rect bar = dl_rect_take_bottom(&r, l->bar_h, l->gap);
@@ -478,15 +478,17 @@ static int results(struct display_list *dl, const struct layout *l, const struct
 		                     b.w - l->gap, l->line_h[DL_BODY]};
 		char t[200];
 		snprintf(t, sizeof(t), "%s", row->room[0] ? row->room : "-");
-		struct dl_rect c = dl_rect_take_left(&in, est(l, "00000", DL_BODY, DL_BOLD), l->gap / 2);
+		struct dl_rect c =
+		    dl_rect_take_left(&in, est(l, "00000", DL_BODY, DL_BOLD), l->gap / 2);
 		put_line(dl, l, &c, t, DL_BODY, DL_BOLD, DL_INK, DL_LEFT);
 		struct dl_rect chips = dl_rect_take_right(&in, in.w / 2, l->gap / 2);
 		if (risk_ok(row->risk))
 			chip(dl, l, &chips, txt(s, fm, risk_look[row->risk].key), DL_SMALL,
 			     risk_look[row->risk].fill, risk_look[row->risk].ink);
-		if ((unsigned)row->status < RESIDENT_STATUS_COUNT && row->status != RESIDENT_IN_QUARANTINE)
-			chip(dl, l, &chips, txt(s, fm, status_key[row->status]), DL_SMALL, DL_NEUTRAL,
-			     DL_WHITE);
+		if ((unsigned)row->status < RESIDENT_STATUS_COUNT &&
+		    row->status != RESIDENT_IN_QUARANTINE)
+			chip(dl, l, &chips, txt(s, fm, status_key[row->status]), DL_SMALL,
+			     DL_NEUTRAL, DL_WHITE);
 		snprintf(t, sizeof(t), "%s \xC2\xB7 %s", row->name_masked, row->batch);
 		put_line(dl, l, &in, t, DL_BODY, DL_REGULAR, DL_INK, DL_LEFT);
 	}
@@ -504,10 +506,9 @@ static bool fact(struct display_list *dl, const struct layout *l, const struct s
 	return put_line(dl, l, col, buf, DL_SMALL, DL_REGULAR, DL_INK, DL_LEFT);
 }
 
-static void card_details(struct display_list *dl, const struct layout *l,
-                         const struct strings *s, const struct desk_form *fm,
-                         const struct desk_card *c, const struct screen_frontdesk_extra *x,
-                         struct dl_rect r)
+static void card_details(struct display_list *dl, const struct layout *l, const struct strings *s,
+                         const struct desk_form *fm, const struct desk_card *c,
+                         const struct screen_frontdesk_extra *x, struct dl_rect r)
 {
 	const struct resident *p = &c->resident;
 	/* the chips: risk with its word, status, care markers */
@@ -555,7 +556,8 @@ static void card_details(struct display_list *dl, const struct layout *l,
 		if (x && x->now_unix > 0) {
 			int n = policy_plan_day(&p->plan, x->now_unix);
 			if (n <= 0)
-				snprintf(buf, sizeof(buf), "%s", txt(s, fm, "desk.card.arrival_day"));
+				snprintf(buf, sizeof(buf), "%s",
+				         txt(s, fm, "desk.card.arrival_day"));
 			else
 				fmt_int(s, fm, "desk.card.day_n", n, buf, sizeof(buf));
 			fact(dl, l, s, fm, &right, "desk.card.day", buf);
@@ -564,7 +566,8 @@ static void card_details(struct display_list *dl, const struct layout *l,
 		snprintf(total, sizeof(total), "%d", policy_plan_onsite_days(&p->plan));
 		snprintf(ext, sizeof(ext), "%d", p->plan.extended_days);
 		const struct strings_arg a[] = {{"n", total}, {"ext", ext}};
-		strings_format(s, p->plan.extended_days > 0 ? "desk.card.days_ext" : "desk.card.days",
+		strings_format(s,
+		               p->plan.extended_days > 0 ? "desk.card.days_ext" : "desk.card.days",
 		               fm->lang, a, 2, day, sizeof(day));
 		fact(dl, l, s, fm, &right, "desk.card.term", day);
 	}
@@ -578,10 +581,9 @@ static void card_details(struct display_list *dl, const struct layout *l,
 static const char *const label_key[DESK_LABEL_COUNT] = {"desk.label.door", "desk.label.meal",
                                                         "desk.label.tube"};
 
-static void card_history(struct display_list *dl, const struct layout *l,
-                         const struct strings *s, const struct desk_form *fm,
-                         const struct desk_card *c, const struct screen_frontdesk_extra *x,
-                         struct dl_rect r)
+static void card_history(struct display_list *dl, const struct layout *l, const struct strings *s,
+                         const struct desk_form *fm, const struct desk_card *c,
+                         const struct screen_frontdesk_extra *x, struct dl_rect r)
 {
 	struct dl_rect left = r, right = r;
 	left.w = (r.w - l->gap) * 11 / 20;
@@ -608,7 +610,8 @@ static void card_history(struct display_list *dl, const struct layout *l,
 	put_line(dl, l, &right, txt(s, fm, "desk.hist.labels"), DL_SMALL, DL_BOLD, DL_NEUTRAL,
 	         DL_LEFT);
 	int shown = 0;
-	for (int i = 0; i < c->label_count && i < DESK_HISTORY_MAX && right.h >= 3 * l->line_h[DL_SMALL];
+	for (int i = 0;
+	     i < c->label_count && i < DESK_HISTORY_MAX && right.h >= 3 * l->line_h[DL_SMALL];
 	     i++, shown++) {
 		fmt_time(x, c->labels[i].unix_s, t, sizeof(t));
 		unsigned k = c->labels[i].label < DESK_LABEL_COUNT ? c->labels[i].label : 0;
@@ -616,8 +619,8 @@ static void card_history(struct display_list *dl, const struct layout *l,
 		put_line(dl, l, &right, buf, DL_SMALL, DL_REGULAR, DL_INK, DL_LEFT);
 	}
 	if (c->label_count == 0)
-		put_line(dl, l, &right, txt(s, fm, "desk.hist.none"), DL_SMALL, DL_REGULAR, DL_MUTED,
-		         DL_LEFT);
+		put_line(dl, l, &right, txt(s, fm, "desk.hist.none"), DL_SMALL, DL_REGULAR,
+		         DL_MUTED, DL_LEFT);
 	put_line(dl, l, &right, txt(s, fm, "desk.hist.scans"), DL_SMALL, DL_BOLD, DL_NEUTRAL,
 	         DL_LEFT);
 	static const char *const colour_key[] = {"sec.verdict.green", "sec.verdict.amber",
@@ -633,8 +636,8 @@ static void card_history(struct display_list *dl, const struct layout *l,
 			break;
 	}
 	if (c->scan_count == 0)
-		put_line(dl, l, &right, txt(s, fm, "desk.hist.none"), DL_SMALL, DL_REGULAR, DL_MUTED,
-		         DL_LEFT);
+		put_line(dl, l, &right, txt(s, fm, "desk.hist.none"), DL_SMALL, DL_REGULAR,
+		         DL_MUTED, DL_LEFT);
 }
 
 /* Whether a slot's action can be asked for on this card. */
@@ -647,28 +650,29 @@ static bool slot_allowed(const struct desk_card *c, enum desk_act_slot slot)
 	return slot != DESK_SLOT_REPRINT || c->band_serial > 0;
 }
 
-static void card_actions(struct display_list *dl, const struct layout *l,
-                         const struct strings *s, const struct desk_form *fm,
-                         const struct desk_card *c, struct dl_rect r)
+static void card_actions(struct display_list *dl, const struct layout *l, const struct strings *s,
+                         const struct desk_form *fm, const struct desk_card *c, struct dl_rect r)
 {
 	int cols = 3, rows = 3;
 	int bh = min_i(l->target_h * 3 / 2, (r.h - (rows - 1) * l->gap) / rows);
 	int bw = (r.w - (cols - 1) * l->gap) / cols;
 	for (int i = 0; i < DESK_SLOT_COUNT; i++) {
-		struct dl_rect b = {r.x + (i % cols) * (bw + l->gap), r.y + (i / cols) * (bh + l->gap),
-		                    bw, bh};
+		struct dl_rect b = {r.x + (i % cols) * (bw + l->gap),
+		                    r.y + (i / cols) * (bh + l->gap), bw, bh};
 		bool danger = i == DESK_SLOT_VOID || i == DESK_SLOT_TRANSFER;
 		button(dl, l, b, DESK_BTN_ACT_0 + i, txt(s, fm, slots[i].key),
-		       danger ? DL_RED : i < DESK_SLOT_REPRINT ? DL_NEUTRAL : DL_CARD,
+		       danger                  ? DL_RED
+		       : i < DESK_SLOT_REPRINT ? DL_NEUTRAL
+		                               : DL_CARD,
 		       danger || i < DESK_SLOT_REPRINT ? DL_WHITE : DL_INK,
 		       slot_allowed(c, (enum desk_act_slot)i));
 	}
 }
 
 /* The outcome of the last action, on the card. */
-static void done_banner(struct display_list *dl, const struct layout *l,
-                        const struct strings *s, const struct desk_form *fm,
-                        const struct desk_session *se, struct dl_rect *r)
+static void done_banner(struct display_list *dl, const struct layout *l, const struct strings *s,
+                        const struct desk_form *fm, const struct desk_session *se,
+                        struct dl_rect *r)
 {
 	if (se->done_action == DESK_ACT_NONE)
 		return;
@@ -778,8 +782,8 @@ static int action_form(struct display_list *dl, const struct layout *l, const st
 			button(dl, l, b, DESK_BTN_RISK_0 + k, label, risk_look[k].fill,
 			       risk_look[k].ink, true);
 			if (on) /* never colour alone: the chosen one is framed too */
-				dl_add_button(dl, dl_rect_inset(b, -l->gap / 4), 0, clear_colour, DL_INK,
-				              l->radius, false);
+				dl_add_button(dl, dl_rect_inset(b, -l->gap / 4), 0, clear_colour,
+				              DL_INK, l->radius, false);
 		}
 	} else if (fm->req.action == DESK_ACT_EXTEND) {
 		struct dl_rect row = dl_rect_take_top(&r, l->target_h, l->gap);
@@ -805,8 +809,8 @@ static int action_form(struct display_list *dl, const struct layout *l, const st
 		int w = (row.w - (DESK_PRESETS - 1) * l->gap) / DESK_PRESETS;
 		for (int i = 0; i < DESK_PRESETS; i++) {
 			char key[64];
-			const char *p = strings_lookup(s, preset_key(&fm->req, i, key, sizeof(key)),
-			                               fm->lang);
+			const char *p =
+			    strings_lookup(s, preset_key(&fm->req, i, key, sizeof(key)), fm->lang);
 			if (!p)
 				continue;
 			button(dl, l, dl_rect_take_left(&row, w, l->gap), DESK_BTN_PRESET_0 + i, p,
@@ -817,8 +821,8 @@ static int action_form(struct display_list *dl, const struct layout *l, const st
 }
 
 /* The keyboard open on the form's note. */
-static int note_keyboard(struct display_list *dl, const struct layout *l,
-                         const struct strings *s, const struct desk_form *fm)
+static int note_keyboard(struct display_list *dl, const struct layout *l, const struct strings *s,
+                         const struct desk_form *fm)
 {
 	struct dl_rect r = frame(dl, l, s, fm, txt(s, fm, "desk.form.why"), false, false);
 	struct dl_rect kbd = dl_rect_take_bottom(&r, keyboard_h(l), 0);
@@ -958,9 +962,11 @@ static void occupancy_summary(struct display_list *dl, const struct layout *l,
 	snprintf(nb, sizeof(nb), "%d", o->counts[ROOM_BLOCKED]);
 	snprintf(nt, sizeof(nt), "%d", o->releases_today);
 	snprintf(nm, sizeof(nm), "%d", o->releases_tomorrow);
-	const struct strings_arg a[] = {{"free", nf},  {"occupied", no}, {"cleaning", nc},
-	                                {"blocked", nb}, {"today", nt},   {"tomorrow", nm}};
+	const struct strings_arg a[] = {{"free", nf},    {"occupied", no}, {"cleaning", nc},
+	                                {"blocked", nb}, {"today", nt},    {"tomorrow", nm}};
 	strings_format(s, "desk.occ.counts", fm->lang, a, 6, buf, sizeof(buf));
+	put_line(dl, l, r, buf, DL_SMALL, DL_BOLD, DL_INK, DL_LEFT);
+	strings_format(s, "desk.occ.releases", fm->lang, a, 6, buf, sizeof(buf));
 	put_line(dl, l, r, buf, DL_SMALL, DL_BOLD, DL_INK, DL_LEFT);
 	if (o->printer_ok) {
 		snprintf(printer, sizeof(printer), "%s", txt(s, fm, "desk.occ.printer_ok"));
@@ -977,7 +983,8 @@ static void occupancy_summary(struct display_list *dl, const struct layout *l,
 		fmt1(s, fm, "desk.occ.never_synced", "n", pend, sync, sizeof(sync));
 	} else {
 		char ago[24];
-		int64_t min = x->now_unix > o->last_sync_unix ? (x->now_unix - o->last_sync_unix) / 60 : 0;
+		int64_t min =
+		    x->now_unix > o->last_sync_unix ? (x->now_unix - o->last_sync_unix) / 60 : 0;
 		snprintf(ago, sizeof(ago), "%lld", (long long)min);
 		const struct strings_arg b[] = {{"min", ago}, {"n", pend}};
 		strings_format(s, "desk.occ.synced", fm->lang, b, 2, sync, sizeof(sync));
@@ -1000,7 +1007,11 @@ static void occupancy_summary(struct display_list *dl, const struct layout *l,
 	for (size_t i = 0; i < sizeof(legend) / sizeof(legend[0]); i++) {
 		struct desk_room rm = {.state = legend[i].st, .risk = legend[i].risk};
 		struct dl_color ink, fill = room_fill(&rm, &ink);
-		chip(dl, l, &row, txt(s, fm, legend[i].key), DL_SMALL, fill, ink);
+		if (!chip(dl, l, &row, txt(s, fm, legend[i].key), DL_SMALL, fill, ink) &&
+		    r->h >= l->line_h[DL_SMALL]) {
+			row = dl_rect_take_top(r, l->line_h[DL_SMALL], l->gap / 2);
+			chip(dl, l, &row, txt(s, fm, legend[i].key), DL_SMALL, fill, ink);
+		}
 	}
 }
 
@@ -1021,12 +1032,14 @@ static int occupancy(struct display_list *dl, const struct layout *l, const stru
 	int first = o->floor_count > 0 ? starts[page] : 0;
 	int end = page + 1 < pages ? starts[page + 1] : o->floor_count;
 	int ri = 0; /* rooms are sorted by floor: skip to the first floor shown */
-	while (ri < o->room_count && first < o->floor_count && o->rooms[ri].floor < o->floors[first].floor)
+	while (ri < o->room_count && first < o->floor_count &&
+	       o->rooms[ri].floor < o->floors[first].floor)
 		ri++;
 	for (int fi = first; fi < end && fi < DESK_OCC_FLOORS_MAX; fi++) {
 		const struct desk_floor *fl = &o->floors[fi];
 		int rows = floor_rows(&g, fl);
-		struct dl_rect band = dl_rect_take_top(&r, rows * (g.cell_h + g.gap) - g.gap, g.gap);
+		struct dl_rect band =
+		    dl_rect_take_top(&r, rows * (g.cell_h + g.gap) - g.gap, g.gap);
 		char label[16];
 		snprintf(label, sizeof(label), "%dF", fl->floor);
 		struct dl_rect lb = {band.x, band.y, g.label_w - l->gap / 2, g.cell_h};
@@ -1037,21 +1050,22 @@ static int occupancy(struct display_list *dl, const struct layout *l, const stru
 			const struct desk_room *rm = &o->rooms[ri];
 			if (k >= max_cells)
 				continue;
-			struct dl_rect cell = {band.x + g.label_w + (k % g.per_row) * (g.cell_w + g.gap),
-			                       band.y + (k / g.per_row) * (g.cell_h + g.gap), g.cell_w,
-			                       g.cell_h};
+			struct dl_rect cell = {
+			    band.x + g.label_w + (k % g.per_row) * (g.cell_w + g.gap),
+			    band.y + (k / g.per_row) * (g.cell_h + g.gap), g.cell_w, g.cell_h};
 			if (cell.y + cell.h > band.y + band.h)
 				continue;
 			struct dl_color ink, fill = room_fill(rm, &ink);
-			dl_add_button(dl, cell, 0, fill, rm->state == ROOM_FREE ? DL_LINE : clear_colour,
-			              g.gap, false);
+			dl_add_button(dl, cell, 0, fill,
+			              rm->state == ROOM_FREE ? DL_LINE : clear_colour, g.gap,
+			              false);
 			dl_add_text(dl, l, cell, rm->number, DL_SMALL, DL_BOLD, ink, DL_CENTER,
 			            DL_MUST_FIT | DL_MIDDLE);
 		}
 	}
 	if (o->truncated)
-		put_line(dl, l, &r, txt(s, fm, "desk.occ.truncated"), DL_SMALL, DL_REGULAR, DL_MUTED,
-		         DL_LEFT);
+		put_line(dl, l, &r, txt(s, fm, "desk.occ.truncated"), DL_SMALL, DL_REGULAR,
+		         DL_MUTED, DL_LEFT);
 	pager(dl, l, s, fm, bar, page, pages);
 	return finish(dl);
 }
@@ -1075,8 +1089,8 @@ int screen_frontdesk_build(struct display_list *dl, const struct layout *l, cons
 		break;
 	case DESK_PIN:
 	case DESK_PIN_CHECK:
-		rc = screen_staff_pin(dl, l, s, &c, (int)strlen(fm.pin), f->notice == REASON_BAD_PIN,
-		                      f->state == DESK_PIN_CHECK);
+		rc = screen_staff_pin(dl, l, s, &c, (int)strlen(fm.pin),
+		                      f->notice == REASON_BAD_PIN, f->state == DESK_PIN_CHECK);
 		break;
 	case DESK_HOME:
 		rc = home(dl, l, s, f, &fm);
@@ -1086,7 +1100,8 @@ int screen_frontdesk_build(struct display_list *dl, const struct layout *l, cons
 		break;
 	case DESK_CARD:
 		if (fm.req.action != DESK_ACT_NONE)
-			rc = fm.typing ? note_keyboard(dl, l, s, &fm) : action_form(dl, l, s, f, &fm);
+			rc = fm.typing ? note_keyboard(dl, l, s, &fm)
+			               : action_form(dl, l, s, f, &fm);
 		else
 			rc = card(dl, l, s, f, &fm, x);
 		break;
@@ -1132,7 +1147,8 @@ void desk_form_follow(struct desk_form *form, const struct flow_frontdesk *f)
 		form->results_page = 0;
 	if (f->state == DESK_OCCUPANCY)
 		form->occ_page = 0;
-	if (f->state == DESK_CARD && was == DESK_LOADING_CARD && f->session.done_action == DESK_ACT_NONE)
+	if (f->state == DESK_CARD && was == DESK_LOADING_CARD &&
+	    f->session.done_action == DESK_ACT_NONE)
 		form->tab = DESK_TAB_DETAILS;
 	if (f->state != DESK_CARD) {
 		memset(&form->req, 0, sizeof(form->req));
@@ -1265,7 +1281,8 @@ static bool press_card(struct desk_form *fm, const struct flow_frontdesk *f,
 		} else if (id >= DESK_BTN_PRESET_0 && id < DESK_BTN_PRESET_0 + DESK_PRESETS) {
 			char key[64];
 			const char *p = strings_lookup(
-			    s, preset_key(&fm->req, id - DESK_BTN_PRESET_0, key, sizeof(key)), fm->lang);
+			    s, preset_key(&fm->req, id - DESK_BTN_PRESET_0, key, sizeof(key)),
+			    fm->lang);
 			if (p)
 				snprintf(fm->req.note, sizeof(fm->req.note), "%s", p);
 		} else if (id == DESK_BTN_CONTINUE && form_ready(f, fm)) {

@@ -18,17 +18,17 @@ enum desk_button {
 	DESK_BTN_SIGN_OUT = 1000,
 	DESK_BTN_OCCUPANCY,
 	DESK_BTN_BACK,
-	DESK_BTN_SEARCH,  /* the search key of the keyboard */
-	DESK_BTN_DELETE,  /* keyboard: delete the last character */
-	DESK_BTN_CLEAR,   /* keyboard: empty the field */
-	DESK_BTN_PREV,    /* results or occupancy: previous page */
-	DESK_BTN_NEXT,    /* results or occupancy: next page */
-	DESK_BTN_CONFIRM, /* confirmation: do it */
-	DESK_BTN_CANCEL,  /* confirmation or form: do not */
-	DESK_BTN_CONTINUE,    /* form: filled in, on to the confirmation */
-	DESK_BTN_NOTE,        /* form: type the note on the keyboard */
-	DESK_BTN_TYPED,       /* form keyboard: done typing */
-	DESK_BTN_DAYS_MINUS,  /* extension form */
+	DESK_BTN_SEARCH,     /* the search key of the keyboard */
+	DESK_BTN_DELETE,     /* keyboard: delete the last character */
+	DESK_BTN_CLEAR,      /* keyboard: empty the field */
+	DESK_BTN_PREV,       /* results or occupancy: previous page */
+	DESK_BTN_NEXT,       /* results or occupancy: next page */
+	DESK_BTN_CONFIRM,    /* confirmation: do it */
+	DESK_BTN_CANCEL,     /* confirmation or form: do not */
+	DESK_BTN_CONTINUE,   /* form: filled in, on to the confirmation */
+	DESK_BTN_NOTE,       /* form: type the note on the keyboard */
+	DESK_BTN_TYPED,      /* form keyboard: done typing */
+	DESK_BTN_DAYS_MINUS, /* extension form */
 	DESK_BTN_DAYS_PLUS,
 	DESK_BTN_BY_0 = 1020,     /* search by: + enum desk_search_by */
 	DESK_BTN_PAGE_0 = 1030,   /* keyboard page: + enum desk_kbd_page */

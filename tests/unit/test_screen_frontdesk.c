@@ -178,7 +178,8 @@ static void fill_card(struct desk_card *c, enum resident_status status)
 	}
 	c->scan_count = DESK_HISTORY_MAX;
 	for (int i = 0; i < DESK_HISTORY_MAX; i++) {
-		snprintf(c->scans[i].checkpoint, sizeof(c->scans[i].checkpoint), "F12-corridor-%d", i);
+		snprintf(c->scans[i].checkpoint, sizeof(c->scans[i].checkpoint), "F12-corridor-%d",
+		         i);
 		c->scans[i].unix_s = extra.now_unix - i * 60;
 		c->scans[i].colour = (enum sec_colour)(i % 3);
 		c->scans[i].reason = i % 3 ? REASON_WRONG_PLACE : REASON_OK;
@@ -274,8 +275,8 @@ static void check(const char *what)
 			struct layout l;
 			layout_init(&l, sizes[z][0], sizes[z][1]);
 			form.lang = (enum lang)lang;
-			snprintf(where, sizeof(where), "%s %s %dx%d", what, lang_tag(form.lang), l.width,
-			         l.height);
+			snprintf(where, sizeof(where), "%s %s %dx%d", what, lang_tag(form.lang),
+			         l.width, l.height);
 			if (screen_frontdesk_build(dl, &l, strs, f, &form, &extra) != 0 || dl->full)
 				fail_msg("%s: does not fit its display list", where);
 			int first = 0, texts = 0;
@@ -286,12 +287,14 @@ static void check(const char *what)
 			for (int i = 0; i < dl->count; i++) {
 				const struct dl_cmd *c = &dl->cmds[i];
 				struct dl_rect r = c->rect;
-				if (r.x < 0 || r.y < 0 || r.x + r.w > l.width || r.y + r.h > l.height)
+				if (r.x < 0 || r.y < 0 || r.x + r.w > l.width ||
+				    r.y + r.h > l.height)
 					fail_msg("%s: command %d off the screen", where, i);
 				if (c->kind == DL_TEXT) {
 					texts++;
 					if (strings_lookup(strs, dl_text(dl, i), form.lang))
-						fail_msg("%s: shows the key %s", where, dl_text(dl, i));
+						fail_msg("%s: shows the key %s", where,
+						         dl_text(dl, i));
 					if (strstr(dl_text(dl, i), "desk."))
 						fail_msg("%s: shows %s", where, dl_text(dl, i));
 				}
@@ -301,10 +304,11 @@ static void check(const char *what)
 					fail_msg("%s: button %d is %dx%d", where, c->id, r.w, r.h);
 				for (int j = i + 1; j < dl->count; j++)
 					if (dl->cmds[j].kind == DL_BUTTON && dl->cmds[j].id != 0 &&
-					    dl->cmds[j].id != DESK_BTN_NOTE && c->id != DESK_BTN_NOTE &&
+					    dl->cmds[j].id != DESK_BTN_NOTE &&
+					    c->id != DESK_BTN_NOTE &&
 					    !apart(r, dl->cmds[j].rect, kg))
-						fail_msg("%s: buttons %d and %d closer than %d px", where,
-						         c->id, dl->cmds[j].id, kg);
+						fail_msg("%s: buttons %d and %d closer than %d px",
+						         where, c->id, dl->cmds[j].id, kg);
 			}
 			if (texts < 2)
 				fail_msg("%s: says nothing", where);
@@ -317,10 +321,12 @@ static void check(const char *what)
 			int bad[8];
 			struct ui *u = z == 0 ? ui_small : ui;
 			int n = ui_measure_overflows(u, dl, bad, 8);
-			const char *dir = getenv("HK_SHOTS"); /* look at them: a PNG of each screen */
+			const char *dir =
+			    getenv("HK_SHOTS"); /* look at them: a PNG of each screen */
 			if (dir && z == 0) {
 				char path[400];
-				snprintf(path, sizeof(path), "%s/%03d-%s.png", dir, ++shot_n, where);
+				snprintf(path, sizeof(path), "%s/%03d-%s.png", dir, ++shot_n,
+				         where);
 				for (char *c = path + strlen(dir) + 1; *c; c++)
 					if (*c == ' ' || *c == ',')
 						*c = '_';
