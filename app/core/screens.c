@@ -995,12 +995,15 @@ static void checkpoint_card(struct display_list *dl, const struct layout *l,
 			chip(dl, l, &row, text, fill, ink);
 		}
 	}
-	if (v->days > 0 && in.h >= l->line_h[DL_BODY]) {
+	/* day 0 is a late arrival's arrival day (day 1 is the next day, docs/policy.md): it is
+	 * called that, never "day 0"; before arrival nothing is said */
+	if (v->days > 0 && v->day >= 0 && in.h >= l->line_h[DL_BODY]) {
 		char n[12], t[12];
 		snprintf(n, sizeof(n), "%d", v->day);
 		snprintf(t, sizeof(t), "%d", v->days);
 		const struct strings_arg a[] = {{"n", n}, {"total", t}};
-		strings_format(s, "sec.day", lang, a, 2, buf, sizeof(buf));
+		strings_format(s, v->day == 0 ? "sec.day.arrival" : "sec.day", lang, a, 2, buf,
+		               sizeof(buf));
 		dl_add_text(dl, l, dl_rect_take_top(&in, l->line_h[DL_BODY], 0), buf, DL_BODY,
 		            DL_BOLD, DL_INK, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
 	}
