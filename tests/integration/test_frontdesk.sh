@@ -144,12 +144,12 @@ click TAB 2
 wait_done() {
 	local i
 	for ((i = 0; i < 200; i++)); do
-		[ "$(field state)" = CARD ] && [ "$(field done)" = "$1" ] && return 0
+		[ "$(field state)" = CARD ] && [ "$(field "done")" = "$1" ] && return 0
 		sleep 0.05
 	done
 	return 1
 }
-prints() { ls "$D/prints"/*.png 2>/dev/null | wc -l; }
+prints() { find "$D/prints" -name '*.png' | wc -l; }
 wait_prints() {
 	local i
 	for ((i = 0; i < 200; i++)); do
@@ -159,6 +159,7 @@ wait_prints() {
 	return 1
 }
 decode() { zbarimg --raw -q -Sdisable -Sqrcode.enable "$1" 2>/dev/null | head -n 1; }
+# shellcheck disable=SC2012 # our own file names: digits and dashes
 newest() { ls -t "$D/prints"/*.png | head -n 1; }
 
 click ACT 0
