@@ -82,11 +82,11 @@ static unsigned diet_flags(const char *diet)
 	static const struct {
 		const char *word;
 		unsigned flag;
-	} words[] = {{"清真", LABEL_DIET_HALAL},      {"halal", LABEL_DIET_HALAL},
-	             {"素", LABEL_DIET_VEGETARIAN},   {"vegetarian", LABEL_DIET_VEGETARIAN},
-	             {"软食", LABEL_DIET_SOFT},       {"soft", LABEL_DIET_SOFT},
-	             {"老人", LABEL_DIET_ELDERLY},    {"elderly", LABEL_DIET_ELDERLY},
-	             {"儿童", LABEL_DIET_CHILD},      {"child", LABEL_DIET_CHILD}};
+	} words[] = {{"清真", LABEL_DIET_HALAL},    {"halal", LABEL_DIET_HALAL},
+	             {"素", LABEL_DIET_VEGETARIAN}, {"vegetarian", LABEL_DIET_VEGETARIAN},
+	             {"软食", LABEL_DIET_SOFT},     {"soft", LABEL_DIET_SOFT},
+	             {"老人", LABEL_DIET_ELDERLY},  {"elderly", LABEL_DIET_ELDERLY},
+	             {"儿童", LABEL_DIET_CHILD},    {"child", LABEL_DIET_CHILD}};
 	unsigned flags = 0;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strcasestr(diet, words[i].word))
@@ -116,11 +116,12 @@ static enum reason print_label(void *ctx, const struct desk_change *c, const str
 			p.kind = LABEL_MEAL;
 			p.diet = diet_flags(c->diet);
 			snprintf(p.diet_note, sizeof(p.diet_note), "%s", c->diet);
-			snprintf(p.token, sizeof(p.token), "HKMEAL1:%s:%s:%s", station, r->room, date);
+			snprintf(p.token, sizeof(p.token), "HKMEAL1:%s:%s:%s", station, r->room,
+			         date);
 		} else {
 			p.kind = LABEL_SAMPLE;
-			snprintf(p.sample_id, sizeof(p.sample_id), "%s-%.4s%.2s%.2s-%s", station, date,
-			         date + 5, date + 8, r->arrival_id);
+			snprintf(p.sample_id, sizeof(p.sample_id), "%s-%.4s%.2s%.2s-%s", station,
+			         date, date + 5, date + 8, r->arrival_id);
 			snprintf(p.token, sizeof(p.token), "%s", p.sample_id);
 			snprintf(p.date, sizeof(p.date), "%s", date);
 		}
@@ -128,7 +129,8 @@ static enum reason print_label(void *ctx, const struct desk_change *c, const str
 		memset(&p, 0, sizeof(p));
 	}
 	if (rc != 0) {
-		log_err("%s label not queued: %s", desk_label_name(c->label), store_status_name(rc));
+		log_err("%s label not queued: %s", desk_label_name(c->label),
+		        store_status_name(rc));
 		return REASON_PRINT_JOB_INVALID;
 	}
 	log_info("%s label for room %s queued as job %" PRId64, desk_label_name(c->label), r->room,
@@ -153,7 +155,8 @@ static enum reason reprint_band(void *ctx, const struct desk_change *c, int64_t 
 	    .tz_offset_s = d->kc->checkin.policy.tz_offset_s,
 	};
 	struct spool_reprinted out;
-	int rc = *end || arrival <= 0 ? STORE_E_INVALID : spool_reprint_wristband(d->store, &rq, &out);
+	int rc =
+	    *end || arrival <= 0 ? STORE_E_INVALID : spool_reprint_wristband(d->store, &rq, &out);
 	if (rc != 0) {
 		log_err("reprint refused: %s", store_status_name(rc));
 		return rc == STORE_E_NOT_FOUND ? REASON_NOT_FOUND : REASON_PRINT_JOB_INVALID;
@@ -306,11 +309,11 @@ static void write_state(struct desk *d)
 	json_object_set_new(root, "form", json_string(desk_action_name(d->form.req.action)));
 	json_object_set_new(root, "room", json_string(card ? se->card.resident.room : ""));
 	json_object_set_new(root, "band", json_string(serial));
+	json_object_set_new(root, "risk",
+	                    json_string(card ? risk_name(se->card.resident.risk) : ""));
 	json_object_set_new(
-	    root, "risk", json_string(card ? risk_name(se->card.resident.risk) : ""));
-	json_object_set_new(root, "status", json_string(card ? resident_status_name(
-	                                                           se->card.resident.status)
-	                                                     : ""));
+	    root, "status",
+	    json_string(card ? resident_status_name(se->card.resident.status) : ""));
 	json_object_set_new(root, "done", json_string(desk_action_name(se->done_action)));
 	json_object_set_new(root, "done_reason", json_string(reason_code(se->done_reason)));
 	json_object_set_new(root, "occupied", json_integer(se->occ.counts[ROOM_OCCUPIED]));
@@ -357,7 +360,8 @@ static void draw(struct desk *d)
 	else if (now.state == DESK_CARD)
 		snprintf(name, sizeof(name), "CARD-tab%d-%s", (int)now.tab, lang_tag(now.lang));
 	else
-		snprintf(name, sizeof(name), "%s-%s", desk_state_name(now.state), lang_tag(now.lang));
+		snprintf(name, sizeof(name), "%s-%s", desk_state_name(now.state),
+		         lang_tag(now.lang));
 	kiosk_screenshot(d->ui, d->kc->screenshots_dir, d->shots, name);
 }
 
