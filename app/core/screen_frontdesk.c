@@ -496,14 +496,21 @@ static int results(struct display_list *dl, const struct layout *l, const struct
 	return finish(dl);
 }
 
+/* Card facts and histories: body size where the card has room for them (1080 lines), small
+ * on the 7-inch panel. */
+static enum dl_role card_role(const struct layout *l, struct dl_rect r)
+{
+	return r.h >= 9 * l->line_h[DL_BODY] ? DL_BODY : DL_SMALL;
+}
+
 /* "label: value" lines into a column; false once it is full. */
 static bool fact(struct display_list *dl, const struct layout *l, const struct strings *s,
-                 const struct desk_form *fm, struct dl_rect *col, const char *key,
-                 const char *value)
+                 const struct desk_form *fm, struct dl_rect *col, enum dl_role role,
+                 const char *key, const char *value)
 {
 	char buf[320];
 	snprintf(buf, sizeof(buf), "%s  %s", txt(s, fm, key), value && value[0] ? value : "-");
-	return put_line(dl, l, col, buf, DL_SMALL, DL_REGULAR, DL_INK, DL_LEFT);
+	return put_line(dl, l, col, buf, role, DL_REGULAR, DL_INK, DL_LEFT);
 }
 
 static void card_details(struct display_list *dl, const struct layout *l, const struct strings *s,
@@ -512,12 +519,13 @@ static void card_details(struct display_list *dl, const struct layout *l, const 
 {
 	const struct resident *p = &c->resident;
 	/* the chips: risk with its word, status, care markers */
-	struct dl_rect row = dl_rect_take_top(&r, l->line_h[DL_SMALL], l->gap / 2);
+	enum dl_role role = card_role(l, r);
+	struct dl_rect row = dl_rect_take_top(&r, l->line_h[role], l->gap / 2);
 	if (risk_ok(p->risk))
-		chip(dl, l, &row, txt(s, fm, risk_look[p->risk].key), DL_SMALL,
-		     risk_look[p->risk].fill, risk_look[p->risk].ink);
+		chip(dl, l, &row, txt(s, fm, risk_look[p->risk].key), role, risk_look[p->risk].fill,
+		     risk_look[p->risk].ink);
 	if ((unsigned)p->status < RESIDENT_STATUS_COUNT)
-		chip(dl, l, &row, txt(s, fm, status_key[p->status]), DL_SMALL,
+		chip(dl, l, &row, txt(s, fm, status_key[p->status]), role,
 		     p->status == RESIDENT_IN_QUARANTINE ? DL_LINE : DL_NEUTRAL,
 		     p->status == RESIDENT_IN_QUARANTINE ? DL_INK : DL_WHITE);
 	static const struct {
@@ -529,29 +537,29 @@ static void card_details(struct display_list *dl, const struct layout *l, const 
 	            {RESIDENT_CARE_PREGNANT, "care.pregnant"}};
 	for (size_t i = 0; i < sizeof(care) / sizeof(care[0]); i++)
 		if (p->care & care[i].bit)
-			chip(dl, l, &row, txt(s, fm, care[i].key), DL_SMALL,
+			chip(dl, l, &row, txt(s, fm, care[i].key), role,
 			     care[i].bit == RESIDENT_CARE_PSYCH ? DL_RED : DL_NEUTRAL, DL_WHITE);
 	struct dl_rect left = r, right = r;
 	left.w = (r.w - l->gap) / 2;
 	right.x = left.x + left.w + l->gap;
 	right.w = r.w - left.w - l->gap;
 	char buf[160], day[96];
-	fact(dl, l, s, fm, &left, "desk.card.id", c->doc_masked);
+	fact(dl, l, s, fm, &left, role, "desk.card.id", c->doc_masked);
 	if ((unsigned)p->category < CATEGORY_COUNT) {
 		snprintf(buf, sizeof(buf), "category.%s", category_name(p->category));
-		fact(dl, l, s, fm, &left, "desk.card.category", txt(s, fm, buf));
+		fact(dl, l, s, fm, &left, role, "desk.card.category", txt(s, fm, buf));
 	}
-	fact(dl, l, s, fm, &left, "desk.card.batch", c->batch);
+	fact(dl, l, s, fm, &left, role, "desk.card.batch", c->batch);
 	fmt_time(x, c->checked_in_unix, buf, sizeof(buf));
-	fact(dl, l, s, fm, &left, "desk.card.checked_in", buf);
-	fact(dl, l, s, fm, &left, "desk.card.room_assigned", c->room_assigned);
-	fact(dl, l, s, fm, &left, "desk.card.diet", c->diet);
+	fact(dl, l, s, fm, &left, role, "desk.card.checked_in", buf);
+	fact(dl, l, s, fm, &left, role, "desk.card.room_assigned", c->room_assigned);
+	fact(dl, l, s, fm, &left, role, "desk.card.diet", c->diet);
 	if (p->plan.release_day > 0) {
 		strings_format_day(s, fm->lang, p->plan.release_day, buf, sizeof(buf));
-		fact(dl, l, s, fm, &right, "desk.card.release", buf);
+		fact(dl, l, s, fm, &right, role, "desk.card.release", buf);
 		if (p->plan.home_end_day > p->plan.release_day) {
 			strings_format_day(s, fm->lang, p->plan.home_end_day, buf, sizeof(buf));
-			fact(dl, l, s, fm, &right, "desk.card.home_end", buf);
+			fact(dl, l, s, fm, &right, role, "desk.card.home_end", buf);
 		}
 		if (x && x->now_unix > 0) {
 			int n = policy_plan_day(&p->plan, x->now_unix);
@@ -560,7 +568,7 @@ static void card_details(struct display_list *dl, const struct layout *l, const 
 				         txt(s, fm, "desk.card.arrival_day"));
 			else
 				fmt_int(s, fm, "desk.card.day_n", n, buf, sizeof(buf));
-			fact(dl, l, s, fm, &right, "desk.card.day", buf);
+			fact(dl, l, s, fm, &right, role, "desk.card.day", buf);
 		}
 		char total[12], ext[12];
 		snprintf(total, sizeof(total), "%d", policy_plan_onsite_days(&p->plan));
@@ -569,13 +577,13 @@ static void card_details(struct display_list *dl, const struct layout *l, const 
 		strings_format(s,
 		               p->plan.extended_days > 0 ? "desk.card.days_ext" : "desk.card.days",
 		               fm->lang, a, 2, day, sizeof(day));
-		fact(dl, l, s, fm, &right, "desk.card.term", day);
+		fact(dl, l, s, fm, &right, role, "desk.card.term", day);
 	}
 	if (c->band_serial > 0)
 		snprintf(buf, sizeof(buf), "%lld", (long long)c->band_serial);
 	else
 		snprintf(buf, sizeof(buf), "%s", txt(s, fm, "desk.card.no_band"));
-	fact(dl, l, s, fm, &right, "desk.card.band", buf);
+	fact(dl, l, s, fm, &right, role, "desk.card.band", buf);
 }
 
 static const char *const label_key[DESK_LABEL_COUNT] = {"desk.label.door", "desk.label.meal",
@@ -585,44 +593,55 @@ static void card_history(struct display_list *dl, const struct layout *l, const 
                          const struct desk_form *fm, const struct desk_card *c,
                          const struct screen_frontdesk_extra *x, struct dl_rect r)
 {
+	enum dl_role role = card_role(l, r);
 	struct dl_rect left = r, right = r;
 	left.w = (r.w - l->gap) * 11 / 20;
 	right.x = left.x + left.w + l->gap;
 	right.w = r.w - left.w - l->gap;
 	char t[32], buf[320];
-	put_line(dl, l, &left, txt(s, fm, "desk.hist.risk"), DL_SMALL, DL_BOLD, DL_NEUTRAL,
-	         DL_LEFT);
-	for (int i = 0; i < c->risk_count && i < DESK_HISTORY_MAX; i++) {
+	put_line(dl, l, &left, txt(s, fm, "desk.hist.risk"), role, DL_BOLD, DL_NEUTRAL, DL_LEFT);
+	/* the note on a line of its own when every change still fits that way */
+	int count = c->risk_count < DESK_HISTORY_MAX ? c->risk_count : DESK_HISTORY_MAX;
+	bool two_lines = left.h >= 2 * count * l->line_h[role];
+	for (int i = 0; i < count; i++) {
 		const struct desk_risk_change *h = &c->risks[i];
-		if (left.h < l->line_h[DL_SMALL])
+		if (left.h < l->line_h[role])
 			break;
-		struct dl_rect row = dl_rect_take_top(&left, l->line_h[DL_SMALL], 0);
+		struct dl_rect row = dl_rect_take_top(&left, l->line_h[role], 0);
 		if (risk_ok(h->risk))
-			chip(dl, l, &row, txt(s, fm, risk_look[h->risk].key), DL_SMALL,
+			chip(dl, l, &row, txt(s, fm, risk_look[h->risk].key), role,
 			     risk_look[h->risk].fill, risk_look[h->risk].ink);
 		fmt_time(x, h->unix_s, t, sizeof(t));
-		snprintf(buf, sizeof(buf), "%s %s %s", t, h->by[0] ? h->by : "-", h->note);
-		put_line(dl, l, &row, buf, DL_SMALL, DL_REGULAR, DL_INK, DL_LEFT);
+		/* the colour given at check-in is recorded by "intake" (app/service/frontdesk.c) */
+		const char *by = strcmp(h->by, "intake") == 0 ? txt(s, fm, "desk.hist.intake")
+		                 : h->by[0]                   ? h->by
+		                                              : "-";
+		snprintf(buf, sizeof(buf), "%s %s %s", t, by, two_lines ? "" : h->note);
+		put_line(dl, l, &row, buf, role, DL_REGULAR, DL_INK, DL_LEFT);
+		if (two_lines && h->note[0]) {
+			struct dl_rect note = dl_rect_take_top(&left, l->line_h[role], 0);
+			note.x += l->gap;
+			note.w -= l->gap;
+			put_line(dl, l, &note, h->note, role, DL_REGULAR, DL_MUTED, DL_LEFT);
+		}
 	}
 	if (c->risk_count == 0)
-		put_line(dl, l, &left, txt(s, fm, "desk.hist.none"), DL_SMALL, DL_REGULAR, DL_MUTED,
+		put_line(dl, l, &left, txt(s, fm, "desk.hist.none"), role, DL_REGULAR, DL_MUTED,
 		         DL_LEFT);
-	put_line(dl, l, &right, txt(s, fm, "desk.hist.labels"), DL_SMALL, DL_BOLD, DL_NEUTRAL,
-	         DL_LEFT);
+	put_line(dl, l, &right, txt(s, fm, "desk.hist.labels"), role, DL_BOLD, DL_NEUTRAL, DL_LEFT);
 	int shown = 0;
 	for (int i = 0;
-	     i < c->label_count && i < DESK_HISTORY_MAX && right.h >= 3 * l->line_h[DL_SMALL];
+	     i < c->label_count && i < DESK_HISTORY_MAX && right.h >= 3 * l->line_h[role];
 	     i++, shown++) {
 		fmt_time(x, c->labels[i].unix_s, t, sizeof(t));
 		unsigned k = c->labels[i].label < DESK_LABEL_COUNT ? c->labels[i].label : 0;
 		snprintf(buf, sizeof(buf), "%s  %s", t, txt(s, fm, label_key[k]));
-		put_line(dl, l, &right, buf, DL_SMALL, DL_REGULAR, DL_INK, DL_LEFT);
+		put_line(dl, l, &right, buf, role, DL_REGULAR, DL_INK, DL_LEFT);
 	}
 	if (c->label_count == 0)
-		put_line(dl, l, &right, txt(s, fm, "desk.hist.none"), DL_SMALL, DL_REGULAR,
-		         DL_MUTED, DL_LEFT);
-	put_line(dl, l, &right, txt(s, fm, "desk.hist.scans"), DL_SMALL, DL_BOLD, DL_NEUTRAL,
-	         DL_LEFT);
+		put_line(dl, l, &right, txt(s, fm, "desk.hist.none"), role, DL_REGULAR, DL_MUTED,
+		         DL_LEFT);
+	put_line(dl, l, &right, txt(s, fm, "desk.hist.scans"), role, DL_BOLD, DL_NEUTRAL, DL_LEFT);
 	static const char *const colour_key[] = {"sec.verdict.green", "sec.verdict.amber",
 	                                         "sec.verdict.red"};
 	for (int i = 0; i < c->scan_count && i < DESK_HISTORY_MAX; i++) {
@@ -632,12 +651,12 @@ static void card_history(struct display_list *dl, const struct layout *l, const 
 		snprintf(buf, sizeof(buf), "%s %s %s%s%s", t, sc->checkpoint,
 		         txt(s, fm, colour_key[col]), sc->reason != REASON_OK ? " " : "",
 		         sc->reason != REASON_OK ? reason_code(sc->reason) : "");
-		if (!put_line(dl, l, &right, buf, DL_SMALL, DL_REGULAR, DL_INK, DL_LEFT))
+		if (!put_line(dl, l, &right, buf, role, DL_REGULAR, DL_INK, DL_LEFT))
 			break;
 	}
 	if (c->scan_count == 0)
-		put_line(dl, l, &right, txt(s, fm, "desk.hist.none"), DL_SMALL, DL_REGULAR,
-		         DL_MUTED, DL_LEFT);
+		put_line(dl, l, &right, txt(s, fm, "desk.hist.none"), role, DL_REGULAR, DL_MUTED,
+		         DL_LEFT);
 }
 
 /* Whether a slot's action can be asked for on this card. */

@@ -167,7 +167,8 @@ static void fill_card(struct desk_card *c, enum resident_status status)
 	for (int i = 0; i < DESK_HISTORY_MAX; i++) {
 		c->risks[i].risk = (enum risk)(i % RISK_COUNT);
 		c->risks[i].unix_s = extra.now_unix - i * 3600;
-		snprintf(c->risks[i].by, sizeof(c->risks[i].by), "DOCTOR0%d", i);
+		snprintf(c->risks[i].by, sizeof(c->risks[i].by), i == 0 ? "intake" : "DOCTOR0%d",
+		         i);
 		snprintf(c->risks[i].note, sizeof(c->risks[i].note),
 		         "second assessment after arrival, a long note that must be cut %d", i);
 	}
@@ -340,6 +341,8 @@ static void check(const char *what)
 	form.lang = LANG_ZH_CN;
 }
 
+static void rebuild(void);
+
 /* ---- the tests ---- */
 
 static void test_every_screen(void **state)
@@ -398,6 +401,11 @@ static void test_every_screen(void **state)
 		form.tab = (enum desk_card_tab)t;
 		check("card");
 	}
+	/* the colour given at check-in is said to be so, in the screen's language */
+	form.tab = DESK_TAB_HISTORY;
+	rebuild();
+	assert_true(shows(strings_get(strs, "desk.hist.intake", LANG_ZH_CN)));
+	assert_false(shows("intake"));
 	for (int slot = 0; slot < DESK_SLOT_COUNT; slot++) {
 		open_card(RESIDENT_IN_QUARANTINE);
 		form.tab = DESK_TAB_ACTIONS;
