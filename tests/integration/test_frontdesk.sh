@@ -4,10 +4,11 @@
 # taps on the buttons where the kiosk drew them): a wrong PIN is refused and audited, the
 # right one signs in; a search by room on the on-screen keyboard, a card, a door and a meal
 # label printed through the spooler to PNG (their QR codes read back by zbarimg), a risk
-# colour set with who and why, a wristband reprinted, a resident released, the occupancy
-# grid, sign-out. Then the proof of the issue: the OLD band, scanned at a security post
-# (--mode security, files: camera), gives the replaced/void verdict and the new printed band
-# passes. Store rows checked with sqlite3; a screenshot of every screen kept in
+# colour set with who and why, a wristband reprinted, a resident released; a sample-tube
+# label, a term extended, a band voided, a resident transferred to hospital; the occupancy
+# grid, sign-out. Then the proof of the issue: the OLD band of the reprint, shown to a
+# security post (--mode security, files: camera), is stopped as replaced, and the band voided
+# at the desk as void. Store rows checked with sqlite3; a screenshot of every screen kept in
 # $BUILD/test-artifacts/frontdesk/.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/tap.sh
@@ -211,6 +212,73 @@ ok_if "  the card says released" test "$(field status)" = released
 ok_if "  the check-in ended as released" test "$(q "SELECT outcome FROM checkins WHERE arrival_id = $arrival")" = released
 ok_if "  the actions are in the audit log" test "$(q "SELECT count(*) FROM audit_log WHERE actor = 'STAFF01' AND action IN ('set_risk', 'reprint_band', 'mark_released')")" -eq 3
 
+# the other actions, on the resident of 1202 (arrival 4, band 1004) and of 1301 (arrival 6)
+home() {
+	local i
+	for ((i = 0; i < 4; i++)); do
+		[ "$(field state)" = HOME ] && return 0
+		click BACK
+		sleep 0.3
+	done
+	at HOME
+}
+search() { # BY-tab digits...
+	local c
+	home
+	click BY "$1"
+	shift
+	for c in "$@"; do key "$c"; done
+	click SEARCH
+}
+search 0 1 2 0 2
+ok_if "a room with one resident opens the card at once" wait_field room 1202
+click TAB 2
+click ACT 2
+at CONFIRM
+click CONFIRM
+ok_if "sample-tube label printed" wait_prints 4
+tube=$(newest)
+ok_if "  its QR: station, date and arrival" test "$(decode "$tube")" = "SZ01-$(date +%Y%m%d)-4"
+cp "$tube" "$art/tube-label.png"
+wait_done print_label >/dev/null
+
+click ACT 8
+ok_if "extension: the form opens" wait_field form extend
+click DAYS_PLUS
+click DAYS_PLUS
+click PRESET 0
+click CONTINUE
+at CONFIRM
+click CONFIRM
+ok_if "  the term is extended by 9 days" wait_done extend
+ok_if "  the planned release moved from $release to $(date -d "$release + 9 days" +%F)" \
+	test "$(q "SELECT planned_release FROM checkins WHERE arrival_id = 4")" = "$(date -d "$release + 9 days" +%F)"
+
+click ACT 4
+ok_if "void band: the form opens" wait_field form void_band
+click PRESET 0
+click CONTINUE
+at CONFIRM
+click CONFIRM
+ok_if "  the band is void" wait_done void_band
+ok_if "  in the store, with the reason" test "$(q "SELECT state FROM wristbands WHERE serial = '1004'")" = void
+ok_if "  the card has no active band" test "$(field band)" = 0
+"$BUILD/tools/band_tool" forge "$D/band.key" SZ01 1004 1202 "$D/void-band.png"
+
+search 3 1 0 0 6
+ok_if "a search by band number opens the card of 1301" wait_field room 1301
+click TAB 2
+click ACT 7
+ok_if "transfer to hospital: the form opens" wait_field form transfer
+click PRESET 1
+click CONTINUE
+at CONFIRM
+click CONFIRM
+ok_if "  transferred" wait_done transfer
+ok_if "  the card says so" test "$(field status)" = transferred
+ok_if "  the check-in ended as transferred" test "$(q "SELECT outcome FROM checkins WHERE arrival_id = 6")" = transferred
+ok_if "  every action audited by STAFF01" test "$(q "SELECT count(*) FROM audit_log WHERE actor = 'STAFF01' AND action IN ('extend', 'void_band', 'mark_transferred')")" -eq 3
+
 click OCCUPANCY
 ok_if "the occupancy grid" at OCCUPANCY
 ok_if "  counts the occupied rooms" test "$(field occupied)" -ge 2
@@ -244,6 +312,8 @@ show() {
 }
 ok_if "the old band is shown to the security post's camera" show "$D/old-band.png"
 ok_if "  red: the band was replaced (void)" test "$(sfield colour) $(sfield reason)" = "red E_BAND_REPLACED"
+ok_if "the band voided at the desk is shown" show "$D/void-band.png"
+ok_if "  red: void" test "$(sfield colour) $(sfield reason)" = "red E_BAND_VOID"
 kill "$post"
 wait "$post"
 ok_if "the security post stops cleanly" test $? -eq 0
@@ -254,7 +324,7 @@ ok_if "SIGTERM stops the front desk cleanly" test $? -eq 0
 kill "$xvfb" 2>/dev/null
 wait "$xvfb" 2>/dev/null
 
-ok_if "a screenshot of each screen" bash -c "cd '$art/desk' && ls | grep -q SIGNED_OUT && ls | grep -q PIN && ls | grep -q HOME && ls | grep -q RESULTS && ls | grep -q CARD-tab0 && ls | grep -q CARD-tab2 && ls | grep -q CARD-form-set_risk && ls | grep -q CONFIRM && ls | grep -q OCCUPANCY-zh && ls | grep -q OCCUPANCY-en"
+ok_if "a screenshot of each screen" bash -c "cd '$art/desk' && ls | grep -q SIGNED_OUT && ls | grep -q PIN && ls | grep -q HOME && ls | grep -q RESULTS && ls | grep -q CARD-tab0 && ls | grep -q CARD-tab2 && ls | grep -q CARD-form-set_risk && ls | grep -q CARD-form-extend && ls | grep -q CARD-form-void_band && ls | grep -q CARD-form-transfer && ls | grep -q CONFIRM && ls | grep -q OCCUPANCY-zh && ls | grep -q OCCUPANCY-en"
 ok_if "the desk's log holds no name and no document number" \
 	bash -c "! grep -E '张|李|王|陈|SMITH|Alex|4403|1101|E22345678|P1234567' '$D/desk.log'"
 [ "$tap_failed" -eq 0 ] || grep -v ALSA "$D/desk.log" | tail -20 | sed 's/^/# /'
