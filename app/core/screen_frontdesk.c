@@ -787,8 +787,11 @@ static int action_form(struct display_list *dl, const struct layout *l, const st
 	       DESK_BTN_CANCEL, cancel, DL_CARD, DL_INK, true);
 	button(dl, l, dl_rect_take_right(&bar, btn_w(l, go, 3 * l->target_h), l->gap),
 	       DESK_BTN_CONTINUE, go, DL_GREEN, DL_WHITE, form_ready(f, fm));
-	put_line(dl, l, &bar, txt(s, fm, "desk.form.audited"), DL_SMALL, DL_REGULAR, DL_MUTED,
-	         DL_LEFT);
+	char audited[160];
+	cut_to(l, txt(s, fm, "desk.form.audited"), DL_SMALL, DL_REGULAR, bar.w, audited,
+	       sizeof(audited));
+	dl_add_text(dl, l, bar, audited, DL_SMALL, DL_REGULAR, DL_MUTED, DL_LEFT,
+	            DL_MUST_FIT | DL_MIDDLE);
 	if (fm->req.action == DESK_ACT_SET_RISK) {
 		struct dl_rect row = dl_rect_take_top(&r, l->target_h, l->gap);
 		int w = (row.w - 3 * l->gap) / 4;
@@ -832,8 +835,9 @@ static int action_form(struct display_list *dl, const struct layout *l, const st
 			    strings_lookup(s, preset_key(&fm->req, i, key, sizeof(key)), fm->lang);
 			if (!p)
 				continue;
+			bool on = strcmp(fm->req.note, p) == 0; /* the one chosen */
 			button(dl, l, dl_rect_take_left(&row, w, l->gap), DESK_BTN_PRESET_0 + i, p,
-			       DL_CARD, DL_INK, true);
+			       on ? DL_NEUTRAL : DL_CARD, on ? DL_WHITE : DL_INK, true);
 		}
 	}
 	return finish(dl);
