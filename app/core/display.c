@@ -370,3 +370,33 @@ bool dl_equal(const struct display_list *a, const struct display_list *b)
 	}
 	return true;
 }
+
+struct dl_rect dl_rect_take_top(struct dl_rect *r, int h, int gap)
+{
+	struct dl_rect t = {r->x, r->y, r->w, h};
+	r->y += h + gap;
+	r->h -= h + gap;
+	return t;
+}
+
+struct dl_rect dl_rect_take_bottom(struct dl_rect *r, int h, int gap)
+{
+	struct dl_rect t = {r->x, r->y + r->h - h, r->w, h};
+	r->h -= h + gap;
+	return t;
+}
+
+struct dl_rect dl_rect_take_left(struct dl_rect *r, int w, int gap)
+{
+	struct dl_rect t = {r->x, r->y, w, r->h};
+	r->x += w + gap;
+	r->w -= w + gap;
+	return t;
+}
+
+struct dl_rect dl_rect_take_right(struct dl_rect *r, int w, int gap)
+{
+	struct dl_rect t = {r->x + r->w - w, r->y, w, r->h};
+	r->w -= w + gap;
+	return t;
+}

@@ -191,5 +191,10 @@ bool dl_equal(const struct display_list *a, const struct display_list *b);
 /* Rectangle helpers. */
 bool dl_rect_contains(struct dl_rect r, int x, int y);
 struct dl_rect dl_rect_inset(struct dl_rect r, int d);
+/* Cut a band of h (or w) off one side of *r and return it; *r shrinks by the band and gap. */
+struct dl_rect dl_rect_take_top(struct dl_rect *r, int h, int gap);
+struct dl_rect dl_rect_take_bottom(struct dl_rect *r, int h, int gap);
+struct dl_rect dl_rect_take_left(struct dl_rect *r, int w, int gap);
+struct dl_rect dl_rect_take_right(struct dl_rect *r, int w, int gap);
 
 #endif

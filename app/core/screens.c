@@ -9,37 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Cut a band off a rectangle. */
-static struct dl_rect take_top(struct dl_rect *r, int h, int gap)
-{
-	struct dl_rect t = {r->x, r->y, r->w, h};
-	r->y += h + gap;
-	r->h -= h + gap;
-	return t;
-}
-
-static struct dl_rect take_bottom(struct dl_rect *r, int h, int gap)
-{
-	struct dl_rect t = {r->x, r->y + r->h - h, r->w, h};
-	r->h -= h + gap;
-	return t;
-}
-
-static struct dl_rect take_left(struct dl_rect *r, int w, int gap)
-{
-	struct dl_rect t = {r->x, r->y, w, r->h};
-	r->x += w + gap;
-	r->w -= w + gap;
-	return t;
-}
-
-static struct dl_rect take_right(struct dl_rect *r, int w, int gap)
-{
-	struct dl_rect t = {r->x + r->w - w, r->y, w, r->h};
-	r->w -= w + gap;
-	return t;
-}
-
 static int max_i(int a, int b)
 {
 	return a > b ? a : b;
@@ -65,7 +34,7 @@ static int put_text(struct display_list *dl, const struct layout *l, struct dl_r
                     enum dl_align align, int gap_after)
 {
 	int h = text_h(l, t, role, wt, r->w);
-	struct dl_rect box = take_top(r, h, gap_after);
+	struct dl_rect box = dl_rect_take_top(r, h, gap_after);
 	return dl_add_text(dl, l, box, t, role, wt, c, align, DL_WRAP | DL_MUST_FIT);
 }
 
@@ -108,7 +77,7 @@ static void place_actions(struct display_list *dl, const struct layout *l, struc
 	int sw = secondary ? button_w(l, secondary, 3 * l->target_h) : 0;
 	int need = pw + (secondary ? l->gap + sw : 0);
 	if (need > actions.w) {
-		actions = take_bottom(content, l->target_h, l->gap);
+		actions = dl_rect_take_bottom(content, l->target_h, l->gap);
 		if (secondary) {
 			pw = (actions.w - l->gap) / 2;
 			sw = actions.w - l->gap - pw;
@@ -116,10 +85,10 @@ static void place_actions(struct display_list *dl, const struct layout *l, struc
 			pw = actions.w;
 		}
 	}
-	struct dl_rect p = take_right(&actions, pw, l->gap);
+	struct dl_rect p = dl_rect_take_right(&actions, pw, l->gap);
 	dl_add_button_label(dl, l, p, primary_id, primary, DL_GREEN, DL_WHITE, primary_enabled);
 	if (secondary) {
-		struct dl_rect q = take_right(&actions, sw, l->gap);
+		struct dl_rect q = dl_rect_take_right(&actions, sw, l->gap);
 		dl_add_button_label(dl, l, q, secondary_id, secondary, DL_CARD, DL_INK, true);
 	}
 }
@@ -139,12 +108,13 @@ static void frame(struct display_list *dl, const struct layout *l, const struct 
 
 	struct dl_rect top = l->top_bar;
 	const char *lang_label = strings_get(s, "lang.switch", c->lang);
-	struct dl_rect lang = take_right(&top, button_w(l, lang_label, 2 * l->target_h), l->gap);
+	struct dl_rect lang =
+	    dl_rect_take_right(&top, button_w(l, lang_label, 2 * l->target_h), l->gap);
 	dl_add_button_label(dl, l, lang, SCREEN_BTN_LANG, lang_label, btn_fill, ink, true);
 	if (c->offline) {
 		const char *off = strings_get(s, "staff.offline.short", c->lang);
 		int w = layout_estimate_width(l, off, DL_SMALL, DL_BOLD) + 2 * l->gap;
-		struct dl_rect pill = take_right(&top, w, l->gap);
+		struct dl_rect pill = dl_rect_take_right(&top, w, l->gap);
 		pill.y += (pill.h - l->line_h[DL_SMALL]) / 2;
 		pill.h = l->line_h[DL_SMALL];
 		dl_add_fill(dl, pill, on_colour ? DL_WHITE : DL_AMBER, pill.h / 2);
@@ -165,7 +135,8 @@ static void frame(struct display_list *dl, const struct layout *l, const struct 
 	struct dl_rect bottom = l->bottom_bar;
 	if (call_staff) {
 		const char *label = strings_get(s, "call_staff", c->lang);
-		struct dl_rect b = take_left(&bottom, button_w(l, label, 3 * l->target_h), l->gap);
+		struct dl_rect b =
+		    dl_rect_take_left(&bottom, button_w(l, label, 3 * l->target_h), l->gap);
 		dl_add_button_label(dl, l, b, SCREEN_BTN_CALL_STAFF, label, btn_fill, ink, true);
 	}
 	*content = l->content;
@@ -207,12 +178,12 @@ int screen_attract(struct display_list *dl, const struct layout *l, const struct
 	struct dl_rect pic, text = content;
 	if (l->portrait) {
 		int side = min_i(content.w * 3 / 4, content.h / 2);
-		pic = take_top(&text, side, 2 * l->gap);
+		pic = dl_rect_take_top(&text, side, 2 * l->gap);
 		pic.x += (pic.w - side) / 2;
 		pic.w = side;
 	} else {
 		int side = min_i(content.h, content.w * 2 / 5);
-		pic = take_left(&text, side, 2 * l->gap);
+		pic = dl_rect_take_left(&text, side, 2 * l->gap);
 		pic.y += (pic.h - side) / 2;
 		pic.h = side;
 	}
@@ -273,15 +244,15 @@ static void icon_word(struct display_list *dl, const struct layout *l, struct dl
 	int word_w = min_i(layout_estimate_width(l, word, role, DL_BOLD), r->w);
 	int line = l->line_h[role];
 	if (l->portrait || side + l->gap + word_w > r->w) {
-		struct dl_rect ir = take_top(r, side, l->gap);
+		struct dl_rect ir = dl_rect_take_top(r, side, l->gap);
 		ir.x += (ir.w - side) / 2;
 		ir.w = side;
 		dl_add_icon(dl, ir, icon, DL_WHITE, bg);
-		dl_add_text(dl, l, take_top(r, line, l->gap), word, role, DL_BOLD, DL_WHITE,
+		dl_add_text(dl, l, dl_rect_take_top(r, line, l->gap), word, role, DL_BOLD, DL_WHITE,
 		            DL_CENTER, DL_MUST_FIT);
 		return;
 	}
-	struct dl_rect row = take_top(r, max_i(side, line), l->gap);
+	struct dl_rect row = dl_rect_take_top(r, max_i(side, line), l->gap);
 	int x0 = row.x + (row.w - (side + l->gap + word_w)) / 2;
 	dl_add_icon(dl, (struct dl_rect){x0, row.y + (row.h - side) / 2, side, side}, icon,
 	            DL_WHITE, bg);
@@ -315,8 +286,8 @@ int screen_verdict(struct display_list *dl, const struct layout *l, const struct
 	if (detail)
 		put_text(dl, l, &r, detail, DL_BODY, DL_REGULAR, DL_WHITE, DL_CENTER, l->gap);
 	if (code)
-		dl_add_text(dl, l, take_top(&r, l->line_h[DL_SMALL], 0), code, DL_SMALL, DL_REGULAR,
-		            DL_WHITE, DL_CENTER, DL_MUST_FIT);
+		dl_add_text(dl, l, dl_rect_take_top(&r, l->line_h[DL_SMALL], 0), code, DL_SMALL,
+		            DL_REGULAR, DL_WHITE, DL_CENTER, DL_MUST_FIT);
 	return finish(dl, l, s, c);
 }
 
@@ -367,20 +338,20 @@ int screen_identity_note(struct display_list *dl, const struct layout *l, const 
 	                    r.h)
 		title_role = DL_BODY;
 	put_text(dl, l, &r, title, title_role, DL_BOLD, DL_INK, DL_LEFT, l->gap);
-	struct dl_rect card = take_top(&r, min_i(rows_h + 2 * pad, r.h), 0);
+	struct dl_rect card = dl_rect_take_top(&r, min_i(rows_h + 2 * pad, r.h), 0);
 	dl_add_fill(dl, card, DL_CARD, l->radius);
 	struct dl_rect in = dl_rect_inset(card, pad);
 	for (int i = 0; i < 3; i++) {
 		if (stacked) {
-			dl_add_text(dl, l, take_top(&in, l->line_h[DL_SMALL], 0), labels[i],
+			dl_add_text(dl, l, dl_rect_take_top(&in, l->line_h[DL_SMALL], 0), labels[i],
 			            DL_SMALL, DL_REGULAR, DL_MUTED, DL_LEFT, DL_MUST_FIT);
-			dl_add_text(dl, l, take_top(&in, l->line_h[roles[i]], l->gap / 2),
+			dl_add_text(dl, l, dl_rect_take_top(&in, l->line_h[roles[i]], l->gap / 2),
 			            values[i] ? values[i] : "", roles[i],
 			            i == 0 ? DL_BOLD : DL_REGULAR, DL_INK, DL_LEFT, DL_MUST_FIT);
 			continue;
 		}
-		struct dl_rect row = take_top(&in, l->line_h[roles[i]], l->gap / 2);
-		struct dl_rect lab = take_left(&row, label_w, 2 * l->gap);
+		struct dl_rect row = dl_rect_take_top(&in, l->line_h[roles[i]], l->gap / 2);
+		struct dl_rect lab = dl_rect_take_left(&row, label_w, 2 * l->gap);
 		dl_add_text(dl, l, lab, labels[i], DL_BODY, DL_REGULAR, DL_MUTED, DL_LEFT,
 		            DL_MUST_FIT | DL_MIDDLE);
 		dl_add_text(dl, l, row, values[i] ? values[i] : "", roles[i],
@@ -404,8 +375,8 @@ int screen_evidence(struct display_list *dl, const struct layout *l, const struc
 	const char *cancel = strings_get(s, "intl.cancel", c->lang);
 	int cw = button_w(l, cancel, 3 * l->target_h);
 	if (cw > actions.w)
-		actions = take_bottom(&content, l->target_h, l->gap);
-	dl_add_button_label(dl, l, take_right(&actions, min_i(cw, actions.w), l->gap),
+		actions = dl_rect_take_bottom(&content, l->target_h, l->gap);
+	dl_add_button_label(dl, l, dl_rect_take_right(&actions, min_i(cw, actions.w), l->gap),
 	                    SCREEN_BTN_CANCEL, cancel, DL_CARD, DL_INK, true);
 
 	const char *labels[3] = {strings_get(s, "intl.name", c->lang),
@@ -424,7 +395,7 @@ int screen_evidence(struct display_list *dl, const struct layout *l, const struc
 	struct dl_rect facts = content, next = content;
 	bool beside = !l->portrait && label_w + 2 * l->gap + value_w <= content.w * 3 / 5 - 2 * pad;
 	if (beside)
-		facts = take_left(&next, content.w * 3 / 5, 2 * l->gap);
+		facts = dl_rect_take_left(&next, content.w * 3 / 5, 2 * l->gap);
 	int inner_w = facts.w - 2 * pad;
 	bool stacked = label_w + 2 * l->gap + value_w > inner_w;
 	const char *title = strings_get(s, "intl.title", c->lang);
@@ -436,25 +407,25 @@ int screen_evidence(struct display_list *dl, const struct layout *l, const struc
 	int card_h = min_i(title_h + l->gap + rows_h + 2 * pad, facts.h);
 	if (beside && card_h < facts.h) /* level with the block beside it */
 		facts.y += (facts.h - card_h) / 3;
-	struct dl_rect card = take_top(&facts, card_h, l->gap / 2);
+	struct dl_rect card = dl_rect_take_top(&facts, card_h, l->gap / 2);
 	if (!beside)
 		next = facts;
 	dl_add_fill(dl, card, DL_CARD, l->radius);
 	struct dl_rect in = dl_rect_inset(card, pad);
-	struct dl_rect head = take_top(&in, max_i(title_h, icon), l->gap);
-	dl_add_icon(dl, take_left(&head, icon, l->gap), DL_ICON_CHECK, DL_GREEN, DL_CARD);
+	struct dl_rect head = dl_rect_take_top(&in, max_i(title_h, icon), l->gap);
+	dl_add_icon(dl, dl_rect_take_left(&head, icon, l->gap), DL_ICON_CHECK, DL_GREEN, DL_CARD);
 	dl_add_text(dl, l, head, title, DL_BODY, DL_BOLD, DL_GREEN, DL_LEFT,
 	            DL_WRAP | DL_MUST_FIT | DL_MIDDLE);
 	for (int i = 0; i < 3; i++) {
 		if (stacked) {
-			dl_add_text(dl, l, take_top(&in, l->line_h[DL_SMALL], 0), labels[i],
+			dl_add_text(dl, l, dl_rect_take_top(&in, l->line_h[DL_SMALL], 0), labels[i],
 			            DL_SMALL, DL_REGULAR, DL_MUTED, DL_LEFT, DL_MUST_FIT);
-			dl_add_text(dl, l, take_top(&in, l->line_h[DL_BODY], l->gap / 2), values[i],
-			            DL_BODY, DL_BOLD, DL_INK, DL_LEFT, DL_MUST_FIT);
+			dl_add_text(dl, l, dl_rect_take_top(&in, l->line_h[DL_BODY], l->gap / 2),
+			            values[i], DL_BODY, DL_BOLD, DL_INK, DL_LEFT, DL_MUST_FIT);
 			continue;
 		}
-		struct dl_rect row = take_top(&in, l->line_h[DL_BODY], l->gap / 2);
-		struct dl_rect lab = take_left(&row, label_w, 2 * l->gap);
+		struct dl_rect row = dl_rect_take_top(&in, l->line_h[DL_BODY], l->gap / 2);
+		struct dl_rect lab = dl_rect_take_left(&row, label_w, 2 * l->gap);
 		dl_add_text(dl, l, lab, labels[i], DL_BODY, DL_REGULAR, DL_MUTED, DL_LEFT,
 		            DL_MUST_FIT | DL_MIDDLE);
 		dl_add_text(dl, l, row, values[i], DL_BODY, DL_BOLD, DL_INK, DL_LEFT,
@@ -476,7 +447,7 @@ int screen_evidence(struct display_list *dl, const struct layout *l, const struc
 		next.h -= (next.h - need) / 3;
 	}
 	if (picture) {
-		struct dl_rect pic = take_top(&next, side, l->gap);
+		struct dl_rect pic = dl_rect_take_top(&next, side, l->gap);
 		pic.w = side;
 		dl_add_fill(dl, pic, DL_CARD, l->radius);
 		dl_add_icon(dl, dl_rect_inset(pic, side / 8), DL_ICON_PHONE_QR, DL_NEUTRAL,
@@ -499,7 +470,8 @@ static void member_row(struct display_list *dl, const struct layout *l, const st
 	struct dl_rect in = cell;
 	if (m->removable) {
 		const char *rm = strings_get(s, "family.remove", c->lang);
-		struct dl_rect b = take_right(&in, button_w(l, rm, 2 * l->target_h), l->gap);
+		struct dl_rect b =
+		    dl_rect_take_right(&in, button_w(l, rm, 2 * l->target_h), l->gap);
 		dl_add_button_label(dl, l, b, SCREEN_BTN_REMOVE_0 + index, rm, DL_CARD, DL_INK,
 		                    !busy);
 	}
@@ -537,9 +509,9 @@ int screen_family(struct display_list *dl, const struct layout *l, const struct 
 	if (n <= 1) {
 		put_text(dl, l, &r, title, DL_HEADING, DL_BOLD, DL_INK, DL_LEFT, l->gap / 2);
 	} else if (tw + 2 * l->gap + cw <= r.w) {
-		struct dl_rect row = take_top(&r, l->line_h[DL_HEADING], l->gap / 2);
-		dl_add_text(dl, l, take_left(&row, tw, 2 * l->gap), title, DL_HEADING, DL_BOLD,
-		            DL_INK, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+		struct dl_rect row = dl_rect_take_top(&r, l->line_h[DL_HEADING], l->gap / 2);
+		dl_add_text(dl, l, dl_rect_take_left(&row, tw, 2 * l->gap), title, DL_HEADING,
+		            DL_BOLD, DL_INK, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
 		dl_add_text(dl, l, row, count, DL_BODY, DL_BOLD, DL_NEUTRAL, DL_RIGHT,
 		            DL_MUST_FIT | DL_MIDDLE);
 	} else {
@@ -561,7 +533,7 @@ int screen_family(struct display_list *dl, const struct layout *l, const struct 
 	if (status && status[0]) {
 		struct dl_rect inner = {0, 0, r.w - 2 * l->gap, 0};
 		int h = text_h(l, status, DL_BODY, DL_BOLD, inner.w) + l->gap;
-		struct dl_rect box = take_top(&r, min_i(h, r.h), l->gap / 2);
+		struct dl_rect box = dl_rect_take_top(&r, min_i(h, r.h), l->gap / 2);
 		dl_add_fill(dl, box, busy ? DL_NEUTRAL : DL_AMBER, l->radius);
 		struct dl_rect tb = dl_rect_inset(box, l->gap / 2);
 		tb.x += l->gap / 2;
@@ -613,7 +585,8 @@ int screen_briefing(struct display_list *dl, const struct layout *l, const struc
 		strings_format(s, "briefing.hint.wait", c->lang, args, 1, hint, sizeof(hint));
 	}
 	enum dl_weight hw = ready ? DL_BOLD : DL_REGULAR;
-	struct dl_rect hint_r = take_bottom(&r, text_h(l, hint, DL_BODY, hw, r.w), l->gap / 2);
+	struct dl_rect hint_r =
+	    dl_rect_take_bottom(&r, text_h(l, hint, DL_BODY, hw, r.w), l->gap / 2);
 	dl_add_text(dl, l, hint_r, hint, DL_BODY, hw, ready ? DL_GREEN : DL_MUTED, DL_RIGHT,
 	            DL_WRAP | DL_MUST_FIT | DL_MIDDLE);
 	dl_add_fill(dl, r, DL_CARD, l->radius);
@@ -640,9 +613,9 @@ int screen_room(struct display_list *dl, const struct layout *l, const struct st
 	if (!room) {
 		card = (struct dl_rect){0, 0, 0, 0};
 	} else if (l->portrait) {
-		card = take_top(&text, card_inner_h + 2 * l->gap, 2 * l->gap);
+		card = dl_rect_take_top(&text, card_inner_h + 2 * l->gap, 2 * l->gap);
 	} else {
-		card = take_left(&text, max_i(card_w, content.w * 2 / 5), 2 * l->gap);
+		card = dl_rect_take_left(&text, max_i(card_w, content.w * 2 / 5), 2 * l->gap);
 		int h = min_i(card.h, card_inner_h + 2 * l->gap);
 		card.y += (card.h - h) / 2;
 		card.h = h;
@@ -650,12 +623,12 @@ int screen_room(struct display_list *dl, const struct layout *l, const struct st
 	if (room) {
 		dl_add_fill(dl, card, DL_NEUTRAL, l->radius);
 		struct dl_rect in = dl_rect_inset(card, l->gap);
-		dl_add_text(dl, l, take_top(&in, l->line_h[DL_HEADING], 0), label, DL_HEADING,
-		            DL_REGULAR, DL_WHITE, DL_CENTER, DL_MUST_FIT);
+		dl_add_text(dl, l, dl_rect_take_top(&in, l->line_h[DL_HEADING], 0), label,
+		            DL_HEADING, DL_REGULAR, DL_WHITE, DL_CENTER, DL_MUST_FIT);
 		dl_add_text(dl, l, in, room, DL_HUGE, DL_BOLD, DL_WHITE, DL_CENTER,
 		            DL_MUST_FIT | DL_MIDDLE);
 	} else {
-		struct dl_rect icon = take_top(&text, l->px[DL_HEADING] * 2, l->gap);
+		struct dl_rect icon = dl_rect_take_top(&text, l->px[DL_HEADING] * 2, l->gap);
 		icon.x += (icon.w - l->px[DL_HEADING] * 2) / 2;
 		icon.w = l->px[DL_HEADING] * 2;
 		dl_add_icon(dl, icon, DL_ICON_PRINTER, DL_NEUTRAL, DL_PAPER);
@@ -705,29 +678,30 @@ int screen_refusal(struct display_list *dl, const struct layout *l, const struct
 	int cw = max_i(button_w(l, call, 0), actions.w / 2);
 	int bw = button_w(l, back, 3 * l->target_h);
 	if (cw + l->gap + bw > actions.w) { /* narrow: back gets its own row above */
-		struct dl_rect row = take_bottom(&content, l->target_h, l->gap);
+		struct dl_rect row = dl_rect_take_bottom(&content, l->target_h, l->gap);
 		dl_add_button_label(dl, l, row, SCREEN_BTN_DISMISS, back,
 		                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
 		dl_add_button_label(dl, l, actions, SCREEN_BTN_CALL_STAFF, call, DL_WHITE, bg,
 		                    true);
 	} else {
-		dl_add_button_label(dl, l, take_left(&actions, cw, l->gap), SCREEN_BTN_CALL_STAFF,
-		                    call, DL_WHITE, bg, true);
-		dl_add_button_label(dl, l, take_right(&actions, bw, 0), SCREEN_BTN_DISMISS, back,
-		                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
+		dl_add_button_label(dl, l, dl_rect_take_left(&actions, cw, l->gap),
+		                    SCREEN_BTN_CALL_STAFF, call, DL_WHITE, bg, true);
+		dl_add_button_label(dl, l, dl_rect_take_right(&actions, bw, 0), SCREEN_BTN_DISMISS,
+		                    back, (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
 	}
 	struct dl_rect r = content;
 	if (code) /* for staff, small, at the bottom of the content */
-		dl_add_text(dl, l, take_bottom(&r, l->line_h[DL_SMALL], l->gap / 2), code, DL_SMALL,
-		            DL_BOLD, DL_WHITE, l->portrait ? DL_CENTER : DL_RIGHT, DL_MUST_FIT);
+		dl_add_text(dl, l, dl_rect_take_bottom(&r, l->line_h[DL_SMALL], l->gap / 2), code,
+		            DL_SMALL, DL_BOLD, DL_WHITE, l->portrait ? DL_CENTER : DL_RIGHT,
+		            DL_MUST_FIT);
 	int side = l->px[DL_HEADING] * 2;
 	struct dl_rect icon;
 	if (l->portrait) {
-		icon = take_top(&r, side, l->gap);
+		icon = dl_rect_take_top(&r, side, l->gap);
 		icon.x += (icon.w - side) / 2;
 		icon.w = side;
 	} else {
-		icon = take_left(&r, side, 2 * l->gap);
+		icon = dl_rect_take_left(&r, side, 2 * l->gap);
 		icon.h = side;
 	}
 	dl_add_icon(dl, icon, amber ? DL_ICON_ATTENTION : DL_ICON_CROSS, DL_WHITE, bg);
@@ -752,7 +726,7 @@ int screen_call_staff(struct display_list *dl, const struct layout *l, const str
 		    s, cancel_id == SCREEN_BTN_CANCEL ? "common.cancel" : "call_staff.cancel",
 		    c->lang);
 		struct dl_rect cancel_r =
-		    take_left(&actions, button_w(l, cancel, 3 * l->target_h), 0);
+		    dl_rect_take_left(&actions, button_w(l, cancel, 3 * l->target_h), 0);
 		dl_add_button_label(dl, l, cancel_r, cancel_id, cancel,
 		                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
 	}
@@ -776,8 +750,8 @@ int screen_call_staff(struct display_list *dl, const struct layout *l, const str
 	icon_word(dl, l, &r, DL_ICON_PERSON, DL_AMBER, title, DL_HEADING);
 	put_text(dl, l, &r, hint, DL_BODY, DL_REGULAR, DL_WHITE, DL_CENTER, l->gap);
 	if (code)
-		dl_add_text(dl, l, take_top(&r, l->line_h[code_role], 0), code, code_role, DL_BOLD,
-		            DL_WHITE, DL_CENTER, DL_MUST_FIT);
+		dl_add_text(dl, l, dl_rect_take_top(&r, l->line_h[code_role], 0), code, code_role,
+		            DL_BOLD, DL_WHITE, DL_CENTER, DL_MUST_FIT);
 	return finish(dl, l, s, c);
 }
 
@@ -801,13 +775,13 @@ int screen_staff_pin(struct display_list *dl, const struct layout *l, const stru
 	if (l->portrait) {
 		info = r;
 		/* keypad in the lower part, leaving the close button its own row below it */
-		pad = take_bottom(&info, pad_h + l->target_h + 2 * l->gap, 2 * l->gap);
+		pad = dl_rect_take_bottom(&info, pad_h + l->target_h + 2 * l->gap, 2 * l->gap);
 		pad.h = pad_h;
 		pad.x += (pad.w - pad_w) / 2;
 		pad.w = pad_w;
 	} else {
 		info = r;
-		pad = take_right(&info, pad_w, 2 * l->gap);
+		pad = dl_rect_take_right(&info, pad_w, 2 * l->gap);
 		pad.y += (pad.h - pad_h) / 2;
 		pad.h = pad_h;
 	}
@@ -831,7 +805,7 @@ int screen_staff_pin(struct display_list *dl, const struct layout *l, const stru
 	const char *close = strings_get(s, "staff.close", c->lang);
 	struct dl_rect close_r =
 	    l->portrait ? (struct dl_rect){r.x, r.y + r.h - l->target_h, r.w, l->target_h}
-	                : take_bottom(&info, l->target_h, l->gap);
+	                : dl_rect_take_bottom(&info, l->target_h, l->gap);
 	close_r.w = min_i(button_w(l, close, 3 * l->target_h), close_r.w);
 	dl_add_button_label(dl, l, close_r, SCREEN_BTN_STAFF_CLOSE, close,
 	                    (struct dl_color){0, 0, 0, 0}, DL_WHITE, true);
@@ -843,7 +817,7 @@ int screen_staff_pin(struct display_list *dl, const struct layout *l, const stru
 	char dots[64] = "";
 	for (int i = 0; i < digits && i < 12; i++)
 		strcat(dots, "\xE2\x97\x8F"); /* U+25CF BLACK CIRCLE */
-	dl_add_text(dl, l, take_top(&info, l->line_h[DL_HEADING], l->gap), dots, DL_HEADING,
+	dl_add_text(dl, l, dl_rect_take_top(&info, l->line_h[DL_HEADING], l->gap), dots, DL_HEADING,
 	            DL_BOLD, DL_WHITE, align, DL_MUST_FIT);
 	if (checking)
 		put_text(dl, l, &info, strings_get(s, "staff.checking", c->lang), DL_BODY, DL_BOLD,
@@ -874,7 +848,7 @@ int screen_busy(struct display_list *dl, const struct layout *l, const struct st
 		r.y += (r.h - need) / 2;
 		r.h = need;
 	}
-	struct dl_rect ir = take_top(&r, side, l->gap);
+	struct dl_rect ir = dl_rect_take_top(&r, side, l->gap);
 	ir.x += (ir.w - side) / 2;
 	ir.w = side;
 	dl_add_icon(dl, ir, icon, DL_NEUTRAL, DL_PAPER);
@@ -902,16 +876,17 @@ int screen_staff_panel(struct display_list *dl, const struct layout *l, const st
 	bool pending = st->decision != NULL;
 
 	/* actions: approve / deny on one row (when pending), resume / end on the bottom row */
-	struct dl_rect bottom = take_bottom(&r, l->target_h, l->gap);
+	struct dl_rect bottom = dl_rect_take_bottom(&r, l->target_h, l->gap);
 	int half = (bottom.w - l->gap) / 2;
-	dl_add_button_label(dl, l, take_left(&bottom, half, l->gap), SCREEN_BTN_STAFF_END,
+	dl_add_button_label(dl, l, dl_rect_take_left(&bottom, half, l->gap), SCREEN_BTN_STAFF_END,
 	                    strings_get(s, "staff.end_session", c->lang), DL_RED, DL_WHITE, true);
 	dl_add_button_label(dl, l, bottom, SCREEN_BTN_STAFF_RESUME,
 	                    strings_get(s, "staff.resume", c->lang), DL_CARD, DL_INK, true);
 	if (pending) {
-		struct dl_rect row = take_bottom(&r, l->target_h, l->gap);
-		dl_add_button_label(dl, l, take_left(&row, half, l->gap), SCREEN_BTN_STAFF_DENY,
-		                    strings_get(s, "staff.deny", c->lang), DL_CARD, DL_INK, true);
+		struct dl_rect row = dl_rect_take_bottom(&r, l->target_h, l->gap);
+		dl_add_button_label(dl, l, dl_rect_take_left(&row, half, l->gap),
+		                    SCREEN_BTN_STAFF_DENY, strings_get(s, "staff.deny", c->lang),
+		                    DL_CARD, DL_INK, true);
 		dl_add_button_label(dl, l, row, SCREEN_BTN_STAFF_APPROVE,
 		                    strings_get(s, "staff.approve", c->lang), DL_GREEN, DL_WHITE,
 		                    true);
@@ -931,14 +906,14 @@ int screen_staff_panel(struct display_list *dl, const struct layout *l, const st
 		    strings_get(s, c->offline ? "staff.offline.short" : "staff.online", c->lang));
 	}
 	const char *title = strings_get(s, "staff.title", c->lang);
-	struct dl_rect head = take_top(&r, l->line_h[DL_HEADING], l->gap / 2);
+	struct dl_rect head = dl_rect_take_top(&r, l->line_h[DL_HEADING], l->gap / 2);
 	int tw = min_i(layout_estimate_width(l, title, DL_HEADING, DL_BOLD), head.w / 2);
-	dl_add_text(dl, l, take_left(&head, tw, l->gap), title, DL_HEADING, DL_BOLD, DL_WHITE,
-	            DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+	dl_add_text(dl, l, dl_rect_take_left(&head, tw, l->gap), title, DL_HEADING, DL_BOLD,
+	            DL_WHITE, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
 	if (c->offline) {
 		int pw =
 		    min_i(layout_estimate_width(l, status, DL_SMALL, DL_BOLD) + 2 * l->gap, head.w);
-		struct dl_rect pill = take_right(&head, pw, 0);
+		struct dl_rect pill = dl_rect_take_right(&head, pw, 0);
 		pill.y += (pill.h - l->line_h[DL_SMALL]) / 2;
 		pill.h = l->line_h[DL_SMALL];
 		dl_add_fill(dl, pill, DL_AMBER, pill.h / 2);
@@ -985,7 +960,7 @@ static bool chip(struct display_list *dl, const struct layout *l, struct dl_rect
 	int w = layout_estimate_width(l, text, DL_BODY, DL_BOLD) + 2 * l->gap;
 	if (w > row->w)
 		return false;
-	struct dl_rect r = take_left(row, w, l->gap / 2);
+	struct dl_rect r = dl_rect_take_left(row, w, l->gap / 2);
 	dl_add_fill(dl, r, fill, r.h / 2);
 	dl_add_text(dl, l, r, text, DL_BODY, DL_BOLD, ink, DL_CENTER, DL_MUST_FIT | DL_MIDDLE);
 	return true;
@@ -998,7 +973,8 @@ static void checkpoint_bar(struct display_list *dl, const struct layout *l, cons
 	struct dl_color ink = on_colour ? DL_WHITE : DL_INK;
 	struct dl_rect top = l->top_bar;
 	const char *lang_label = strings_get(s, "lang.switch", lang);
-	struct dl_rect lb = take_right(&top, button_w(l, lang_label, 2 * l->target_h), l->gap);
+	struct dl_rect lb =
+	    dl_rect_take_right(&top, button_w(l, lang_label, 2 * l->target_h), l->gap);
 	dl_add_button_label(dl, l, lb, SCREEN_BTN_LANG, lang_label,
 	                    on_colour ? (struct dl_color){0, 0, 0, 0} : DL_CARD, ink, true);
 	char name[160];
@@ -1017,7 +993,7 @@ static void data_age(struct display_list *dl, const struct layout *l, struct dl_
 		return;
 	int w =
 	    min_i(layout_estimate_width(l, v->data_age, DL_SMALL, DL_BOLD) + 2 * l->gap, bottom->w);
-	struct dl_rect r = take_left(bottom, w, l->gap);
+	struct dl_rect r = dl_rect_take_left(bottom, w, l->gap);
 	if (v->data_stale) {
 		r.y += (r.h - l->line_h[DL_SMALL]) / 2;
 		r.h = l->line_h[DL_SMALL];
@@ -1042,12 +1018,12 @@ static int checkpoint_ready(struct display_list *dl, const struct layout *l,
 	struct dl_rect content = l->content, pic, text = content;
 	if (l->portrait) {
 		int side = min_i(content.w * 3 / 4, content.h / 2);
-		pic = take_top(&text, side, 2 * l->gap);
+		pic = dl_rect_take_top(&text, side, 2 * l->gap);
 		pic.x += (pic.w - side) / 2;
 		pic.w = side;
 	} else {
 		int side = min_i(content.h, content.w * 2 / 5);
-		pic = take_left(&text, side, 2 * l->gap);
+		pic = dl_rect_take_left(&text, side, 2 * l->gap);
 		pic.y += (pic.h - side) / 2;
 		pic.h = side;
 	}
@@ -1089,11 +1065,11 @@ static void checkpoint_card(struct display_list *dl, const struct layout *l,
 	    layout_estimate_width(l, buf, DL_DISPLAY, DL_BOLD) <= in.w ? DL_DISPLAY : DL_HEADING;
 	if (l->line_h[big] + l->line_h[DL_HEADING] + 2 * l->line_h[DL_BODY] + 3 * l->gap / 2 > in.h)
 		big = DL_HEADING;
-	dl_add_text(dl, l, take_top(&in, l->line_h[big], 0), buf, big, DL_BOLD, DL_INK, DL_LEFT,
-	            DL_MUST_FIT | DL_MIDDLE);
+	dl_add_text(dl, l, dl_rect_take_top(&in, l->line_h[big], 0), buf, big, DL_BOLD, DL_INK,
+	            DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
 	if (v->name && v->name[0])
-		dl_add_text(dl, l, take_top(&in, l->line_h[DL_HEADING], l->gap / 2), v->name,
-		            DL_HEADING, DL_BOLD, DL_INK, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+		dl_add_text(dl, l, dl_rect_take_top(&in, l->line_h[DL_HEADING], l->gap / 2),
+		            v->name, DL_HEADING, DL_BOLD, DL_INK, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
 	if ((unsigned)v->risk >= RISK_COUNT && v->days <= 0 && !v->care)
 		return;
 	/* risk with its word and the care markers (psychological care first, as a red heart)
@@ -1130,18 +1106,21 @@ static void checkpoint_card(struct display_list *dl, const struct layout *l,
 		if (row.h == 0 || !chip(dl, l, &row, text, fill, ink)) {
 			if (in.h < l->line_h[DL_BODY])
 				break;
-			row = take_top(&in, l->line_h[DL_BODY], l->gap / 2);
+			row = dl_rect_take_top(&in, l->line_h[DL_BODY], l->gap / 2);
 			chip(dl, l, &row, text, fill, ink);
 		}
 	}
-	if (v->days > 0 && in.h >= l->line_h[DL_BODY]) {
+	/* day 0 is a late arrival's arrival day (day 1 is the next day, docs/policy.md): it is
+	 * called that, never "day 0"; before arrival nothing is said */
+	if (v->days > 0 && v->day >= 0 && in.h >= l->line_h[DL_BODY]) {
 		char n[12], t[12];
 		snprintf(n, sizeof(n), "%d", v->day);
 		snprintf(t, sizeof(t), "%d", v->days);
 		const struct strings_arg a[] = {{"n", n}, {"total", t}};
-		strings_format(s, "sec.day", lang, a, 2, buf, sizeof(buf));
-		dl_add_text(dl, l, take_top(&in, l->line_h[DL_BODY], 0), buf, DL_BODY, DL_BOLD,
-		            DL_INK, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
+		strings_format(s, v->day == 0 ? "sec.day.arrival" : "sec.day", lang, a, 2, buf,
+		               sizeof(buf));
+		dl_add_text(dl, l, dl_rect_take_top(&in, l->line_h[DL_BODY], 0), buf, DL_BODY,
+		            DL_BOLD, DL_INK, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
 	}
 }
 
@@ -1161,7 +1140,8 @@ int screen_checkpoint(struct display_list *dl, const struct layout *l, const str
 	checkpoint_bar(dl, l, s, lang, v, true);
 	struct dl_rect bottom = l->bottom_bar;
 	const char *next = strings_get(s, "sec.next", lang);
-	dl_add_button_label(dl, l, take_right(&bottom, button_w(l, next, 3 * l->target_h), l->gap),
+	dl_add_button_label(dl, l,
+	                    dl_rect_take_right(&bottom, button_w(l, next, 3 * l->target_h), l->gap),
 	                    SCREEN_BTN_DISMISS, next, DL_WHITE, DL_INK, true);
 	data_age(dl, l, &bottom, v, true);
 	if (v->code) /* for staff, with the data age: it never crowds out the verdict */
@@ -1171,9 +1151,9 @@ int screen_checkpoint(struct display_list *dl, const struct layout *l, const str
 	struct dl_rect content = l->content, card = {0, 0, 0, 0}, r = content;
 	if (v->has_resident) {
 		if (l->portrait)
-			card = take_bottom(&r, r.h / 2, l->gap);
+			card = dl_rect_take_bottom(&r, r.h / 2, l->gap);
 		else
-			card = take_right(&r, r.w / 2, 2 * l->gap);
+			card = dl_rect_take_right(&r, r.w / 2, 2 * l->gap);
 	}
 	const char *word = strings_get(s, words[tone], lang);
 	/* icon and word side by side at display size; a narrow column takes heading size */

@@ -180,8 +180,9 @@ struct screen_checkpoint {
 	const char *room;
 	const char *name; /* masked */
 	enum risk risk;
-	int day, days;        /* "day N of M"; days 0: not shown */
-	unsigned care;        /* RESIDENT_CARE_* bits (app/core/resident.h) */
+	int day, days; /* "day N of M"; day 0: "arrival day" (a late arrival, day 1 is the next
+	                  day); day < 0 or days 0: not shown */
+	unsigned care; /* RESIDENT_CARE_* bits (app/core/resident.h) */
 	const char *data_age; /* for staff: how old the replica is, may be NULL */
 	bool data_stale;      /* data_age shown as a warning */
 };

@@ -106,18 +106,19 @@ bool kiosk_input_take_camera(struct kiosk_input *in, bool active, struct scan *o
 
 struct strings *kiosk_strings_load(const char *assets_dir)
 {
-	static const char *const files[] = {"strings/ui.json", "strings/reasons.json"};
+	static const char *const files[] = {"strings/ui.json", "strings/frontdesk.json",
+	                                    "strings/reasons.json"};
 	struct strings *s = strings_new();
 	if (!s)
 		return NULL;
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char path[600], err[200] = "";
 		snprintf(path, sizeof(path), "%s/%s", assets_dir, files[i]);
 		size_t len;
 		char *json = file_read_all(path, 4 << 20, &len);
-		int rc = !json    ? -1
-		         : i == 0 ? strings_add_json(s, json, len, err, sizeof(err))
-		                  : reason_text_add_json(s, json, len, err, sizeof(err));
+		int rc = !json   ? -1
+		         : i < 2 ? strings_add_json(s, json, len, err, sizeof(err))
+		                 : reason_text_add_json(s, json, len, err, sizeof(err));
 		if (rc != 0) {
 			log_err("%s: %s", path, json ? err : strerror(errno));
 			free(json);
@@ -154,4 +155,85 @@ int kiosk_screenshot(struct ui *ui, const char *dir, int n, const char *name)
 	if (rc != 0)
 		log_warn("screenshot %s not written", path);
 	return rc;
+}
+
+struct ui *kiosk_window_open(const struct kiosk_config *kc, const char *title,
+                             struct layout *layout)
+{
+	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+		log_err("SDL: %s", SDL_GetError());
+		return NULL;
+	}
+	struct ui_config uc = {
+	    .width = kc->width,
+	    .height = kc->height,
+	    .fullscreen = kc->fullscreen,
+	    .kiosk = kc->kiosk_lock,
+	    .font_regular = kc->font_regular,
+	    .font_bold = kc->font_bold,
+	    .title = title,
+	};
+	struct ui *ui = ui_open_config(&uc);
+	if (!ui) {
+		SDL_Quit();
+		return NULL;
+	}
+	int w, h;
+	ui_size(ui, &w, &h);
+	layout_init(layout, w, h);
+	return ui;
+}
+
+int kiosk_print_open(struct kiosk_print *kp, const struct kiosk_config *kc, spool_notify_fn notify,
+                     void *ctx)
+{
+	memset(kp, 0, sizeof(*kp));
+	char labels[600];
+	snprintf(labels, sizeof(labels), "%s/strings/labels.json", kc->assets_dir);
+	const char *why = NULL;
+	kp->kit = label_kit_open(kc->font_regular, labels, &why);
+	if (!kp->kit) {
+		log_err("labels: %s", why ? why : "cannot open fonts or captions");
+		return -EINVAL;
+	}
+	struct spool_config sc = {
+	    .store_path = kc->store_path,
+	    .primary = kc->printer_spec,
+	    .fallback = kc->printer_fallback,
+	    .kit = kp->kit,
+	    .notify = notify,
+	    .ctx = ctx,
+	};
+	int err = 0;
+	kp->spool = spool_open(&sc, &err);
+	if (!kp->spool) {
+		log_err("print spooler for %s did not start: %d", kc->printer_spec, err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void kiosk_print_close(struct kiosk_print *kp)
+{
+	spool_close(kp->spool);
+	label_kit_close(kp->kit);
+	kp->spool = NULL;
+	kp->kit = NULL;
+}
+
+json_t *kiosk_state_buttons(const struct display_list *dl, const char *(*name)(int id, int *arg))
+{
+	json_t *buttons = json_array();
+	for (int i = 0; i < dl->count; i++) {
+		const struct dl_cmd *c = &dl->cmds[i];
+		int arg = 0;
+		const char *n = c->kind == DL_BUTTON && c->enabled ? name(c->id, &arg) : "?";
+		if (strcmp(n, "?") == 0)
+			continue;
+		json_array_append_new(buttons,
+		                      json_pack("{s:s,s:i,s:i,s:i,s:i,s:i,s:i}", "name", n, "id",
+		                                c->id, "arg", arg, "x", c->rect.x, "y", c->rect.y,
+		                                "w", c->rect.w, "h", c->rect.h));
+	}
+	return buttons;
 }

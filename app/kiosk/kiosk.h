@@ -14,6 +14,7 @@
 #include "app/core/flow_security.h"
 #include "app/core/strings.h"
 #include "app/service/checkin.h"
+#include "app/service/spool.h"
 #include "app/service/verify.h"
 #include "app/ui/ui.h"
 #include "drivers/camera/camera.h"
@@ -72,6 +73,10 @@ int kiosk_run_entrance(const struct kiosk_config *kc);
 /* Run the security post (checkpoint) until asked to quit. Returns the process exit code. */
 int kiosk_run_security(const struct kiosk_config *kc);
 
+/* Run the front desk (staff sign-in, search, cards, labels, occupancy) until asked to quit.
+ * Returns the process exit code. */
+int kiosk_run_frontdesk(const struct kiosk_config *kc);
+
 /* ---- shared by the modes (common.c) ---- */
 
 /* The scanners of one kiosk: the wedge (fed from the window's key events) or a serial/evdev
@@ -100,13 +105,33 @@ bool kiosk_input_take_scanner(struct kiosk_input *in, struct scan *out);
 /* The camera decodes only while active; true with *out filled when it read a code. */
 bool kiosk_input_take_camera(struct kiosk_input *in, bool active, struct scan *out);
 
-/* ui.json and reasons.json from assets_dir. Returns the strings (strings_free) or NULL after
- * logging what is wrong. */
+/* ui.json, frontdesk.json and reasons.json from assets_dir. Returns the strings (strings_free) or
+ * NULL after logging what is wrong. */
 struct strings *kiosk_strings_load(const char *assets_dir);
 
 /* Write root (consumed) as compact JSON to path, atomically, when it differs from *written
  * (the last content written, owned, replaced). Returns 0 or negative. */
 int kiosk_state_write(const char *path, json_t *root, char **written);
+
+/* SDL (video, events) and the window kc asks for, titled title; *layout for its logical size.
+ * NULL after logging why (SDL is then shut down again). Close with ui_close(), SDL_Quit(). */
+struct ui *kiosk_window_open(const struct kiosk_config *kc, const char *title,
+                             struct layout *layout);
+
+/* The label kit (fonts, labels.json) and the print spooler of kc's printers. */
+struct kiosk_print {
+	struct label_kit *kit;
+	struct spool *spool;
+};
+/* Open both; notify(ctx) hears every job's outcome on the spooler's thread. Returns 0 or
+ * -EINVAL after logging why; kiosk_print_close() either way. */
+int kiosk_print_open(struct kiosk_print *kp, const struct kiosk_config *kc, spool_notify_fn notify,
+                     void *ctx);
+void kiosk_print_close(struct kiosk_print *kp);
+
+/* The enabled buttons of dl that name() knows ("?" for others) as a JSON array of
+ * {name, id, arg, x, y, w, h} for the state file (new reference). */
+json_t *kiosk_state_buttons(const struct display_list *dl, const char *(*name)(int id, int *arg));
 
 /* Save the window as DIR/NNN-NAME.png (n: the screen's number). Returns 0 or negative. */
 int kiosk_screenshot(struct ui *ui, const char *dir, int n, const char *name);

@@ -145,9 +145,10 @@ int main(int argc, char **argv)
 		return kiosk_run_entrance(&kc);
 	case KIOSK_SECURITY:
 		return kiosk_run_security(&kc);
+	case KIOSK_FRONTDESK:
+		return kiosk_run_frontdesk(&kc);
 	default:
-		log_err("the front-desk mode is not in this build yet; "
-		        "run --mode entrance or security");
+		log_err("unknown mode");
 		return 2;
 	}
 }

@@ -116,6 +116,21 @@ ok_if "export rooms: BOM, CRLF, header and 300 rows" \
 	eval '"$CTL" --db "$DB" export rooms -o rooms.csv 2>/dev/null && [ "$(head -c3 rooms.csv | od -An -tx1 | tr -d " ")" = efbbbf ] && [ "$(grep -c $'\''\r$'\'' rooms.csv)" = 301 ] && head -1 rooms.csv | grep -q "number,floor,capacity,state"'
 ok_if "export arrivals keeps Chinese text" \
 	eval '"$CTL" --db "$DB" export arrivals 2>/dev/null | grep -q "测试00042"'
+# what Excel on a Chinese Windows machine needs besides the BOM and CRLF: separators, quotes
+# and line breaks inside a cell quoted (RFC 4180), a cell that would start a formula defused
+q "UPDATE arrivals SET notes = '行动不便, 需要\"轮椅\"' || char(10) || '二楼', dietary = '=1+2' WHERE id = 42"
+excel_ok() {
+	"$CTL" --db "$DB" export arrivals -o arr.csv 2>/dev/null &&
+		python3 - arr.csv <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+r = next(x for x in rows if x["id"] == "42")
+assert r["notes"] == '行动不便, 需要"轮椅"\r\n二楼' or r["notes"] == '行动不便, 需要"轮椅"\n二楼', r["notes"]
+assert r["dietary"] == "'=1+2", r["dietary"]
+assert len(rows) >= 500, len(rows)
+PY
+}
+ok_if "export: commas, quotes and line breaks quoted; a formula defused (read back by Python's csv)" excel_ok
 ok_if "export of an unknown table or the schema: refused" \
 	eval '! "$CTL" --db "$DB" export nosuch 2>/dev/null && ! "$CTL" --db "$DB" export sqlite_schema 2>/dev/null'
 finish

@@ -226,11 +226,48 @@ static void test_verdict_times_out(void **state)
 	assert_int_equal(screen_security_input(SCREEN_BTN_ACK), SCREEN_SECURITY_NONE);
 }
 
+/* A late arrival on their arrival day (policy_plan_day 0) is on their "arrival day", never
+ * "day 0"; day 1 reads as day 1; before arrival no day is shown. */
+static void test_arrival_day(void **state)
+{
+	(void)state;
+	struct layout l;
+	layout_init(&l, 1920, 1080);
+	for (int lang = LANG_ZH_CN; lang <= LANG_EN; lang++) {
+		char want[160], zero[160];
+		for (int day = -1; day <= 1; day++) {
+			struct screen_checkpoint v = {.checkpoint = "3F-East",
+			                              .verdict = true,
+			                              .tone = SCREEN_VERDICT_VALID,
+			                              .has_resident = true,
+			                              .room = "1203",
+			                              .name = "张*三",
+			                              .risk = RISK_GREEN,
+			                              .day = day,
+			                              .days = 14};
+			assert_int_equal(screen_checkpoint(dl, &l, strs, (enum lang)lang, &v), 0);
+			strings_format(strs, "sec.day.arrival", (enum lang)lang,
+			               (const struct strings_arg[]){{"total", "14"}}, 1, want,
+			               sizeof(want));
+			strings_format(strs, "sec.day", (enum lang)lang,
+			               (const struct strings_arg[]){{"n", "0"}, {"total", "14"}}, 2,
+			               zero, sizeof(zero));
+			assert_int_equal(shows(want), day == 0);
+			assert_false(shows(zero));
+			strings_format(strs, "sec.day", (enum lang)lang,
+			               (const struct strings_arg[]){{"n", "1"}, {"total", "14"}}, 2,
+			               want, sizeof(want));
+			assert_int_equal(shows(want), day == 1);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_screen),
 	    cmocka_unit_test(test_verdict_times_out),
+	    cmocka_unit_test(test_arrival_day),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
