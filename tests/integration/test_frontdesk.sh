@@ -69,12 +69,7 @@ floors = 12
 band_public_key = $D/band.key.pub
 EOF
 
-n=160
-while [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-for _ in $(seq 100); do [ -e /tmp/.X11-unix/X$n ] && break; sleep 0.05; done
-export DISPLAY=":$n"
+xvfb_start 1024x768x24 || echo "# Xvfb did not start"
 STATE="$D/desk-state.json"
 "$SAN_BIN/kiosk" --config "$D/desk.conf" --windowed --size 800x480 --screenshots "$art/desk" \
 	--state-file "$STATE" 2>"$D/desk.log" &
@@ -321,8 +316,7 @@ ok_if "the security post stops cleanly" test $? -eq 0
 kill "$desk"
 wait "$desk"
 ok_if "SIGTERM stops the front desk cleanly" test $? -eq 0
-kill "$xvfb" 2>/dev/null
-wait "$xvfb" 2>/dev/null
+xvfb_stop
 
 ok_if "a screenshot of each screen" bash -c "cd '$art/desk' && ls | grep -q SIGNED_OUT && ls | grep -q PIN && ls | grep -q HOME && ls | grep -q RESULTS && ls | grep -q CARD-tab0 && ls | grep -q CARD-tab2 && ls | grep -q CARD-form-set_risk && ls | grep -q CARD-form-extend && ls | grep -q CARD-form-void_band && ls | grep -q CARD-form-transfer && ls | grep -q CONFIRM && ls | grep -q OCCUPANCY-zh && ls | grep -q OCCUPANCY-en"
 ok_if "the desk's log holds no name and no document number" \

@@ -60,14 +60,9 @@ briefing_min_read_s = 3
 EOF
 }
 
-n=150
-while [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
 kiosk=
-trap '[ -n "$kiosk" ] && kill "$kiosk" 2>/dev/null; kill "$xvfb" 2>/dev/null; rm -rf "$TMP"' EXIT
-export DISPLAY=":$n"
-for _ in $(seq 100); do [ -e /tmp/.X11-unix/X$n ] && break; sleep 0.05; done
+trap '[ -n "$kiosk" ] && kill "$kiosk" 2>/dev/null; xvfb_stop; rm -rf "$TMP"' EXIT
+xvfb_start 1024x768x24 || echo "# Xvfb did not start"
 KSTATE="$BUILD/tools/kstate"
 export KSTATE
 # shellcheck source=tests/demo/drive.sh
@@ -160,5 +155,5 @@ ok_if "the kiosk stops cleanly again" stop_kiosk
 ok_if "the kiosk's log holds no name from the certificate or the manifest" \
 	eval '! grep -qiE "musterfrau|erika|SMITH|Alex|P1234567" "$D/kiosk.log"'
 cp -r "$D/screens" "$D/kiosk.log" "$art/" 2>/dev/null
-kill "$xvfb" 2>/dev/null
+xvfb_stop
 finish
