@@ -53,6 +53,7 @@ static const char *const reason_codes[REASON_COUNT] = {
     [REASON_KEY_USAGE] = "E_KEY_USAGE",
     [REASON_CHUNKED_CODE] = "E_CHUNKED_CODE",
     [REASON_EVIDENCE_ONLY] = "E_EVIDENCE_ONLY",
+    [REASON_NO_LEASED_ROOM] = "E_NO_LEASED_ROOM",
 };
 
 /* What the staff should know or do, per reason (English; no personal data). */
@@ -113,6 +114,8 @@ static const char *const staff_hints[REASON_COUNT] = {
         "card or the .smart-health-card file",
     [REASON_EVIDENCE_ONLY] = "genuine international credential (EU DCC / SMART): supporting "
                              "evidence only; the health code is still required",
+    [REASON_NO_LEASED_ROOM] = "out of rooms leased to this kiosk: approve without a room; "
+                              "the front desk assigns it",
 };
 
 const char *reason_staff_hint(enum reason r)

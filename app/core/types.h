@@ -86,6 +86,9 @@ enum reason {
 	REASON_KEY_USAGE,     /* the signer's certificate may not sign this kind of credential */
 	REASON_CHUNKED_CODE,  /* one of several QR codes of a split SMART Health Card */
 	REASON_EVIDENCE_ONLY, /* a genuine international credential: supporting evidence only */
+	/* station sync (docs/sync.md) */
+	REASON_NO_LEASED_ROOM, /* no room leased to this kiosk fits: staff approve a check-in
+	                        * without a room; the front desk assigns it */
 	REASON_COUNT
 };
 

@@ -732,14 +732,15 @@ int store_lease_give_back(struct store *st, const char *room);
  * empty and free here (what the entrance may still assign). */
 int store_leases_free_places(struct store *st, int64_t now, int *places);
 
-/* Record an own check-in WITHOUT a room (the device is out of leased rooms; a staff member
- * approved it, approved_by the badge): an own "checkin" outbox record with room "" and no
- * wristband (the station holds it for the front desk, which assigns the room), an own audit
- * record (action "approve_no_room", target "arrival:ID", by approved_by), and a row in
- * checkins_waiting, in ONE transaction. rec->room and the wristband fields are ignored.
- * STORE_E_ALREADY_CHECKED_IN when the arrival is checked in or already waiting here,
- * STORE_E_NOT_FOUND for an unknown arrival. res may be NULL. */
-int store_checkin_without_room(struct store *st, const struct checkin_record *rec,
+/* Record own check-ins WITHOUT a room (the device is out of leased rooms; a staff member
+ * approved it, approved_by the badge), for n people (a family) all or none: per person an
+ * own "checkin" outbox record with room "" and no wristband (the station holds it for the
+ * front desk, which assigns the room), an own audit record (action "approve_no_room",
+ * target "arrival:ID", by approved_by), and a row in checkins_waiting, in ONE transaction.
+ * The room and wristband fields of recs are ignored. STORE_E_ALREADY_CHECKED_IN when an
+ * arrival is checked in or already waiting here, STORE_E_NOT_FOUND for an unknown arrival.
+ * res (n entries) may be NULL. */
+int store_checkin_without_room(struct store *st, const struct checkin_record *recs, size_t n,
                                const char *approved_by, struct checkin_result *res);
 /* True in *waiting when the arrival has a room-less check-in waiting here. */
 int store_checkin_waiting(struct store *st, int64_t arrival_id, bool *waiting);

@@ -28,8 +28,7 @@ static int run(struct store *st, sqlite3_stmt *s)
 }
 
 /* A statement taking (?1 key, ?2 body, ?3 seq, ?4 now). */
-static int run_change(struct store *st, const char *sql, const struct store_change *c,
-                      int64_t now)
+static int run_change(struct store *st, const char *sql, const struct store_change *c, int64_t now)
 {
 	sqlite3_stmt *s = store_prepare(st, sql);
 	if (!s)
@@ -167,8 +166,8 @@ static int change_apply(struct store *st, const struct store_identity *me,
 			continue;
 		int status = run_change(st, by_kind[i].sql, c, now);
 		/* a void of a band this store never held changes nothing here */
-		*applied = status == 0 && (strcmp(c->kind, "wristband_void") != 0 ||
-		                           sqlite3_changes(st->db) > 0);
+		*applied = status == 0 &&
+		           (strcmp(c->kind, "wristband_void") != 0 || sqlite3_changes(st->db) > 0);
 		return status;
 	}
 	return 0; /* conflicts and kinds this store has no table for */
@@ -198,9 +197,10 @@ static int pulled_keep(struct store *st, const struct store_change *c, bool *new
 	*newer = !found || seq < c->seq;
 	if (!*newer)
 		return 0;
-	s = store_prepare(st, "INSERT INTO pulled (kind, key, seq, body, applied) VALUES (?1, ?2, "
-	                      "?3, ?4, 0) ON CONFLICT (kind, key) DO UPDATE SET seq = excluded.seq, "
-	                      "body = excluded.body, applied = 0");
+	s = store_prepare(st,
+	                  "INSERT INTO pulled (kind, key, seq, body, applied) VALUES (?1, ?2, "
+	                  "?3, ?4, 0) ON CONFLICT (kind, key) DO UPDATE SET seq = excluded.seq, "
+	                  "body = excluded.body, applied = 0");
 	if (!s)
 		return STORE_E_SQL;
 	store_bind_text(s, 1, c->kind, false);
@@ -302,7 +302,8 @@ out_rollback:
 
 int store_pull_state(struct store *st, int64_t *cursor, int64_t *pulled_at)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT cursor, pulled_at FROM pull_state WHERE id = 1");
+	sqlite3_stmt *s =
+	    store_prepare(st, "SELECT cursor, pulled_at FROM pull_state WHERE id = 1");
 	if (!s)
 		return STORE_E_SQL;
 	int rc = sqlite3_step(s), status = 0;
@@ -351,10 +352,11 @@ int store_leases_set(struct store *st, const struct store_lease *l, size_t n)
 	if ((status = run(st, store_prepare(st, "DELETE FROM room_leases"))))
 		goto out_rollback;
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *s = store_prepare(st, "INSERT INTO room_leases (room, capacity, "
-		                                    "expires_at) VALUES (?1, ?2, ?3) ON CONFLICT "
-		                                    "(room) DO UPDATE SET capacity = excluded.capacity, "
-		                                    "expires_at = excluded.expires_at");
+		sqlite3_stmt *s =
+		    store_prepare(st, "INSERT INTO room_leases (room, capacity, "
+		                      "expires_at) VALUES (?1, ?2, ?3) ON CONFLICT "
+		                      "(room) DO UPDATE SET capacity = excluded.capacity, "
+		                      "expires_at = excluded.expires_at");
 		if (!s) {
 			status = STORE_E_SQL;
 			goto out_rollback;

@@ -177,8 +177,7 @@ static void test_apply_every_kind(void **state)
 	bool revoked = false;
 	assert_int_equal(store_revocation_has(st, "gd", "cred-9", &revoked), 0);
 	assert_true(revoked);
-	assert_int_equal(sql_int(f->path, "SELECT version FROM briefings WHERE lang = 'zh-CN'"),
-	                 2);
+	assert_int_equal(sql_int(f->path, "SELECT version FROM briefings WHERE lang = 'zh-CN'"), 2);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM badges WHERE badge_id = 'B-77'"),
 	                 1);
 	/* the other kiosk's person is in room 1202 here too, band void by the later change */
@@ -372,8 +371,8 @@ static void test_checkin_without_room(void **state)
 	assert_int_equal(store_pull_apply(st, feed, 4, 4, T0, NULL), 0);
 	struct checkin_record c = rec_for(7, "", "");
 	struct checkin_result res;
-	assert_int_equal(store_checkin_without_room(st, &c, "", &res), STORE_E_INVALID);
-	assert_int_equal(store_checkin_without_room(st, &c, "B-77", &res), 0);
+	assert_int_equal(store_checkin_without_room(st, &c, 1, "", &res), STORE_E_INVALID);
+	assert_int_equal(store_checkin_without_room(st, &c, 1, "B-77", &res), 0);
 	assert_int_equal(res.device_seq, 1);
 	bool waiting = false;
 	assert_int_equal(store_checkin_waiting(st, 7, &waiting), 0);
@@ -390,12 +389,13 @@ static void test_checkin_without_room(void **state)
 	assert_non_null(strstr(items[1].payload, "approve_no_room"));
 	store_outbox_free(items, n);
 	/* nobody checks the same person in twice */
-	assert_int_equal(store_checkin_without_room(st, &c, "B-77", &res),
+	assert_int_equal(store_checkin_without_room(st, &c, 1, "B-77", &res),
 	                 STORE_E_ALREADY_CHECKED_IN);
 	struct checkin_record roomed = rec_for(7, "1201", "S9");
 	assert_int_equal(store_checkin_commit(st, &roomed, NULL), STORE_E_ALREADY_CHECKED_IN);
 	struct checkin_record nobody = rec_for(4242, "", "");
-	assert_int_equal(store_checkin_without_room(st, &nobody, "B-77", &res), STORE_E_NOT_FOUND);
+	assert_int_equal(store_checkin_without_room(st, &nobody, 1, "B-77", &res),
+	                 STORE_E_NOT_FOUND);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM outbox"), 2);
 	store_close(st);
 }
@@ -428,8 +428,9 @@ static void test_source_adapter(void **state)
 	assert_int_equal(src->ops->count(src, &pending), 0);
 	assert_int_equal(pending, 0);
 	/* pulled changes through the adapter, then leases */
-	struct sync_change ch = {40, "room", "1203", (char *)"{\"floor\":12,\"capacity\":2,"
-	                                                     "\"state\":\"free\"}"};
+	struct sync_change ch = {40, "room", "1203",
+	                         (char *)"{\"floor\":12,\"capacity\":2,"
+	                                 "\"state\":\"free\"}"};
 	struct sync_pull_reply reply = {&ch, 1, 40, false};
 	assert_int_equal(src->ops->apply(src, &reply), 0);
 	int64_t cursor = 0;
@@ -465,14 +466,10 @@ static void test_source_adapter(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_migration_from_v5),
-	    T(test_apply_every_kind),
-	    T(test_apply_idempotent),
-	    T(test_apply_unknown_and_malformed),
-	    T(test_room_with_people_not_freed),
-	    T(test_leases),
-	    T(test_checkin_without_room),
-	    T(test_source_adapter),
+	    T(test_migration_from_v5),          T(test_apply_every_kind),
+	    T(test_apply_idempotent),           T(test_apply_unknown_and_malformed),
+	    T(test_room_with_people_not_freed), T(test_leases),
+	    T(test_checkin_without_room),       T(test_source_adapter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -144,7 +144,7 @@ static void test_format(void **state)
 static bool placeholders_known(const char *t)
 {
 	static const char *const known[] = {"room", "n", "date", "pos",   "total", "code",
-	                                    "y",    "m", "d",    "month", "name"};
+	                                    "y",    "m", "d",    "month", "name",  "time"};
 	for (const char *p = strchr(t, '{'); p; p = strchr(p + 1, '{')) {
 		if (p[1] == '{') {
 			p++;
