@@ -207,10 +207,10 @@ out_wipe:
 }
 
 void kiosk_sync_status_text(struct sync_client *c, const struct strings *s, enum lang lang,
-                            char *out, size_t n, bool *offline)
+                            long waiting, char *out, size_t n, bool *offline)
 {
 	struct sync_client_status st;
-	char waiting[24], since[16] = "";
+	char count[24], since[16] = "";
 	if (offline)
 		*offline = false;
 	if (!c) {
@@ -218,7 +218,10 @@ void kiosk_sync_status_text(struct sync_client *c, const struct strings *s, enum
 		return;
 	}
 	sync_client_status(c, &st);
-	snprintf(waiting, sizeof(waiting), "%zu", st.waiting);
+	if (waiting >= 0)
+		snprintf(count, sizeof(count), "%ld", waiting);
+	else
+		snprintf(count, sizeof(count), "%zu", st.waiting);
 	const char *key = "sync.online";
 	if (st.refused) {
 		key = "sync.refused";
@@ -236,7 +239,7 @@ void kiosk_sync_status_text(struct sync_client *c, const struct strings *s, enum
 	}
 	if (offline)
 		*offline = !st.online;
-	const struct strings_arg args[] = {{"n", waiting}, {"time", since}};
+	const struct strings_arg args[] = {{"n", count}, {"time", since}};
 	if (strings_format(s, key, lang, args, 2, out, n) != 0)
 		snprintf(out, n, "%s", key);
 }

@@ -444,7 +444,9 @@ static void sync_line_update(struct entrance *e)
 	    (e->sync_line[0] && now - e->sync_line_ms < 1000))
 		return;
 	e->sync_line_ms = now;
-	kiosk_sync_status_text(e->sync, e->strings, ui_lang(e->flow.lang), e->sync_line,
+	size_t waiting = 0; /* counted in the store: the staff login just written included */
+	long n = e->sync && store_outbox_count(e->store, &waiting) == 0 ? (long)waiting : -1;
+	kiosk_sync_status_text(e->sync, e->strings, ui_lang(e->flow.lang), n, e->sync_line,
 	                       sizeof(e->sync_line), &e->sync_warn);
 }
 

@@ -84,10 +84,11 @@ int kiosk_sync_start(const struct kiosk_config *kc, int lease_want, struct sync_
 
 /* The staff's line about sync into out[n]: "local store (no station)" when c is NULL,
  * else online / offline since HH:MM (local time of the last successful round) / refused,
- * with the records waiting (assets/strings/ui.json "sync.*"). *offline (may be NULL) is set
- * when the station is configured but not reachable now. */
+ * with the records waiting (assets/strings/ui.json "sync.*"): waiting as counted in the
+ * store now, or the client's count of its last round when waiting < 0. *offline (may be
+ * NULL) is set when the station is configured but not reachable now. */
 void kiosk_sync_status_text(struct sync_client *c, const struct strings *s, enum lang lang,
-                            char *out, size_t n, bool *offline);
+                            long waiting, char *out, size_t n, bool *offline);
 
 /* Read a 32-byte public key (64 hex digits, as `stationctl band-key init` writes FILE.pub);
  * others may read it. Returns 0 or -errno (-EINVAL for a malformed file). */
