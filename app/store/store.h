@@ -696,7 +696,8 @@ struct store_pull_result {
  * people in it here is never set free by the station's view), arrival (the manifest row,
  * upsert by the station's id), risk (a risk change of device "station"), wristband_void by
  * serial (the band becomes void or replaced) and records of other devices by "DEVICE/SEQ"
- * (checkin, risk_change, wristband_void through store_apply_record), issuer_key,
+ * (checkin, risk_change, wristband_void through store_apply_record; a check-in of someone
+ * waiting here without a room ends the wait when it applies), issuer_key,
  * revocation ("ISSUER/CREDENTIAL"), briefing (by language and version), badge. Every change
  * is also kept in `pulled` by (kind, key). Applying the same changes again changes nothing.
  * res may be NULL. Returns 0, or a failure not due to a change (STORE_E_BUSY, STORE_E_IO,

@@ -27,7 +27,7 @@ static int run(struct store *st, sqlite3_stmt *s)
 	return status;
 }
 
-/* A statement taking (?1 key, ?2 body, ?3 seq, ?4 now). */
+/* A statement taking (?1 key, ?2 body, ?3 seq, ?4 now); it may use only some of them. */
 static int run_change(struct store *st, const char *sql, const struct store_change *c, int64_t now)
 {
 	sqlite3_stmt *s = store_prepare(st, sql);
@@ -146,10 +146,22 @@ static int change_apply(struct store *st, const struct store_identity *me,
 		struct store_applied out;
 		if (strcmp(dev, me->device_id) == 0) /* our own record coming back */
 			return 0;
-		int status = store_apply_record(st, dev, seq, c->kind, c->body, 0, &out);
-		if (status)
+		/* the station accepted a check-in of someone waiting here without a room: the
+		 * front desk gave the room; if it does not apply here, the savepoint keeps the
+		 * waiting row */
+		bool checkin = strcmp(c->kind, "checkin") == 0;
+		int status = checkin ? run_change(st,
+		                                  "DELETE FROM checkins_waiting WHERE arrival_id = "
+		                                  "json_extract(?2, '$.arrival_id')",
+		                                  c, now)
+		                     : 0;
+		if (status ||
+		    (status = store_apply_record(st, dev, seq, c->kind, c->body, 0, &out)))
 			return status;
 		*applied = out.outcome == STORE_APPLIED || out.outcome == STORE_APPLY_HAD;
+		if (checkin && !*applied)
+			return store_failf(st, STORE_E_EXISTS, "check-in %s not applied here: %s",
+			                   c->key, out.reason);
 		/* the station already holds it: a device forwards nothing it pulled */
 		return store_outbox_mark_sent(st, dev, seq, now);
 	}

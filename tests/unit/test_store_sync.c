@@ -397,6 +397,24 @@ static void test_checkin_without_room(void **state)
 	assert_int_equal(store_checkin_without_room(st, &nobody, 1, "B-77", &res),
 	                 STORE_E_NOT_FOUND);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM outbox"), 2);
+	/* the front desk gives the room: its check-in comes back from the station and ends the
+	 * wait here (a conflicting one would leave the wait as it is) */
+	struct store_change desk[] = {
+	    {20, "checkin", "desk-1/3",
+	     "{\"device_id\":\"desk-1\",\"device_seq\":3,\"arrival_id\":7,\"at\":1796000400,"
+	     "\"code_result\":\"green\",\"code_reason\":\"OK\",\"briefing_hash\":\"9f2c0a\","
+	     "\"briefing_lang\":\"zh-CN\",\"room\":\"1202\",\"risk\":\"green\",\"risk_set_by\":"
+	     "\"B-77\",\"planned_release\":\"2026-12-13\",\"wristband_serial\":\"S-D-3\","
+	     "\"wristband_token\":\"T\",\"timings\":{}}"},
+	};
+	struct store_pull_result pr;
+	assert_int_equal(store_pull_apply(st, desk, 1, 20, T0, &pr), 0);
+	assert_int_equal(pr.applied, 1);
+	assert_int_equal(store_checkin_waiting(st, 7, &waiting), 0);
+	assert_false(waiting);
+	struct store_resident r;
+	assert_int_equal(store_resident_get(st, 7, &r), 0);
+	assert_string_equal(r.room, "1202");
 	store_close(st);
 }
 
