@@ -43,6 +43,8 @@ static const char *const audit_names[AUDIT_ACTION_COUNT] = {
     "AUDIT_RELEASE",
     "AUDIT_TRANSFER",
     "AUDIT_EXTEND",
+    "AUDIT_APPROVE_NO_ROOM",
+    "AUDIT_DENY_NO_ROOM",
 };
 
 static const char *const lang_codes[FLOW_LANG_COUNT] = {"zh", "en"};

@@ -227,6 +227,9 @@ enum audit_action {
 	AUDIT_RELEASE,
 	AUDIT_TRANSFER,
 	AUDIT_EXTEND,
+	/* entrance out of leased rooms (docs/sync.md): a check-in without a room */
+	AUDIT_APPROVE_NO_ROOM,
+	AUDIT_DENY_NO_ROOM,
 	AUDIT_ACTION_COUNT
 };
 
@@ -259,6 +262,10 @@ struct effect {
 			enum flow_lang lang;                  /* language acknowledged */
 			char briefing_version[FLOW_VERSION_MAX];
 			struct flow_timings timings;
+			/* "": choose rooms. A staff badge: the kiosk ran out of leased rooms and
+			 * this staff member approved recording the check-in without a room (no
+			 * wristband; the front desk assigns the room). */
+			char no_room_by[FLOW_BADGE_MAX];
 		} checkin;
 		struct {
 			int index; /* position in the group */

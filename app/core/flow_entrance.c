@@ -15,7 +15,8 @@ static const char *const state_names[FLOW_STATE_COUNT] = {
 };
 static const char *const overlay_names[FLOW_OVERLAY_COUNT] = {"NONE", "CALL", "PIN", "PIN_CHECK",
                                                               "STAFF"};
-static const char *const pending_names[FLOW_PENDING_COUNT] = {"NONE", "ADMIT", "REPRINT"};
+static const char *const pending_names[FLOW_PENDING_COUNT] = {"NONE", "ADMIT", "REPRINT",
+                                                              "NO_ROOM"};
 
 /* Step indicator per state; 0 keeps the step the person was at (refusal, approval, fault). */
 static const int step_of_state[FLOW_STATE_COUNT] = {
@@ -558,6 +559,22 @@ static void on_assigned(struct flow_entrance *f, const struct event *ev, int64_t
 	}
 	s->checked_in = true;
 	s->timings.checkin_ms = since(now, s->t_phase);
+	if (s->no_room) {
+		/* recorded without a room: no band to print; the front desk assigns the room */
+		for (int i = 0; i < s->count; i++)
+			assignment_take(&s->assigned[i], &ev->assigned.a[i]);
+		s->wait_ticket = 0;
+		s->timings.visit_ms = since(now, s->t_scan);
+		fx_beep(out, BEEP_CHIME);
+		struct effect *e = fx_push(out, FX_TIMINGS, s->checkin_ticket);
+		if (e) {
+			e->timings.checkin_ticket = s->checkin_ticket;
+			e->timings.timings = s->timings;
+		}
+		f->reason = REASON_NO_LEASED_ROOM;
+		enter(f, FLOW_DONE, now);
+		return;
+	}
 	uint32_t ticket = ticket_new(f);
 	for (int i = 0; i < s->count; i++) {
 		assignment_take(&s->assigned[i], &ev->assigned.a[i]);
@@ -712,6 +729,30 @@ static void staff_decide(struct flow_entrance *f, bool approve, int64_t now, str
 		else
 			verdict_refuse(f, why, &p, member, now, out);
 		memset(&p, 0, sizeof(p));
+	} else if (s->pending == FLOW_PENDING_NO_ROOM && f->state == FLOW_FAULT) {
+		fx_audit(f, out, approve ? AUDIT_APPROVE_NO_ROOM : AUDIT_DENY_NO_ROOM, why);
+		if (!approve) {
+			pending_drop(s);
+			overlay_close(f, now);
+			return;
+		}
+		struct effect *e = fx_push(out, FX_CHECKIN, ticket_new(f));
+		if (!e)
+			return;
+		e->checkin.count = s->count;
+		memcpy(e->checkin.people, s->people, sizeof(e->checkin.people));
+		e->checkin.lang = f->lang;
+		COPY_STR(e->checkin.briefing_version, s->briefing_version);
+		e->checkin.timings = s->timings;
+		COPY_STR(e->checkin.no_room_by, s->badge);
+		s->no_room = true;
+		s->checkin_ticket = e->ticket;
+		s->wait_ticket = e->ticket;
+		s->t_phase = now;
+		pending_drop(s);
+		overlay_close(f, now);
+		f->reason = REASON_OK;
+		enter(f, FLOW_CHECKING_IN, now);
 	} else if (s->pending == FLOW_PENDING_REPRINT && f->state == FLOW_REFUSED) {
 		fx_audit(f, out, approve ? AUDIT_APPROVE_REPRINT : AUDIT_DENY_REPRINT, why);
 		if (!approve) {
@@ -1079,9 +1120,14 @@ static void dispatch(struct flow_entrance *f, const struct event *ev, int64_t no
 		} else {
 			enum reason r = ev->failed.reason;
 			s->wait_ticket = 0;
-			if (r != REASON_NO_ROOM && r != REASON_GROUP_TOO_LARGE)
+			if (r != REASON_NO_ROOM && r != REASON_GROUP_TOO_LARGE &&
+			    r != REASON_NO_LEASED_ROOM)
 				r = REASON_STORE_FAILED;
 			fault(f, r, now_ms, out);
+			/* out of this kiosk's leased rooms, not after a room-less approval: staff
+			 * may record the check-in without a room (the person's ack is kept) */
+			if (r == REASON_NO_LEASED_ROOM && !s->no_room)
+				s->pending = FLOW_PENDING_NO_ROOM;
 		}
 		break;
 	case EV_PRINTED:

@@ -44,6 +44,7 @@ enum flow_pending {
 	FLOW_PENDING_NONE,
 	FLOW_PENDING_ADMIT,   /* admit session.candidate (walk-in, yellow/red code, verifier) */
 	FLOW_PENDING_REPRINT, /* reprint the wristband of session.candidate (already checked in) */
+	FLOW_PENDING_NO_ROOM, /* record the session's check-in without a room (out of leases) */
 	FLOW_PENDING_COUNT
 };
 
@@ -78,6 +79,7 @@ struct flow_session {
 	bool checked_in;     /* EV_ASSIGNED received: the check-in is committed */
 	bool checkin_sent;   /* FX_CHECKIN sent (at most once per session) */
 	bool reprint;        /* DONE after a reprint, not a check-in */
+	bool no_room;        /* the check-in was approved without a room (out of leases) */
 	bool scrolled_end;   /* EV_BRIEFING_END seen in the current language */
 	char briefing_version[FLOW_VERSION_MAX];
 	/* an international credential read as supporting evidence (EV_VERIFIED with

@@ -120,13 +120,18 @@ static int build_staff(struct display_list *dl, const struct layout *l, const st
                        const struct screen_entrance_extra *x)
 {
 	const struct flow_session *ss = &f->session;
-	struct screen_staff st = {.sync_waiting = x->sync_waiting};
+	struct screen_staff st = {
+	    .sync_waiting = x->sync_waiting, .status = x->sync_status, .status_warn = x->sync_warn};
 	bool admit = ss->pending == FLOW_PENDING_ADMIT && f->state == FLOW_APPROVAL;
 	bool reprint = ss->pending == FLOW_PENDING_REPRINT && f->state == FLOW_REFUSED;
+	bool no_room = ss->pending == FLOW_PENDING_NO_ROOM && f->state == FLOW_FAULT;
 	if (admit || reprint) {
 		st.decision = strings_get(
 		    s, admit ? "staff.pending.admit" : "staff.pending.reprint", c->lang);
 		st.subject = ss->candidate.name_masked;
+	} else if (no_room) {
+		st.decision = strings_get(s, "sync.pending.no_room", c->lang);
+		st.subject = ss->count > 0 ? ss->people[0].name_masked : NULL;
 	}
 	char code[160];
 	if (f->reason != REASON_OK) {
@@ -217,8 +222,9 @@ int screen_entrance_build(struct display_list *dl, const struct layout *l, const
 		return screen_room(dl, l, s, &c, a->room, a->release_day, SCREEN_PRINT_PRINTING);
 	case FLOW_DONE:
 		return screen_room(dl, l, s, &c, a->room, a->release_day,
-		                   f->reason == REASON_OK ? SCREEN_PRINT_DONE
-		                                          : SCREEN_PRINT_FAILED);
+		                   ss->no_room              ? SCREEN_PRINT_NO_ROOM
+		                   : f->reason == REASON_OK ? SCREEN_PRINT_DONE
+		                                            : SCREEN_PRINT_FAILED);
 	case FLOW_REFUSED:
 		return screen_refusal(dl, l, s, &c, screen_entrance_tone(f->reason),
 		                      reason_text(s, f->reason, false, c.lang),

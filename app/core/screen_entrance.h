@@ -14,13 +14,16 @@
 
 /* What the screens show that the flow does not hold. All fields may be zero. */
 struct screen_entrance_extra {
-	const char *briefing; /* the briefing text in f->lang, NUL-terminated (borrowed); NULL:
-	                         an empty text */
-	bool camera;          /* attract: show the camera preview (DL_IMAGE_CAMERA) */
-	int queue_pos;        /* attract: place in the current bus batch, 1-based; 0 unknown */
-	int queue_total;      /* attract: people in the batch; 0 unknown */
-	bool offline;         /* the store cannot reach the station server (staff mark) */
-	int sync_waiting;     /* staff panel: records not yet synced; < 0 unknown */
+	const char *briefing;    /* the briefing text in f->lang, NUL-terminated (borrowed); NULL:
+	                            an empty text */
+	bool camera;             /* attract: show the camera preview (DL_IMAGE_CAMERA) */
+	int queue_pos;           /* attract: place in the current bus batch, 1-based; 0 unknown */
+	int queue_total;         /* attract: people in the batch; 0 unknown */
+	bool offline;            /* the store cannot reach the station server (staff mark) */
+	int sync_waiting;        /* staff panel: records not yet synced; < 0 unknown */
+	const char *sync_status; /* staff panel: the sync line (kiosk_sync_status_text), NULL:
+	                          * from sync_waiting; residents never see it */
+	bool sync_warn;          /* staff panel: sync_status as a warning (station unreachable) */
 };
 
 /* Build the screen for f into dl (started afresh) at l's size, in f->lang. Texts come from s:

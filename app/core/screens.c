@@ -638,9 +638,10 @@ int screen_room(struct display_list *dl, const struct layout *l, const struct st
 	strings_format_day(s, c->lang, release, date, sizeof(date));
 	const struct strings_arg args[] = {{"date", date}, {"room", room ? room : ""}};
 	enum dl_align align = l->portrait || !room ? DL_CENTER : DL_LEFT;
-	const char *key = print == SCREEN_PRINT_PRINTING ? "room.printing"
-	                  : print == SCREEN_PRINT_DONE   ? "room.take"
-	                                                 : "room.collect_desk";
+	const char *key = print == SCREEN_PRINT_PRINTING  ? "room.printing"
+	                  : print == SCREEN_PRINT_DONE    ? "room.take"
+	                  : print == SCREEN_PRINT_NO_ROOM ? "sync.room_at_desk"
+	                                                  : "room.collect_desk";
 	strings_format(s, key, c->lang, args, 2, line, sizeof(line));
 	char release_line[200] = "";
 	if (release > 0)
@@ -894,7 +895,10 @@ int screen_staff_panel(struct display_list *dl, const struct layout *l, const st
 
 	/* status line at the top: title left, online/offline and records waiting right */
 	char status[200];
-	if (st->sync_waiting >= 0) {
+	bool warn = st->status ? st->status_warn : c->offline;
+	if (st->status) {
+		snprintf(status, sizeof(status), "%s", st->status);
+	} else if (st->sync_waiting >= 0) {
 		char n[12];
 		snprintf(n, sizeof(n), "%d", st->sync_waiting);
 		const struct strings_arg args[] = {{"n", n}};
@@ -910,7 +914,7 @@ int screen_staff_panel(struct display_list *dl, const struct layout *l, const st
 	int tw = min_i(layout_estimate_width(l, title, DL_HEADING, DL_BOLD), head.w / 2);
 	dl_add_text(dl, l, dl_rect_take_left(&head, tw, l->gap), title, DL_HEADING, DL_BOLD,
 	            DL_WHITE, DL_LEFT, DL_MUST_FIT | DL_MIDDLE);
-	if (c->offline) {
+	if (warn) {
 		int pw =
 		    min_i(layout_estimate_width(l, status, DL_SMALL, DL_BOLD) + 2 * l->gap, head.w);
 		struct dl_rect pill = dl_rect_take_right(&head, pw, 0);

@@ -116,7 +116,8 @@ int screen_briefing(struct display_list *dl, const struct layout *l, const struc
 enum screen_print {
 	SCREEN_PRINT_PRINTING,
 	SCREEN_PRINT_DONE,
-	SCREEN_PRINT_FAILED, /* collect the wristband at the desk */
+	SCREEN_PRINT_FAILED,  /* collect the wristband at the desk */
+	SCREEN_PRINT_NO_ROOM, /* recorded without a room: room and band at the front desk */
 };
 /* Room and wristband: the room number at DL_HUGE, the planned release day, print state.
  * Once printed or failed, a "done" button (SCREEN_BTN_DISMISS) at the bottom right. room
@@ -160,6 +161,9 @@ struct screen_staff {
 	const char *reason;   /* what happened, in the panel's language, may be NULL */
 	const char *code;     /* reason code and staff hint ("E_YELLOW_CODE"), may be NULL */
 	int sync_waiting;     /* records not yet sent; < 0 unknown */
+	const char *status;   /* the sync line as the wiring composed it (replaces the line
+	                       * from sync_waiting), may be NULL */
+	bool status_warn;     /* status shown as an amber pill (the station is not reachable) */
 };
 /* The signed-in staff panel over a dimmed screen: the pending decision with its reason code,
  * approve / deny (enabled only when a decision is pending), resume and end session, online or

@@ -54,6 +54,7 @@ static const char *const reason_codes[REASON_COUNT] = {
     [REASON_CHUNKED_CODE] = "E_CHUNKED_CODE",
     [REASON_EVIDENCE_ONLY] = "E_EVIDENCE_ONLY",
     [REASON_INTL_REFUSED] = "E_INTL_NOT_ACCEPTED",
+    [REASON_NO_LEASED_ROOM] = "E_NO_LEASED_ROOM",
 };
 
 /* What the staff should know or do, per reason (English; no personal data). */
@@ -116,6 +117,8 @@ static const char *const staff_hints[REASON_COUNT] = {
                              "evidence only; the health code is still required",
     [REASON_INTL_REFUSED] = "genuine international credential, not accepted at this station "
                             "(healthcode.international = refuse): the health code is required",
+    [REASON_NO_LEASED_ROOM] = "out of rooms leased to this kiosk: approve without a room; "
+                              "the front desk assigns it",
 };
 
 const char *reason_staff_hint(enum reason r)

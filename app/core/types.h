@@ -87,6 +87,9 @@ enum reason {
 	REASON_CHUNKED_CODE,  /* one of several QR codes of a split SMART Health Card */
 	REASON_EVIDENCE_ONLY, /* a genuine international credential: supporting evidence only */
 	REASON_INTL_REFUSED,  /* a genuine international credential this station does not accept */
+	/* station sync (docs/sync.md) */
+	REASON_NO_LEASED_ROOM, /* no room leased to this kiosk fits: staff approve a check-in
+	                        * without a room; the front desk assigns it */
 	REASON_COUNT
 };
 

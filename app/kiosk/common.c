@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <SDL.h>
 
 #include "app/core/reason_text.h"
+#include "app/sync/client.h"
+#include "app/sync/store_source.h"
 #include "app/sys/sys.h"
 
 int kiosk_input_open(struct kiosk_input *in, const struct kiosk_config *kc)
@@ -236,4 +239,89 @@ json_t *kiosk_state_buttons(const struct display_list *dl, const char *(*name)(i
 		                                "w", c->rect.w, "h", c->rect.h));
 	}
 	return buttons;
+}
+
+/* ---- station sync ---- */
+
+int kiosk_sync_start(const struct kiosk_config *kc, int lease_want, struct sync_client **out)
+{
+	char token[256], device[SYNC_ID_MAX], err[300];
+	*out = NULL;
+	if (!kc->sync.url[0])
+		return 0;
+	int rc = kiosk_token_load(kc->sync.token_file, token, sizeof(token));
+	if (rc != 0) {
+		log_err("sync token %s: %s", kc->sync.token_file,
+		        rc == -EPERM ? "readable by others (chmod 600)" : strerror(-rc));
+		return rc;
+	}
+	if (sync_token_device(token, device) != 0) {
+		log_err("sync token %s is not DEVICEID.SECRET", kc->sync.token_file);
+		rc = -EINVAL;
+		goto out_wipe;
+	}
+	struct sync_source *src = sync_store_source_open(kc->store_path, device, err, sizeof(err));
+	if (!src) {
+		log_err("sync: %s", err);
+		rc = -EINVAL;
+		goto out_wipe;
+	}
+	struct sync_client_options o = {
+	    .url = kc->sync.url,
+	    .token = token,
+	    .ca_file = kc->sync.ca_file[0] ? kc->sync.ca_file : NULL,
+	    .interval_ms = kc->sync.interval_s * 1000,
+	    .lease_want = lease_want,
+	};
+	*out = sync_client_start(src, &o, err, sizeof(err));
+	if (!*out) {
+		log_err("sync client did not start: %s", err);
+		src->ops->close(src);
+		rc = -EINVAL;
+		goto out_wipe;
+	}
+	log_info("sync with %s as device %s (%d rooms leased when idle)", kc->sync.url, device,
+	         lease_want);
+	rc = 0;
+out_wipe:
+	memset(token, 0, sizeof(token));
+	return rc;
+}
+
+void kiosk_sync_status_text(struct sync_client *c, const struct strings *s, enum lang lang,
+                            long waiting, char *out, size_t n, bool *offline)
+{
+	struct sync_client_status st;
+	char count[24], since[16] = "";
+	if (offline)
+		*offline = false;
+	if (!c) {
+		snprintf(out, n, "%s", strings_get(s, "sync.local", lang));
+		return;
+	}
+	sync_client_status(c, &st);
+	if (waiting >= 0)
+		snprintf(count, sizeof(count), "%ld", waiting);
+	else
+		snprintf(count, sizeof(count), "%zu", st.waiting);
+	const char *key = "sync.online";
+	if (st.refused) {
+		key = "sync.refused";
+	} else if (!st.online && st.last_attempt_ms == 0) {
+		key = "sync.connecting";
+	} else if (!st.online) {
+		key = "sync.offline_never";
+		if (st.last_success_ms > 0) {
+			time_t t = (time_t)(st.last_success_ms / 1000);
+			struct tm tm;
+			if (localtime_r(&t, &tm))
+				strftime(since, sizeof(since), "%H:%M", &tm);
+			key = "sync.offline_since";
+		}
+	}
+	if (offline)
+		*offline = !st.online;
+	const struct strings_arg args[] = {{"n", count}, {"time", since}};
+	if (strings_format(s, key, lang, args, 2, out, n) != 0)
+		snprintf(out, n, "%s", key);
 }

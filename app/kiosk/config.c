@@ -24,6 +24,8 @@ static void defaults(struct kiosk_config *kc)
 	snprintf(kc->band_key_path, sizeof(kc->band_key_path), "/etc/healthkiosk/band.key");
 	snprintf(kc->band_pub_path, sizeof(kc->band_pub_path), "/etc/healthkiosk/band.key.pub");
 	flow_security_config_defaults(&kc->security);
+	kc->sync.lease_want = 4;
+	kc->sync.interval_s = 5;
 	kc->fullscreen = true;
 	kc->kiosk_lock = true;
 	kc->width = 800;
@@ -145,6 +147,9 @@ int kiosk_config_load(struct kiosk_config *kc, const char *path, char *err, size
 	    {kc->font_bold, sizeof(kc->font_bold), "ui.font_bold"},
 	    {kc->screenshots_dir, sizeof(kc->screenshots_dir), "ui.screenshots"},
 	    {kc->state_file, sizeof(kc->state_file), "ui.state_file"},
+	    {kc->sync.url, sizeof(kc->sync.url), "sync.url"},
+	    {kc->sync.token_file, sizeof(kc->sync.token_file), "sync.token_file"},
+	    {kc->sync.ca_file, sizeof(kc->sync.ca_file), "sync.ca_file"},
 	};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		if (!copy(strs[i].dst, strs[i].n, &c, strs[i].key))
@@ -163,6 +168,8 @@ int kiosk_config_load(struct kiosk_config *kc, const char *path, char *err, size
 	    {"healthcode.skew_s", 0, 86400, &kc->skew_s},
 	    {"flow.max_group", 1, FLOW_GROUP_MAX, &kc->flow.max_group},
 	    {"flow.pin_attempts", 1, 10, &kc->flow.pin_attempts},
+	    {"sync.lease_want", 0, 64, &kc->sync.lease_want},
+	    {"sync.interval", 1, 3600, &kc->sync.interval_s},
 	};
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
 		if (!config_get_int(&c, ints[i].key, ints[i].min, ints[i].max, *ints[i].dst, &v))
@@ -225,6 +232,11 @@ int kiosk_config_load(struct kiosk_config *kc, const char *path, char *err, size
 	if (!parse_checkpoint_floors(config_get(&c, "checkpoint.floors"), &kc->security))
 		FAIL("%s: checkpoint.floors is a list like 12,13 (at most %d)", path,
 		     SEC_FLOORS_MAX);
+	if (kc->sync.url[0] && strncmp(kc->sync.url, "http://", 7) != 0 &&
+	    strncmp(kc->sync.url, "https://", 8) != 0)
+		FAIL("%s: sync.url must start with http:// or https://", path);
+	if (kc->sync.url[0] && !kc->sync.token_file[0])
+		FAIL("%s: sync.url needs sync.token_file (the device credential)", path);
 	return 0;
 }
 
@@ -264,6 +276,37 @@ int kiosk_key_load(const char *path, uint8_t key[32])
 	}
 	int rc = key_read_hex(fd, key);
 	close(fd);
+	return rc;
+}
+
+int kiosk_token_load(const char *path, char *token, size_t size)
+{
+	char buf[256];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || (st.st_mode & 077)) {
+		close(fd);
+		return -EPERM; /* a credential others can read is not a secret any more */
+	}
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	int err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	char *start = buf, *end = buf + n;
+	while (*start && isspace((unsigned char)*start))
+		start++;
+	while (end > start && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	int rc = 0;
+	if (end == start || (size_t)(end - start) >= size || strpbrk(start, " \t\r\n"))
+		rc = -EINVAL;
+	else
+		memcpy(token, start, (size_t)(end - start) + 1);
+	memset(buf, 0, sizeof(buf));
 	return rc;
 }
 

@@ -21,6 +21,7 @@
 #include "drivers/printer/label.h"
 #include "app/service/verify.h"
 #include "app/store/store.h"
+#include "app/sync/client.h"
 #include "app/sys/sys.h"
 #include "app/ui/sound.h"
 #include "app/ui/ui.h"
@@ -68,6 +69,10 @@ struct entrance {
 	int shots;
 	char *state_written; /* the state file's content, to write it only when it changes */
 	bool quit;
+	struct sync_client *sync; /* NULL without [sync]: the embedded demo station */
+	char sync_line[200];      /* the staff panel's sync line, refreshed once a second */
+	bool sync_warn;
+	int64_t sync_line_ms;
 };
 
 /* A print job's outcome on the spooler's thread, handed to the UI thread. */
@@ -176,6 +181,8 @@ static void do_reprint(struct entrance *e, const struct effect *fx, int64_t now_
 		return;
 	}
 	log_info("wristband %s replaced by %s", out.old_serial, out.serial);
+	if (e->sync)
+		sync_client_kick(e->sync);
 	remember_job(e, out.job_id, fx->ticket, 0);
 	spool_kick(e->spool);
 }
@@ -220,6 +227,8 @@ static void do_checkin(struct entrance *e, const struct effect *fx, int64_t now_
 		ev = (struct event){.kind = EV_ASSIGN_FAILED, .ticket = fx->ticket};
 		ev.failed.reason = REASON_STORE_FAILED;
 	}
+	if (ev.kind == EV_ASSIGNED && e->sync)
+		sync_client_kick(e->sync); /* hand the check-in to the station now */
 	if (ev.kind == EV_ASSIGNED)
 		log_info("check-in committed: %d people, first band %" PRId64, ev.assigned.count,
 		         ev.assigned.a[0].serial);
@@ -239,6 +248,8 @@ static void do_audit(struct entrance *e, const struct effect *fx, int64_t now_s)
 	int rc = store_audit_add(e->store, &a, NULL);
 	if (rc != 0)
 		log_err("audit record not stored: %s", store_status_name(rc));
+	else if (e->sync)
+		sync_client_kick(e->sync);
 }
 
 static void carry_out(struct entrance *e, const struct effects *fx, int64_t now_s)
@@ -425,13 +436,32 @@ static void write_state(struct entrance *e)
 	kiosk_state_write(e->kc->state_file, root, &e->state_written);
 }
 
+/* The staff panel's sync line; only while staff are signed in (residents never see it). */
+static void sync_line_update(struct entrance *e)
+{
+	int64_t now = clock_mono_ms();
+	if (e->flow.overlay != FLOW_OVERLAY_STAFF ||
+	    (e->sync_line[0] && now - e->sync_line_ms < 1000))
+		return;
+	e->sync_line_ms = now;
+	size_t waiting = 0; /* counted in the store: the staff login just written included */
+	long n = e->sync && store_outbox_count(e->store, &waiting) == 0 ? (long)waiting : -1;
+	kiosk_sync_status_text(e->sync, e->strings, ui_lang(e->flow.lang), n, e->sync_line,
+	                       sizeof(e->sync_line), &e->sync_warn);
+}
+
 static void draw(struct entrance *e)
 {
 	const enum flow_lang fl = e->flow.lang;
+	if (e->flow.overlay != FLOW_OVERLAY_STAFF || fl != e->shown_lang)
+		e->sync_line[0] = '\0';
+	sync_line_update(e);
 	struct screen_entrance_extra x = {
 	    .briefing = e->briefing[fl].text,
 	    .camera = e->input.camera != NULL,
 	    .sync_waiting = -1,
+	    .sync_status = e->sync_line[0] ? e->sync_line : NULL,
+	    .sync_warn = e->sync_warn,
 	};
 	if (screen_entrance_build(&e->dl, &e->layout, e->strings, &e->flow, &x) != 0)
 		log_err("screen %s did not fit its display list", flow_state_name(e->flow.state));
@@ -536,11 +566,17 @@ static int open_parts(struct entrance *e)
 	}
 	if (kiosk_input_open(&e->input, kc) != 0)
 		return -EINVAL;
+	/* with a station: rooms only from this kiosk's leases, records handed over */
+	if ((rc = kiosk_sync_start(kc, kc->sync.lease_want, &e->sync)) != 0)
+		return rc;
+	mut->checkin.leases_only = e->sync != NULL;
 	return 0;
 }
 
 static void close_parts(struct entrance *e)
 {
+	sync_client_stop(e->sync); /* a transfer in progress is resent next time */
+	e->sync = NULL;
 	kiosk_input_close(&e->input);
 	spool_close(e->spool);
 	label_kit_close(e->kit);

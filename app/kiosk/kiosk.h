@@ -53,6 +53,14 @@ struct kiosk_config {
 	struct flow_config flow;
 	struct checkin_config checkin; /* policy, rooms, station id; key loaded at start */
 	struct sec_config security;    /* security post: [checkpoint] name, exit, floors */
+	struct {
+		char url[256];        /* [sync] url: "http://station:8470"; "" no station (the
+		                       * embedded demo): everything stays in the local store */
+		char token_file[512]; /* DEVICEID.SECRET from `stationctl devices add`, mode 0600 */
+		char ca_file[512];    /* the station's certificate for https; "" none */
+		int lease_want;       /* entrance: rooms to hold leased (default 4) */
+		int interval_s;       /* seconds between rounds when idle (default 5) */
+	} sync;
 };
 
 /* Defaults, then the file (when path is not NULL), then nothing else: command-line options
@@ -62,6 +70,28 @@ int kiosk_config_load(struct kiosk_config *kc, const char *path, char *err, size
 /* Read a 32-byte key written as 64 hex digits (and optional whitespace) from path. Returns
  * 0 or -errno (-EINVAL for a malformed file, -EPERM when group or others may read it). */
 int kiosk_key_load(const char *path, uint8_t key[32]);
+
+/* Read the sync credential "DEVICEID.SECRET" (surrounding whitespace dropped) from path into
+ * token[size]. Returns 0 or -errno (-EPERM when group or others may read the file, -EINVAL
+ * for an empty or over-long one). */
+int kiosk_token_load(const char *path, char *token, size_t size);
+
+/* ---- station sync (common.c) ---- */
+
+struct sync_client;
+/* Start the sync client on kc's store when [sync] is set: the token read, the store claimed
+ * for the token's device, the thread started (lease_want rooms: 0 for a security post).
+ * *out is NULL when [sync] is not set. Returns 0, or negative after logging why (a bad
+ * token file, a store of another device). Stop with sync_client_stop(). */
+int kiosk_sync_start(const struct kiosk_config *kc, int lease_want, struct sync_client **out);
+
+/* The staff's line about sync into out[n]: "local store (no station)" when c is NULL,
+ * else online / offline since HH:MM (local time of the last successful round) / refused,
+ * with the records waiting (assets/strings/ui.json "sync.*"): waiting as counted in the
+ * store now, or the client's count of its last round when waiting < 0. *offline (may be
+ * NULL) is set when the station is configured but not reachable now. */
+void kiosk_sync_status_text(struct sync_client *c, const struct strings *s, enum lang lang,
+                            long waiting, char *out, size_t n, bool *offline);
 
 /* Read a 32-byte public key (64 hex digits, as `stationctl band-key init` writes FILE.pub);
  * others may read it. Returns 0 or -errno (-EINVAL for a malformed file). */

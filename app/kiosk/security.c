@@ -13,6 +13,7 @@
 #include "app/core/screen_security.h"
 #include "app/service/security.h"
 #include "app/store/store.h"
+#include "app/sync/client.h"
 #include "app/sys/sys.h"
 #include "app/ui/sound.h"
 #include "drivers/board/watchdog.h"
@@ -43,6 +44,9 @@ struct post {
 	int shots;
 	char *state_written;
 	bool quit;
+	struct sync_client *sync; /* NULL without [sync] */
+	int64_t pulled_seen;      /* the store's last successful pull already told the flow */
+	int64_t next_pull_check_ms;
 };
 
 /* ---- effects ---- */
@@ -65,6 +69,8 @@ static void carry_out(struct post *p, const struct sec_effects *fx)
 			int rc = security_record_scan(p->store, f, NULL);
 			if (rc != 0)
 				log_err("scan record not stored: %s", store_status_name(rc));
+			else if (p->sync)
+				sync_client_kick(p->sync);
 			log_info("scan at %s: %s %s (band %s)", f->record.checkpoint,
 			         sec_colour_name(f->record.colour), reason_code(f->record.reason),
 			         wristband_result_name(f->record.token));
@@ -236,6 +242,22 @@ static void draw(struct post *p)
 	kiosk_screenshot(p->ui, p->kc->screenshots_dir, p->shots, name);
 }
 
+/* The replica's age: when the store last applied a pull (kept in the store, so it survives
+ * a restart), told to the flow when it moves; read once a second. */
+static void replica_age_poll(struct post *p)
+{
+	int64_t now = clock_mono_ms(), pulled_at = 0;
+	if (now < p->next_pull_check_ms)
+		return;
+	p->next_pull_check_ms = now + 1000;
+	if (store_pull_state(p->store, NULL, &pulled_at) != 0 || pulled_at <= p->pulled_seen)
+		return;
+	p->pulled_seen = pulled_at;
+	struct sec_event ev = {.kind = SEC_EV_SYNCED};
+	ev.synced.unix_s = pulled_at;
+	step(p, &ev);
+}
+
 /* ---- start and stop ---- */
 
 static int open_parts(struct post *p)
@@ -263,11 +285,15 @@ static int open_parts(struct post *p)
 	if (kiosk_input_open(&p->input, kc) != 0)
 		return -EINVAL;
 	p->strings = kiosk_strings_load(kc->assets_dir);
-	return p->strings ? 0 : -EINVAL;
+	if (!p->strings)
+		return -EINVAL;
+	return kiosk_sync_start(kc, 0, &p->sync); /* a post holds no room leases */
 }
 
 static void close_parts(struct post *p)
 {
+	sync_client_stop(p->sync);
+	p->sync = NULL;
 	kiosk_input_close(&p->input);
 	strings_free(p->strings);
 	free(p->state_written);
@@ -308,8 +334,8 @@ int kiosk_run_security(const struct kiosk_config *kc)
 		log_warn("no audio device: the post runs silent");
 	if (open_parts(&p) != 0)
 		goto out_close;
-	/* the replica's last sync is not recorded anywhere yet: the data age shows "unknown"
-	 * (never synced) rather than a guess */
+	/* the data age: the store's last successful pull; "not synced yet" when there was none */
+	replica_age_poll(&p);
 	watchdog_init(&p.watchdog, watchdog_interval_ms());
 	p.wd_ui = watchdog_add_part(&p.watchdog, "ui");
 	p.shown_state = SEC_STATE_COUNT;
@@ -323,6 +349,7 @@ int kiosk_run_security(const struct kiosk_config *kc)
 		if (ui_wait_event(p.ui, &u, 50) > 0)
 			on_ui_event(&p, &u);
 		poll_scanners(&p);
+		replica_age_poll(&p);
 		step(&p, NULL); /* time passes: the verdict is wiped after its time */
 		draw(&p);
 		watchdog_alive(&p.watchdog, p.wd_ui);

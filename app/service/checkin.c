@@ -80,14 +80,36 @@ static enum reason store_reason(int status)
 	}
 }
 
-/* The store's rooms as the room chooser sees them. Caller frees *out. */
-static int load_rooms(struct store *st, struct rooms_room **out, int *count)
+/* Whether room is leased to this device and the lease still runs at now. */
+static bool leased(const struct store_lease *l, size_t n, const char *room, int64_t now)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(l[i].room, room) == 0)
+			return l[i].expires_at > now && !l[i].give_back;
+	return false;
+}
+
+/* The store's rooms as the room chooser sees them: with leases_only, only the rooms the
+ * station leased to this device. Caller frees *out. */
+static int load_rooms(struct store *st, bool leases_only, int64_t now, struct rooms_room **out,
+                      int *count)
 {
 	struct room_info *info = NULL;
-	size_t n = 0;
-	int rc = store_rooms_list(st, &info, &n);
+	struct store_lease *leases = NULL;
+	size_t n = 0, nl = 0, kept = 0;
+	int rc = leases_only ? store_leases_list(st, &leases, &nl) : 0;
 	if (rc != 0)
 		return rc;
+	rc = store_rooms_list(st, &info, &n);
+	if (rc != 0) {
+		free(leases);
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!leases_only || leased(leases, nl, info[i].number, now))
+			info[kept++] = info[i];
+	free(leases);
+	n = kept;
 	if (n > ROOMS_MAX)
 		n = ROOMS_MAX;
 	struct rooms_room *rooms = calloc(n ? n : 1, sizeof(*rooms));
@@ -197,15 +219,37 @@ int checkin_commit(struct store *st, const struct checkin_config *cfg, const str
 	req.release_day = release;
 	req.group = arrivals[0].group_id;
 
+	/* out of leased rooms, approved by staff: recorded without rooms or bands */
+	if (fx->checkin.no_room_by[0]) {
+		int rc =
+		    store_checkin_without_room(st, recs, (size_t)n, fx->checkin.no_room_by, NULL);
+		if (rc != 0) {
+			fail(answer, fx, store_reason(rc));
+			return 0;
+		}
+		memset(answer, 0, sizeof(*answer));
+		answer->kind = EV_ASSIGNED;
+		answer->ticket = fx->ticket;
+		answer->assigned.count = n;
+		for (int i = 0; i < n; i++)
+			answer->assigned.a[i].release_day = recs[i].planned_release;
+		return 0;
+	}
+
 	/* where */
-	if (load_rooms(st, &rooms, &nrooms) != 0) {
+	if (load_rooms(st, cfg->leases_only, now, &rooms, &nrooms) != 0) {
 		fail(answer, fx, REASON_STORE_FAILED);
 		return 0;
 	}
 	struct rooms_assignment as;
 	if (rooms_choose(&cfg->rooms, rooms, nrooms, &req, &as) != 0 || as.result != ROOMS_OK) {
-		fail(answer, fx,
-		     as.result == ROOMS_OK ? REASON_STORE_FAILED : rooms_result_reason(as.result));
+		enum reason why =
+		    as.result == ROOMS_OK ? REASON_STORE_FAILED : rooms_result_reason(as.result);
+		/* among this kiosk's leases: the station may still have a room (docs/sync.md) */
+		if (cfg->leases_only && as.result != ROOMS_OK &&
+		    as.result != ROOMS_UNACCOMPANIED_MINOR)
+			why = REASON_NO_LEASED_ROOM;
+		fail(answer, fx, why);
 		goto out_free_rooms;
 	}
 	/* seat adults first, minors after, room by room: each placement's minors share the

@@ -4,6 +4,7 @@
 #ifndef HK_SERVICE_CHECKIN_H
 #define HK_SERVICE_CHECKIN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "app/core/events.h"
@@ -18,12 +19,15 @@ struct checkin_config {
 	struct rooms_config rooms;
 	char station[WRISTBAND_STATION_MAX + 1]; /* station id printed into wristbands */
 	struct wristband_private_key key;        /* the station's band signing key */
+	bool leases_only; /* synced kiosk: rooms only among those the station leased to it
+	                   * (store_leases_list); none fits: REASON_NO_LEASED_ROOM */
 };
 
 /* Check in the group of fx (an FX_CHECKIN effect) at now (unix seconds) in st, and write
  * the answer into *answer (ticket copied): EV_ASSIGNED with a room, planned release day and
  * wristband serial per person, in the order of fx's people; or EV_ASSIGN_FAILED with
- * REASON_NO_ROOM, REASON_GROUP_TOO_LARGE, REASON_NO_DESIGNATED_ROOM, REASON_STAFF_REQUIRED
+ * REASON_NO_ROOM, REASON_GROUP_TOO_LARGE, REASON_NO_DESIGNATED_ROOM, REASON_NO_LEASED_ROOM,
+ * REASON_STAFF_REQUIRED
  * (children without an adult), REASON_ALREADY_CHECKED_IN or REASON_STORE_FAILED. Nothing
  * is written unless the whole group is committed. Returns 0 when *answer was written, or
  * -EINVAL for a call that is not an FX_CHECKIN. */

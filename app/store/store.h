@@ -18,7 +18,7 @@
 #include "app/core/resident.h"
 #include "app/core/types.h"
 
-#define STORE_SCHEMA_VERSION 5 /* PRAGMA user_version this build writes */
+#define STORE_SCHEMA_VERSION 6 /* PRAGMA user_version this build writes */
 
 #define STORE_ID_MAX     64   /* device ids, station ids, badge ids, kids */
 #define STORE_ROOM_MAX   16   /* room number "1201" */
@@ -688,5 +688,78 @@ struct store_briefing {
  * binary, non-UTF-8 or over-long text or a bad language tag. out may be NULL. */
 int store_briefing_add(struct store *st, const char *lang, const char *text, size_t len,
                        int64_t now, struct store_briefing *out);
+
+/* ---- a device's side of station sync (schema v6, app/store/store_sync.c, docs/sync.md) ---- */
+
+/* One change pulled from the station: (kind, key) names a row, body is its JSON object text;
+ * a later seq supersedes an earlier one. Strings borrowed. */
+struct store_change {
+	int64_t seq;
+	const char *kind;
+	const char *key;
+	const char *body;
+};
+/* What store_pull_apply did with a batch. */
+struct store_pull_result {
+	size_t applied;  /* changes written into the store's tables */
+	size_t kept;     /* kept only in the `pulled` table: a kind the tables do not hold, an
+	                  * own record coming back, or a change the tables refused (an unknown
+	                  * key, a malformed body); logged, never retried */
+	size_t outdated; /* older than what the store already held: nothing changed */
+};
+/* Apply n changes into the store's tables and remember cursor and pulled_at (unix seconds,
+ * the device's clock) in ONE transaction: room (rooms: floor, capacity, state; a room with
+ * people in it here is never set free by the station's view), arrival (the manifest row,
+ * upsert by the station's id), risk (a risk change of device "station"), wristband_void by
+ * serial (the band becomes void or replaced) and records of other devices by "DEVICE/SEQ"
+ * (checkin, risk_change, wristband_void through store_apply_record; a check-in of someone
+ * waiting here without a room ends the wait when it applies), issuer_key,
+ * revocation ("ISSUER/CREDENTIAL"), briefing (by language and version), badge. Every change
+ * is also kept in `pulled` by (kind, key). Applying the same changes again changes nothing.
+ * res may be NULL. Returns 0, or a failure not due to a change (STORE_E_BUSY, STORE_E_IO,
+ * STORE_E_NOMEM, STORE_E_CORRUPT, STORE_E_SQL) with nothing written. */
+int store_pull_apply(struct store *st, const struct store_change *c, size_t n, int64_t cursor,
+                     int64_t pulled_at, struct store_pull_result *res);
+/* The cursor of the last pull applied (0 at first) and when it was applied (0: never).
+ * Either pointer may be NULL. */
+int store_pull_state(struct store *st, int64_t *cursor, int64_t *pulled_at);
+/* The pulled body of (kind, key) into a malloc'd string the caller frees; STORE_E_NOT_FOUND
+ * when none. */
+int store_pulled_get(struct store *st, const char *kind, const char *key, char **body);
+
+/* A room the station leased to this device. */
+struct store_lease {
+	char room[STORE_ROOM_MAX];
+	int capacity;
+	int64_t expires_at; /* device clock at receipt + the lease's duration */
+	bool give_back;     /* returned at the next lease request */
+};
+/* Replace the leases held by the n the station now lists, in one transaction. */
+int store_leases_set(struct store *st, const struct store_lease *l, size_t n);
+/* Every lease held, by room; *out malloc'd (caller frees), NULL when none. */
+int store_leases_list(struct store *st, struct store_lease **out, size_t *n);
+/* The rooms to name in the next lease request's `return`, at most max into rooms[]: those
+ * marked give_back, and, when no own check-in waits in the outbox (so the station holds
+ * every check-in into them), leased rooms people now live in (the station keeps them out
+ * of the free pool; keeping them would hold a lease slot for a room nobody else may use). */
+int store_leases_returning(struct store *st, char (*rooms)[STORE_ROOM_MAX], size_t max, size_t *n);
+/* Mark a leased room for return. STORE_E_NOT_FOUND when not held. */
+int store_lease_give_back(struct store *st, const char *room);
+/* Free places in rooms leased to this device, unexpired at now, not marked for return,
+ * empty and free here (what the entrance may still assign). */
+int store_leases_free_places(struct store *st, int64_t now, int *places);
+
+/* Record own check-ins WITHOUT a room (the device is out of leased rooms; a staff member
+ * approved it, approved_by the badge), for n people (a family) all or none: per person an
+ * own "checkin" outbox record with room "" and no wristband (the station holds it for the
+ * front desk, which assigns the room), an own audit record (action "approve_no_room",
+ * target "arrival:ID", by approved_by), and a row in checkins_waiting, in ONE transaction.
+ * The room and wristband fields of recs are ignored. STORE_E_ALREADY_CHECKED_IN when an
+ * arrival is checked in or already waiting here, STORE_E_NOT_FOUND for an unknown arrival.
+ * res (n entries) may be NULL. */
+int store_checkin_without_room(struct store *st, const struct checkin_record *recs, size_t n,
+                               const char *approved_by, struct checkin_result *res);
+/* True in *waiting when the arrival has a room-less check-in waiting here. */
+int store_checkin_waiting(struct store *st, int64_t arrival_id, bool *waiting);
 
 #endif

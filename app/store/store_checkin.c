@@ -231,9 +231,12 @@ static int checkin_one(struct store *st, const struct checkin_record *c, struct 
 	if (!found)
 		return store_failf(st, STORE_E_NOT_FOUND, "no arrival %lld",
 		                   (long long)c->arrival_id);
-	status =
-	    exists_query(st, "SELECT id FROM checkins WHERE arrival_id = ?1 AND state = 'active'",
-	                 c->arrival_id, NULL, &found, NULL);
+	/* a room-less check-in waiting here for the front desk counts as checked in */
+	status = exists_query(st,
+	                      "SELECT id FROM checkins WHERE arrival_id = ?1 AND state = 'active' "
+	                      "UNION ALL SELECT device_seq FROM checkins_waiting WHERE "
+	                      "arrival_id = ?1",
+	                      c->arrival_id, NULL, &found, NULL);
 	if (status)
 		return status;
 	if (found)
@@ -290,6 +293,100 @@ int store_checkin_commit(struct store *st, const struct checkin_record *rec,
                          struct checkin_result *res)
 {
 	return store_checkin_commit_group(st, rec, 1, res);
+}
+
+int store_checkin_waiting(struct store *st, int64_t arrival_id, bool *waiting)
+{
+	return exists_query(st, "SELECT device_seq FROM checkins_waiting WHERE arrival_id = ?1",
+	                    arrival_id, NULL, waiting, NULL);
+}
+
+/* One room-less check-in inside the caller's transaction. */
+static int without_room_one(struct store *st, const struct checkin_record *rec,
+                            const char *approved_by, struct checkin_result *res)
+{
+	struct checkin_record c = *rec;
+	struct store_written audit;
+	char dev[STORE_ID_MAX], target[32];
+	int64_t seq;
+	bool own, found;
+	memset(res, 0, sizeof(*res));
+	/* validated as a full check-in with placeholders where the room and band go */
+	snprintf(c.room, sizeof(c.room), "-");
+	snprintf(c.wristband_serial, sizeof(c.wristband_serial), "-");
+	snprintf(c.wristband_token, sizeof(c.wristband_token), "-");
+	int status = checkin_validate(st, &c);
+	if (status)
+		return status;
+	if (*c.device_id || c.device_seq != 0)
+		return store_failf(st, STORE_E_INVALID, "a room-less check-in is an own record");
+	c.room[0] = c.wristband_serial[0] = c.wristband_token[0] = '\0';
+	if ((status = exists_query(st, "SELECT id FROM arrivals WHERE id = ?1", c.arrival_id, NULL,
+	                           &found, NULL)))
+		return status;
+	if (!found)
+		return store_failf(st, STORE_E_NOT_FOUND, "no arrival %lld",
+		                   (long long)c.arrival_id);
+	if ((status = exists_query(st,
+	                           "SELECT id FROM checkins WHERE arrival_id = ?1 AND state = "
+	                           "'active' UNION ALL SELECT device_seq FROM checkins_waiting "
+	                           "WHERE arrival_id = ?1",
+	                           c.arrival_id, NULL, &found, NULL)))
+		return status;
+	if (found)
+		return store_failf(st, STORE_E_ALREADY_CHECKED_IN, "arrival %lld is checked in",
+		                   (long long)c.arrival_id);
+	if ((status = store_seq_take(st, "", 0, dev, &seq, &own)))
+		return status;
+	char *payload = checkin_payload(&c, dev, seq);
+	if (!payload)
+		return store_failf(st, STORE_E_NOMEM, "cannot build the outbox payload");
+	status = store_outbox_add(st, dev, seq, "checkin", payload, c.at);
+	free(payload);
+	if (status)
+		return status;
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO checkins_waiting (device_seq, arrival_id, "
+	                                    "at, approved_by) VALUES (?1, ?2, ?3, ?4)");
+	if (!s)
+		return STORE_E_SQL;
+	sqlite3_bind_int64(s, 1, seq);
+	sqlite3_bind_int64(s, 2, c.arrival_id);
+	sqlite3_bind_int64(s, 3, c.at);
+	store_bind_text(s, 4, approved_by, false);
+	status =
+	    sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, sqlite3_extended_errcode(st->db));
+	sqlite3_finalize(s);
+	if (status)
+		return status;
+	snprintf(target, sizeof(target), "arrival:%lld", (long long)c.arrival_id);
+	if ((status = store_audit_append_own(st, approved_by, "approve_no_room", target,
+	                                     "out of leased rooms", c.at, &audit)))
+		return status;
+	res->device_seq = seq;
+	return 0;
+}
+
+int store_checkin_without_room(struct store *st, const struct checkin_record *recs, size_t n,
+                               const char *approved_by, struct checkin_result *res)
+{
+	struct checkin_result scratch;
+	if (!approved_by || !*approved_by || !store_fits(approved_by, STORE_ID_MAX) || n == 0)
+		return store_failf(st, STORE_E_INVALID, "room-less check-in needs a badge");
+	int status = store_begin(st);
+	if (status)
+		return status;
+	for (size_t i = 0; i < n; i++)
+		if ((status =
+		         without_room_one(st, &recs[i], approved_by, res ? &res[i] : &scratch)))
+			goto out_rollback;
+	if ((status = store_commit(st)))
+		goto out_rollback;
+	return 0;
+out_rollback:
+	store_rollback(st);
+	if (res)
+		memset(res, 0, n * sizeof(*res));
+	return status;
 }
 
 #define CHECKIN_SELECT                                                                             \

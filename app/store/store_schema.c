@@ -282,7 +282,43 @@ static const char schema_v5[] =
     ") STRICT;\n"
     "PRAGMA user_version = 5;\n";
 
+/* v6: a device that syncs with the station (docs/sync.md). The pull cursor and when the
+ * last pull succeeded (the age of the replica staff see); every change pulled, by (kind,
+ * key), with whether it could be applied into the tables above; the rooms the station
+ * leased to this device (expires_at: this device's clock at receipt + the lease's
+ * duration); and check-ins a staff member approved without a room (out of leases),
+ * waiting for the front desk. */
+static const char schema_v6[] =
+    "CREATE TABLE pull_state (\n"
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+    "  cursor INTEGER NOT NULL DEFAULT 0 CHECK (cursor >= 0),\n"
+    "  pulled_at INTEGER NOT NULL DEFAULT 0\n"
+    ") STRICT;\n"
+    "INSERT INTO pull_state (id) VALUES (1);\n"
+    "CREATE TABLE pulled (\n"
+    "  kind TEXT NOT NULL,\n"
+    "  key TEXT NOT NULL,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  body TEXT NOT NULL,\n"
+    "  applied INTEGER NOT NULL CHECK (applied IN (0, 1)),\n"
+    "  PRIMARY KEY (kind, key)\n"
+    ") STRICT;\n"
+    "CREATE TABLE room_leases (\n"
+    "  room TEXT PRIMARY KEY,\n"
+    "  capacity INTEGER NOT NULL,\n"
+    "  expires_at INTEGER NOT NULL,\n"
+    "  give_back INTEGER NOT NULL DEFAULT 0 CHECK (give_back IN (0, 1))\n"
+    ") STRICT;\n"
+    "CREATE TABLE checkins_waiting (\n"
+    "  device_seq INTEGER PRIMARY KEY,\n"
+    "  arrival_id INTEGER NOT NULL REFERENCES arrivals (id),\n"
+    "  at INTEGER NOT NULL,\n"
+    "  approved_by TEXT NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE INDEX checkins_waiting_arrival ON checkins_waiting (arrival_id);\n"
+    "PRAGMA user_version = 6;\n";
+
 const struct store_migration store_migrations[] = {
-    {1, schema_v1}, {2, schema_v2}, {3, schema_v3}, {4, schema_v4}, {5, schema_v5},
+    {1, schema_v1}, {2, schema_v2}, {3, schema_v3}, {4, schema_v4}, {5, schema_v5}, {6, schema_v6},
 };
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(*store_migrations);

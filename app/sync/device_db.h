@@ -1,6 +1,7 @@
 /* app/sync/device_db.h: a sync source on a device's SQLite file: its outbox (the same
  * `outbox` table as app/store's schema), the pull cursor, and a replica of the station's
- * changes by (kind, key). Until the kiosk's store adapter exists, tools and tests use it. */
+ * changes by (kind, key). The kiosk uses its store instead (app/sync/store_source.h); the
+ * test tools and the benchmarks use this. */
 #ifndef HK_SYNC_DEVICE_DB_H
 #define HK_SYNC_DEVICE_DB_H
 

@@ -334,7 +334,7 @@ ok_if "support: versions and the store's integrity check" \
 ok_if "support: outbox and print-job counts (sync and printer status)" \
 	eval 'grep -qx "outbox pending: 2" "$B/store-kiosk.db.txt" && grep -qx "outbox last sent (unix time): 150" "$B/store-kiosk.db.txt" && grep -qx "  failed|1" "$B/store-kiosk.db.txt"'
 ok_if "support: configuration kept, secret values redacted" \
-	eval 'grep -qx "url = https://192.0.2.1:8443" "$B/config/kiosk.conf" && grep -qx "api_token = <redacted>" "$B/config/kiosk.conf" && grep -qx "credential_file = <redacted>" "$B/config/kiosk.conf"'
+	eval 'grep -qx "url = https://192.0.2.1:8443" "$B/config/kiosk.conf" && grep -qx "api_token = <redacted>" "$B/config/kiosk.conf" && grep -qx "token_file = <redacted>" "$B/config/kiosk.conf"'
 ok_if "support: no secret and no row content anywhere in the bundle" \
 	eval '! grep -rqE "SECRET|PERSONAL" "$B"'
 ok_if "support: the credential file is listed by mode only" grep -q 'device.credential$' "$B/config/files.txt"

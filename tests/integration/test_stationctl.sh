@@ -58,7 +58,7 @@ ok_if "a command before init: exit 1, no file made" \
 
 # init at the default path (var/station.db, folder created) and through $HK_STATION_DB
 ok_if "init creates var/station.db" \
-	eval 'exits 0 "$CTL" init && test -s var/station.db && out_has "schema 5"'
+	eval 'exits 0 "$CTL" init && test -s var/station.db && out_has "schema 6"'
 ok_if "HK_STATION_DB names the store" \
 	eval 'HK_STATION_DB="$TMP/env.db" exits 0 "$CTL" init --station sz-07 && test -s "$TMP/env.db" && out_has "station sz-07"'
 ok_if "init --db FILE" eval 'exits 0 "$CTL" --db "$DB" init --station sz-01 --device desk-1 && out_has "device desk-1"'

@@ -188,6 +188,58 @@ static void test_red_close_contact_goes_to_designated_floor(void **state)
 	assert_int_equal(ev.failed.reason, REASON_NO_DESIGNATED_ROOM);
 }
 
+/* A synced kiosk assigns only rooms leased to it (unexpired, not given back); out of them,
+ * REASON_NO_LEASED_ROOM, and a staff-approved check-in without a room is recorded for the
+ * front desk with no band and nothing written into rooms. */
+static void test_leased_rooms_only(void **state)
+{
+	struct fixture *f = *state;
+	struct event ev;
+	const int64_t now = 1795939200;
+	f->cfg.leases_only = true;
+	const int alex[] = {5};
+	struct effect fx = checkin_fx(alex, NULL, 1, FLOW_CODE_GREEN);
+	/* no leases: no room, though four are free in the store */
+	assert_int_equal(checkin_commit(f->st, &f->cfg, &fx, now, &ev), 0);
+	assert_int_equal(ev.kind, EV_ASSIGN_FAILED);
+	assert_int_equal(ev.failed.reason, REASON_NO_LEASED_ROOM);
+	/* 1301 leased but expired, 1202 marked for return: 1203 is the only one usable */
+	struct store_lease l[] = {{"1203", 1, now + 3600, false},
+	                          {"1301", 1, now - 1, false},
+	                          {"1202", 2, now + 3600, false}};
+	assert_int_equal(store_leases_set(f->st, l, 3), 0);
+	assert_int_equal(store_lease_give_back(f->st, "1202"), 0);
+	assert_int_equal(checkin_commit(f->st, &f->cfg, &fx, now, &ev), 0);
+	assert_int_equal(ev.kind, EV_ASSIGNED);
+	assert_string_equal(ev.assigned.a[0].room, "1203");
+	/* the next person: 1203 is full, nothing else leased */
+	const int wang[] = {4};
+	fx = checkin_fx(wang, NULL, 1, FLOW_CODE_GREEN);
+	assert_int_equal(checkin_commit(f->st, &f->cfg, &fx, now, &ev), 0);
+	assert_int_equal(ev.kind, EV_ASSIGN_FAILED);
+	assert_int_equal(ev.failed.reason, REASON_NO_LEASED_ROOM);
+	/* staff approve it without a room */
+	snprintf(fx.checkin.no_room_by, sizeof(fx.checkin.no_room_by), "B-17");
+	assert_int_equal(checkin_commit(f->st, &f->cfg, &fx, now, &ev), 0);
+	assert_int_equal(ev.kind, EV_ASSIGNED);
+	assert_int_equal(ev.assigned.count, 1);
+	assert_string_equal(ev.assigned.a[0].room, "");
+	assert_int_equal(ev.assigned.a[0].serial, 0);
+	assert_true(ev.assigned.a[0].release_day > 0);
+	bool waiting = false;
+	assert_int_equal(store_checkin_waiting(f->st, 4, &waiting), 0);
+	assert_true(waiting);
+	assert_int_equal(count_checkins(f->st), 1); /* Alex only: no room row for Wang */
+	/* approved twice (a second tap): refused, nothing more written */
+	size_t pending = 0, before = 0;
+	assert_int_equal(store_outbox_count(f->st, &before), 0);
+	assert_int_equal(checkin_commit(f->st, &f->cfg, &fx, now, &ev), 0);
+	assert_int_equal(ev.kind, EV_ASSIGN_FAILED);
+	assert_int_equal(ev.failed.reason, REASON_ALREADY_CHECKED_IN);
+	assert_int_equal(store_outbox_count(f->st, &pending), 0);
+	assert_int_equal(pending, before);
+}
+
 static void test_bad_calls(void **state)
 {
 	struct fixture *f = *state;
@@ -211,6 +263,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_full_house_and_too_large, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_red_close_contact_goes_to_designated_floor, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_leased_rooms_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_calls, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

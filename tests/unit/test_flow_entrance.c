@@ -1306,6 +1306,82 @@ static void test_store_faults(void **state)
 	run_free(r);
 }
 
+/* A synced kiosk out of leased rooms: the person keeps the acknowledged briefing and waits;
+ * signed-in staff approve a check-in without a room (the same FX_CHECKIN, naming the badge)
+ * or deny it; after the approval nothing is printed and the person goes to the desk. */
+static void test_out_of_leased_rooms(void **state)
+{
+	(void)state;
+	struct flow_config c = config_test();
+	const enum reason nl = REASON_NO_LEASED_ROOM;
+	for (int approve = 0; approve <= 1; approve++) {
+		struct run *r = run_new(&c);
+		RUN(r, to_briefing);
+		run_rows(r, briefing_to_printing, 2);
+		const struct row rows[] = {
+		    {.ev = EV_ASSIGN_FAILED,
+		     .why = nl,
+		     .state = FLOW_FAULT,
+		     .reason = nl,
+		     .fx = "BEEP_REFUSE"},
+		    {.ev = EV_STAFF_BADGE,
+		     .text = "S-042",
+		     .state = FLOW_FAULT,
+		     .overlay = FLOW_OVERLAY_PIN,
+		     .reason = nl,
+		     .fx = ""},
+		    {.ev = EV_STAFF_PIN,
+		     .text = "1234",
+		     .state = FLOW_FAULT,
+		     .overlay = FLOW_OVERLAY_PIN_CHECK,
+		     .reason = nl,
+		     .fx = "CHECK_PIN"},
+		    {.ev = EV_STAFF_OK,
+		     .state = FLOW_FAULT,
+		     .overlay = FLOW_OVERLAY_STAFF,
+		     .reason = nl,
+		     .fx = "AUDIT_STAFF_LOGIN"},
+		};
+		RUN(r, rows);
+		assert_int_equal(r->f.session.pending, FLOW_PENDING_NO_ROOM);
+		assert_true(flow_entrance_staff_called(&r->f));
+		if (!approve) {
+			const struct row deny[] = {
+			    {.ev = EV_TOUCH,
+			     .btn = BTN_STAFF_DENY,
+			     .state = FLOW_FAULT,
+			     .reason = nl,
+			     .fx = "AUDIT_DENY_NO_ROOM"},
+			};
+			RUN(r, deny);
+			assert_int_equal(r->f.session.pending, FLOW_PENDING_NONE);
+			assert_int_equal(r->checkins, 1);
+			run_free(r);
+			continue;
+		}
+		const struct row yes[] = {
+		    {.ev = EV_TOUCH,
+		     .btn = BTN_STAFF_APPROVE,
+		     .state = FLOW_CHECKING_IN,
+		     .fx = "AUDIT_APPROVE_NO_ROOM CHECKIN"},
+		    {.dt = 300,
+		     .ev = EV_ASSIGNED,
+		     .state = FLOW_DONE,
+		     .reason = nl,
+		     .fx = "BEEP_CHIME TIMINGS"},
+		};
+		RUN(r, yes);
+		assert_int_equal(r->checkins, 2);
+		const struct effect *ck = effects_find(r->checkin, FX_CHECKIN, 0);
+		assert_string_equal(ck->checkin.no_room_by, "S-042");
+		assert_string_equal(ck->checkin.briefing_version, "sha256:b1"); /* the ack kept */
+		assert_int_equal(ck->checkin.count, 1);
+		assert_true(r->f.session.no_room);
+		assert_true(r->f.session.checked_in);
+		run_free(r);
+	}
+}
+
 static void test_printer_timeout(void **state)
 {
 	(void)state;
@@ -2230,6 +2306,7 @@ int main(void)
 	    cmocka_unit_test(test_member_needs_staff),
 	    cmocka_unit_test(test_already_checked_in_reprint),
 	    cmocka_unit_test(test_store_faults),
+	    cmocka_unit_test(test_out_of_leased_rooms),
 	    cmocka_unit_test(test_printer_timeout),
 	    cmocka_unit_test(test_abandoned_at_every_step),
 	    cmocka_unit_test(test_verifier_silent),

@@ -143,8 +143,9 @@ static void test_format(void **state)
 /* Every placeholder in a text: each must be one the screens supply. */
 static bool placeholders_known(const char *t)
 {
-	static const char *const known[] = {"room", "n", "date",  "pos",  "total",  "code",  "y",
-	                                    "m",    "d", "month", "name", "latest", "issuer"};
+	static const char *const known[] = {"room", "n",      "date",   "pos", "total",
+	                                    "code", "y",      "m",      "d",   "month",
+	                                    "name", "latest", "issuer", "time"};
 	for (const char *p = strchr(t, '{'); p; p = strchr(p + 1, '{')) {
 		if (p[1] == '{') {
 			p++;

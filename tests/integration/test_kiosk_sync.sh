@@ -1,0 +1,276 @@
+#!/bin/bash
+# tests/integration/test_kiosk_sync.sh: the real entrance kiosk (under Xvfb, driven by
+# tests/demo/drive.sh) synced with a real stationd on 127.0.0.1: the kiosk's store is filled
+# from the station (manifest, rooms, issuer keys, badges), a check-in while the station is
+# reachable, two while it is stopped (from the rooms leased before), a third out of leased
+# rooms approved by staff without a room, the staff panel saying offline with the records
+# waiting (screenshot kept in $BUILD/test-artifacts/kiosk-sync/), then the station back: every
+# check-in held there exactly once, rooms only ever from the kiosk's own leases.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/integration/tap.sh
+export ASAN_OPTIONS=detect_leaks=0 # X11 and fontconfig keep caches until exit
+D="$TMP/ks"
+SDB="$D/station.db"
+KDB="$D/kiosk.db"
+LOG="$D/stationd.log"
+PIN=2468
+mkdir -p "$D/prints" "$D/screens" "$D/codes" "$D/camera"
+ctl() { "$SAN_BIN/stationctl" --db "$SDB" "$@"; }
+sq() { sqlite3 "$SDB" "$1"; }
+kq() { sqlite3 "$KDB" "$1"; }
+
+ctl init --station SZ01 --device station-desk >/dev/null
+ctl rooms add 1201-1206 --floor 12 --capacity 1 >/dev/null
+ctl band-key init "$D/band.key" >/dev/null
+ctl demo init --key "$D/demo-issuer.pem" >/dev/null
+sed "s/@TODAY@/$(date +%F)/" tests/demo/manifest.csv.in >"$D/manifest.csv"
+ctl import-manifest "$D/manifest.csv" >/dev/null
+printf '%s\n' "$PIN" | ctl badges add STAFF01 --role staff >/dev/null
+for id in 2 4 5 7; do
+	ctl demo issue-code --arrival "$id" --key "$D/demo-issuer.pem" --out "$D/codes/$id.txt" >/dev/null
+done
+K1=$(ctl devices add kiosk-1 --role entrance)
+K2=$(ctl devices add kiosk-2 --role entrance)
+
+cat >"$D/stationd.ini" <<EOF
+[http]
+listen = 127.0.0.1:0
+[store]
+path = $SDB
+[station]
+id = SZ01
+[sync]
+lease_ttl = 3600
+EOF
+PID=
+PORT=
+start_station() {
+	sed -i "s/^listen = .*/listen = 127.0.0.1:${1:-0}/" "$D/stationd.ini"
+	: >"$LOG.new"
+	"$SAN_BIN/stationd" --config "$D/stationd.ini" 2>>"$LOG.new" &
+	PID=$!
+	for _ in $(seq 100); do
+		PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$LOG.new" | head -1)
+		[ -n "$PORT" ] && break
+		sleep 0.05
+	done
+	cat "$LOG.new" >>"$LOG"
+	[ -n "$PORT" ]
+}
+start_station || { echo "Bail out! stationd did not start"; exit 1; }
+
+# kiosk-2, another entrance, holds two rooms: kiosk-1 must never use them
+curl -s -H "Authorization: Bearer $K2" --data-binary '{"v":1,"want":2}' \
+	"http://127.0.0.1:$PORT/v1/leases" | grep -o '"room":"[0-9]*"' | cut -d'"' -f4 | sort >"$D/k2.rooms"
+ok_if "another kiosk holds two leased rooms" test "$(wc -l <"$D/k2.rooms")" -eq 2
+
+printf '%s\n' "$K1" >"$D/k1.token"
+chmod 600 "$D/k1.token"
+cat >"$D/kiosk.conf" <<EOF
+[device]
+role = entrance
+station = SZ01
+[store]
+path = $KDB
+[scanner]
+spec = wedge
+max_gap_ms = 400
+[camera]
+spec = files:$D/camera
+[printer]
+spec = png:$D/prints
+[keys]
+band_key = $D/band.key
+[healthcode]
+demo = yes
+[ui]
+language = zh
+fullscreen = no
+assets = assets
+idle_timeout_s = 60
+briefing_min_read_s = 3
+[flow]
+done_s = 8
+refusal_s = 8
+[sync]
+url = http://127.0.0.1:$PORT
+token_file = $D/k1.token
+lease_want = 2
+interval = 1
+EOF
+
+n=150
+while [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ]; do n=$((n + 1)); done
+Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
+XVFB=$!
+export DISPLAY=":$n"
+for _ in $(seq 100); do [ -e /tmp/.X11-unix/X$n ] && break; sleep 0.05; done
+KIOSK=
+cleanup() {
+	kill "$KIOSK" "$PID" "$XVFB" 2>/dev/null
+	wait 2>/dev/null
+}
+trap cleanup EXIT
+
+# a credential others may read is refused before anything opens
+chmod 644 "$D/k1.token"
+timeout 20 "$SAN_BIN/kiosk" --config "$D/kiosk.conf" --windowed --size 800x480 2>"$D/refused.log"
+rc=$?
+ok_if "a sync token readable by others stops the kiosk" \
+	bash -c "[ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q 'chmod 600' '$D/refused.log'"
+chmod 600 "$D/k1.token"
+rm -f "$KDB" "$KDB"-*
+
+KSTATE="$BUILD/tools/kstate"
+STATE="$D/state.json"
+CAMDIR="$D/camera"
+SCREEN_W=800 SCREEN_H=480
+export KSTATE STATE CAMDIR SCREEN_W SCREEN_H
+# shellcheck source=tests/demo/drive.sh
+. tests/demo/drive.sh
+"$SAN_BIN/kiosk" --config "$D/kiosk.conf" --windowed --size 800x480 \
+	--screenshots "$D/screens" --state-file "$STATE" 2>"$D/kiosk.log" &
+KIOSK=$!
+WIN=$(timeout 20 xdotool search --sync --onlyvisible --class kiosk | head -n 1)
+xdotool windowfocus --sync "$WIN"
+export WIN
+
+# wait until SQL $2 on $1 prints $3 (at most 20 s)
+until_is() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ "$(sqlite3 "$1" "$2" 2>/dev/null)" = "$3" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+FREE_LEASED="SELECT count(*) FROM room_leases l WHERE NOT EXISTS (SELECT 1 FROM occupancy o
+  WHERE o.room = l.room AND o.until IS NULL)"
+ok_if "the kiosk's store is filled from the station (manifest, rooms, badge) and holds two leases" \
+	bash -c "$(declare -f until_is); until_is '$KDB' 'SELECT count(*) FROM arrivals' 7 &&
+	  until_is '$KDB' 'SELECT count(*) FROM rooms' 6 && until_is '$KDB' \"SELECT count(*) FROM badges WHERE badge_id = 'STAFF01'\" 1 &&
+	  until_is '$KDB' '$FREE_LEASED' 2"
+
+checkin_person() {
+	scan_from_attract "$(cat "$D/codes/$1.txt")"
+	wait_state IDENTITY >/dev/null || return 1
+	click THIS_IS_ME
+	finish_checkin
+}
+ok_if "online: a person checks in" checkin_person 4
+click DISMISS
+ok_if "online: the station holds the check-in within seconds" \
+	until_is "$SDB" "SELECT count(*) FROM checkins WHERE arrival_id = 4" 1
+ok_if "the used room goes back and the kiosk again holds two free leased rooms" \
+	until_is "$KDB" "$FREE_LEASED" 2
+kq "SELECT room FROM room_leases ORDER BY room" >"$D/k1.before-offline"
+
+kill -TERM "$PID"
+wait "$PID"
+ok_if "offline: a person checks in" checkin_person 5
+click DISMISS
+ok_if "offline: a second person checks in" checkin_person 7
+click DISMISS
+offline_rooms_leased() {
+	local r
+	for r in $(kq "SELECT room FROM checkins WHERE arrival_id IN (5, 7)"); do
+		grep -qx "$r" "$D/k1.before-offline" || return 1
+	done
+	[ "$(kq "SELECT count(DISTINCT room) FROM checkins WHERE arrival_id IN (5, 7)")" = 2 ]
+}
+ok_if "offline: both rooms are ones leased to this kiosk before the station went away" offline_rooms_leased
+ok_if "offline: the records wait in the kiosk's outbox" \
+	test "$(kq "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND kind = 'checkin'")" -eq 2
+
+# out of leased rooms: the person waits for staff, staff record the check-in without a room
+scan_from_attract "$(cat "$D/codes/2.txt")"
+wait_state IDENTITY >/dev/null && click THIS_IS_ME
+st=$(wait_state FAMILY BRIEFING)
+[ "$st" = FAMILY ] && click ADD_DONE && wait_state BRIEFING >/dev/null
+read_briefing && click ACK
+ok_if "out of leased rooms: the person is asked to wait for staff" \
+	bash -c "$(declare -f wait_state); KSTATE='$KSTATE' STATE='$STATE' wait_state FAULT >/dev/null && [ \"\$('$KSTATE' '$STATE' field reason)\" = E_NO_LEASED_ROOM ]"
+scan_wedge "HKSTAFF1:STAFF01"
+wait_state "FAULT/PIN" >/dev/null
+for ((d = 0; d < ${#PIN}; d++)); do click PIN_DIGIT "${PIN:d:1}"; done
+click PIN_ENTER
+ok_if "staff sign in on the fault screen" wait_state "FAULT/STAFF"
+for f in "$D"/screens/*FAULT-STAFF*.png; do [ -e "$f" ] && cp "$f" "$D/staff-panel.png"; done
+ok_if "the staff panel was drawn (screenshot kept)" test -s "$D/staff-panel.png"
+click STAFF_APPROVE
+ok_if "approved: the visit ends without a room or a band" \
+	bash -c "$(declare -f wait_state); KSTATE='$KSTATE' STATE='$STATE' wait_state DONE >/dev/null"
+ok_if "the room-less check-in waits in the outbox with its acknowledged briefing" \
+	test "$(kq "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND kind = 'checkin' AND json_extract(payload, '$.room') = '' AND json_extract(payload, '$.arrival_id') = 2 AND length(json_extract(payload, '$.briefing_hash')) >= 64")" -eq 1
+click DISMISS
+
+start_station "$PORT" || echo "# stationd did not restart"
+ok_if "station back: every record arrives (nothing waits on the kiosk)" \
+	until_is "$KDB" "SELECT count(*) FROM outbox WHERE sent_at IS NULL" 0
+ok_if "the station holds the three check-ins with rooms, each exactly once" \
+	bash -c "[ \"\$('$SAN_BIN/stationctl' --db '$SDB' export checkins | grep -c kiosk-1)\" = 3 ] &&
+	  [ \"\$(sqlite3 '$SDB' 'SELECT count(*), count(DISTINCT arrival_id) FROM checkins')\" = '3|3' ]"
+ok_if "the room-less check-in is held at the station for the front desk" \
+	test "$(sq "SELECT count(*) FROM sync_records WHERE device_id = 'kiosk-1' AND kind = 'checkin' AND room = '' AND arrival_id = 2")" -eq 1
+ok_if "four check-in records from the kiosk, none twice" \
+	test "$(sq "SELECT count(*), count(DISTINCT device_seq) FROM sync_records WHERE device_id = 'kiosk-1' AND kind = 'checkin'")" = "4|4"
+not_kiosk2_rooms() {
+	local r
+	for r in $(sq "SELECT room FROM checkins"); do
+		grep -qx "$r" "$D/k2.rooms" && return 1
+	done
+	return 0
+}
+ok_if "no check-in is in a room leased to the other kiosk" not_kiosk2_rooms
+ok_if "no room at the station holds more than its bed" \
+	test "$(sq "SELECT count(*) FROM rooms r WHERE (SELECT count(*) FROM occupancy o WHERE o.room = r.number AND o.until IS NULL) > r.capacity")" -eq 0
+ok_if "no conflicts at the station" test "$(sq "SELECT count(*) FROM conflicts")" -eq 0
+ok_if "the station's store is intact" test "$(sq 'PRAGMA integrity_check')" = ok
+kill "$KIOSK"
+wait "$KIOSK"
+ok_if "SIGTERM stops the synced kiosk cleanly" test $? -eq 0
+KIOSK=
+
+# A security post: its replica's age is the store's last successful pull, kept across a
+# restart while the station is away (not "never synced").
+POST=$(ctl devices add post-1 --role security)
+printf '%s\n' "$POST" >"$D/post.token"
+chmod 600 "$D/post.token"
+sed -e 's/^role = entrance/role = security/' -e "s|^path = .*kiosk.db|path = $D/post.db|" \
+	-e "s|^token_file = .*|token_file = $D/post.token|" "$D/kiosk.conf" >"$D/post.conf"
+printf '[checkpoint]\nname = F12-corridor\nband_public_key = %s\n' "$D/band.key.pub" >>"$D/post.conf"
+PSTATE="$D/post-state.json"
+run_post() {
+	"$SAN_BIN/kiosk" --config "$D/post.conf" --windowed --size 800x480 --state-file "$PSTATE" \
+		2>>"$D/post.log" &
+	KIOSK=$!
+}
+post_age() { "$KSTATE" "$PSTATE" field data_age_s 2>/dev/null; }
+until_age() {
+	local i a
+	for ((i = 0; i < 200; i++)); do
+		a=$(post_age)
+		[ -n "$a" ] && [ "$a" != -1 ] && [ "$a" -ge 0 ] && [ "$a" -le "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+run_post
+ok_if "security post: the replica's age comes from its first pull" until_age 5
+ok_if "security post: pulled check-ins and bands are in its store" \
+	until_is "$D/post.db" "SELECT count(*) FROM wristbands" 3
+kill "$KIOSK"
+wait "$KIOSK"
+kill -TERM "$PID"
+wait "$PID"
+rm -f "$PSTATE"
+run_post
+ok_if "security post restarted offline: the age of its data survives (not never synced)" until_age 120
+kill "$KIOSK"
+wait "$KIOSK"
+KIOSK=
+ok_if "the kiosk's log holds no name and no document number" \
+	bash -c "! grep -E '张|李|王|刘|SMITH|Alex|4403|1101|P1234567|E52345678' '$D/kiosk.log'"
+art="$BUILD/test-artifacts/kiosk-sync"
+rm -rf "$art" && mkdir -p "$art" && cp -r "$D/screens" "$D"/*.png "$D/kiosk.log" "$LOG" "$art/" 2>/dev/null
+finish
