@@ -56,7 +56,7 @@ q() { sqlite3 "$KDB" "$1"; }
 
 # ---- the station the kiosk belongs to: rooms, a manifest of single travellers, codes ----
 people=$((COUNT + 10))
-rooms=$(((people + 1) / 2 + 2))
+rooms=$((people + 2)) # single travellers: one room each
 setup_store() { # DB DEVICE
 	"$BUILD/bin/stationctl" --db "$1" init --station SZ01 --device "$2" >/dev/null &&
 		"$BUILD/bin/stationctl" --db "$1" rooms add "2001-$((2000 + rooms))" --floor 20 --capacity 2 >/dev/null &&
