@@ -4,7 +4,7 @@
 #   make test       install missing test packages, build with ASan+UBSan, run every suite
 #   make test-rootfs  rootfs/install.sh into debootstrapped Debian 12 roots (root, network)
 #   make run        install missing packages, build, start the demo station (tests/demo/run.sh)
-#   make bench      benchmarks, figures to stdout and docs/
+#   make bench      benchmarks, figures to stdout and docs/ (COUNT=N: crash-consistency check-ins)
 #   make fuzz       long libFuzzer runs (clang)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make format     clang-format every C file; make format-check is what CI runs
@@ -145,7 +145,7 @@ run: deps-test
 
 bench: deps-test
 	@$(MAKE) --no-print-directory all
-	@BUILD=$(BUILD) tests/bench/run.sh
+	@BUILD=$(BUILD) $(if $(COUNT),CRASH_COUNT=$(COUNT)) tests/bench/run.sh
 
 fuzz: deps-test
 	@BUILD=$(BUILD) tests/fuzz/run.sh long

@@ -650,13 +650,22 @@ static void pin_close(struct flow_entrance *f, int64_t now)
 		call_open(f, now);
 }
 
-static void on_badge(struct flow_entrance *f, const struct event *ev, int64_t now)
+static void on_badge(struct flow_entrance *f, const struct event *ev, int64_t now,
+                     struct effects *out)
 {
 	struct flow_session *s = &f->session;
 	/* at the attract screen there is no visit to decide about */
 	if (!ev->badge.id[0] || f->state == FLOW_ATTRACT || f->overlay == FLOW_OVERLAY_PIN_CHECK ||
 	    f->overlay == FLOW_OVERLAY_STAFF)
 		return;
+	if (now < f->pin_locked_until_ms) { /* guessing PINs visit after visit: refused, audited */
+		if (f->overlay == FLOW_OVERLAY_PIN)
+			pin_close(f, now);
+		COPY_STR(s->badge, ev->badge.id);
+		fx_audit(f, out, AUDIT_STAFF_LOCKED_ATTEMPT, REASON_LOCKED_OUT);
+		memset(s->badge, 0, sizeof(s->badge));
+		return;
+	}
 	if (f->overlay != FLOW_OVERLAY_PIN) {
 		s->overlay_below = f->overlay;
 		s->pin_failures = 0;
@@ -697,6 +706,7 @@ static void on_pin_answer(struct flow_entrance *f, const struct event *ev, int64
 	s->pin_ticket = 0;
 	if (ev->kind == EV_STAFF_OK) {
 		s->pin_failures = 0;
+		f->pin_bad = 0;
 		f->overlay = FLOW_OVERLAY_STAFF;
 		overlay_arm(f, now);
 		fx_audit(f, out, AUDIT_STAFF_LOGIN, f->reason);
@@ -704,6 +714,10 @@ static void on_pin_answer(struct flow_entrance *f, const struct event *ev, int64
 	}
 	s->pin_failures++;
 	fx_audit(f, out, AUDIT_STAFF_PIN_BAD, f->reason);
+	if (++f->pin_bad >= f->cfg.pin_attempts && f->cfg.pin_lockout_ms > 0) {
+		f->pin_bad = 0;
+		f->pin_locked_until_ms = now + f->cfg.pin_lockout_ms;
+	}
 	if (s->pin_failures >= f->cfg.pin_attempts) {
 		fx_audit(f, out, AUDIT_STAFF_LOCKED_OUT, f->reason);
 		pin_close(f, now);
@@ -1047,6 +1061,7 @@ void flow_config_defaults(struct flow_config *cfg)
 	cfg->red = FLOW_POLICY_REFUSE;
 	cfg->max_group = 6;
 	cfg->pin_attempts = 3;
+	cfg->pin_lockout_ms = 300000;
 	cfg->default_lang = FLOW_LANG_ZH;
 }
 
@@ -1061,7 +1076,8 @@ static bool config_ok(const struct flow_config *c)
 	       c->print_ms > 0 && c->refusal_ms > 0 && c->done_ms > 0 && c->staff_wait_ms > 0 &&
 	       c->min_read_ms >= 0 && policy_ok(c->walk_in) && policy_ok(c->yellow) &&
 	       policy_ok(c->red) && c->max_group >= 1 && c->max_group <= FLOW_GROUP_MAX &&
-	       c->pin_attempts >= 1 && (unsigned)c->default_lang < FLOW_LANG_COUNT;
+	       c->pin_attempts >= 1 && c->pin_lockout_ms >= 0 &&
+	       (unsigned)c->default_lang < FLOW_LANG_COUNT;
 }
 
 int flow_entrance_init(struct flow_entrance *f, const struct flow_config *cfg)
@@ -1136,7 +1152,7 @@ static void dispatch(struct flow_entrance *f, const struct event *ev, int64_t no
 			on_print_result(f, ev, now_ms, out);
 		break;
 	case EV_STAFF_BADGE:
-		on_badge(f, ev, now_ms);
+		on_badge(f, ev, now_ms, out);
 		break;
 	case EV_STAFF_PIN:
 		pin_submit(f, ev->pin.digits, sizeof(ev->pin.digits), now_ms, out);

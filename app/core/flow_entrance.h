@@ -64,6 +64,8 @@ struct flow_config {
 	enum flow_policy red;     /* red health code */
 	int max_group;            /* 1..FLOW_GROUP_MAX; 1 = no family step */
 	int pin_attempts;         /* bad PINs before the staff panel closes */
+	int32_t pin_lockout_ms;   /* after pin_attempts bad PINs in a row (across visits), staff
+	                             badges are refused this long; 0 no lockout */
 	enum flow_lang default_lang;
 };
 
@@ -120,12 +122,14 @@ struct flow_entrance {
 	int64_t main_deadline_ms; /* deadline of the main state */
 	int64_t overlay_deadline_ms; /* deadline of the overlay */
 	uint32_t next_ticket;        /* survives sessions so late answers never match */
+	int pin_bad;                 /* bad PINs in a row on this kiosk, across visits */
+	int64_t pin_locked_until_ms; /* staff badges refused until then; 0 none */
 	struct flow_session session; /* personal data lives here only */
 };
 
 /* Defaults: idle 60 s, briefing idle 180 s, replies 10 s, store 15 s, printer 30 s, refusal
  * 12 s, done 20 s, staff wait 300 s, min reading 20 s; walk-in staff, yellow staff, red
- * refuse; groups of up to 6; 3 PIN attempts; Chinese. */
+ * refuse; groups of up to 6; 3 PIN attempts, then staff badges refused for 5 min; Chinese. */
 void flow_config_defaults(struct flow_config *cfg);
 
 /* Start at the attract screen with a copy of cfg (NULL: defaults). Returns 0, or -EINVAL

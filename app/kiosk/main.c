@@ -1,6 +1,7 @@
 /* app/kiosk/main.c: `kiosk`: the self-service kiosk of a health station. Reads its
  * configuration, applies command-line overrides and runs the chosen mode. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_init("kiosk", verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+	/* A file size limit (systemd LimitFSIZE=, ulimit -f) must fail the write (EFBIG), as
+	 * a full disk does (ENOSPC), not kill the kiosk with its person at the screen. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (!config && access("/etc/healthkiosk/kiosk.conf", R_OK) == 0)
 		config = "/etc/healthkiosk/kiosk.conf";
 	static struct kiosk_config kc;

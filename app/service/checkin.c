@@ -288,6 +288,9 @@ int checkin_commit(struct store *st, const struct checkin_config *cfg, const str
 	}
 	int rc = store_checkin_commit_group(st, recs, (size_t)n, NULL);
 	if (rc != 0) {
+		if (rc == STORE_E_SQL || rc == STORE_E_IO ||
+		    rc == STORE_E_BUSY) /* the cause, for staff */
+			log_err("check-in not stored: %s", store_errmsg(st));
 		fail(answer, fx, store_reason(rc));
 		goto out_free_rooms;
 	}

@@ -218,7 +218,8 @@ static int tcp_read(struct transport *t, void *buf, size_t n, int timeout_ms)
 }
 
 /* Half-close and wait (bounded) for the printer to close its side, so the job is not cut
- * by a reset from unread status bytes. */
+ * by a reset from unread status bytes. A reset from the printer (it closed with our bytes
+ * unread: unplugged or restarted mid-job) is an error: the label may be cut. */
 static int tcp_end(struct transport *t)
 {
 	struct tcp *c = (struct tcp *)t;
@@ -230,6 +231,8 @@ static int tcp_end(struct transport *t)
 	char sink[256];
 	for (int i = 0; rc == 0 && i < 64; i++) {
 		int r = read_some(c->fd, true, sink, sizeof(sink), t->timeout_ms);
+		if (r < 0)
+			rc = r;
 		if (r <= 0)
 			break;
 	}

@@ -5,7 +5,8 @@
 # and bench_camera.sh (writes its own section of docs/performance.md). Prints one summary
 # block and writes it with the machine's description to docs/benchmarks.md.
 # Usage: BUILD=build tests/bench/run.sh [SECONDS per benchmark, default 2]
-# HK_BENCH_CAMERA=0 leaves out the camera benchmark (3-5 minutes of the 10).
+# HK_BENCH_CAMERA=0 leaves out the camera benchmark (3-5 minutes of the 10); CRASH_COUNT=0
+# the crash-consistency run (100 check-in attempts by default, about 6 minutes).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
@@ -56,6 +57,18 @@ if [[ ${HK_BENCH_CAMERA:-1} != 0 ]]; then
 		' "$log/camera.txt"
 	}
 	run bench_camera camera_summary
+fi
+# The long crash-consistency run (tests/crash/run.sh) on the release programs: CRASH_COUNT
+# check-in attempts (make bench COUNT=N), CRASH_SEED to repeat a run; 0 leaves it out.
+if [[ ${CRASH_COUNT:-100} != 0 ]]; then
+	crash_summary() {
+		tests/crash/run.sh -n "${CRASH_COUNT:-100}" ${CRASH_SEED:+-s "$CRASH_SEED"} \
+			-b "$BUILD/bin" -o "$log/crash" >"$log/crash.txt" 2>&1
+		local rc=$?
+		sed -n 's/^summary: /crash_consistency: /p' "$log/crash.txt"
+		return "$rc"
+	}
+	run crash_consistency crash_summary
 fi
 
 if [[ ${#lines[@]} -eq 0 ]]; then

@@ -1,7 +1,8 @@
 /* tests/tools/print_sink.c: a raw TCP "printer" for integration tests: listens on
  * 127.0.0.1 (an ephemeral port, written to PORTFILE), and stores what each connection
  * sends as DIR/NNN.bin (written whole, then renamed; empty connections are not kept). Runs until
- * killed. print_sink DIR PORTFILE */
+ * killed. print_sink DIR PORTFILE [CUT]: with CUT, the first job is cut after CUT bytes (the
+ * printer unplugged mid-job: closed with the rest unread, kept as DIR/NNN.cut). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -11,8 +12,8 @@
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: print_sink DIR PORTFILE\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: print_sink DIR PORTFILE [CUT]\n");
 		return 2;
 	}
 	int lfd = socket(AF_INET, SOCK_STREAM, 0);
@@ -29,6 +30,7 @@ int main(int argc, char **argv)
 		return 1;
 	fprintf(pf, "%u\n", ntohs(a.sin_port));
 	fclose(pf);
+	long cut = argc == 4 ? atol(argv[3]) : 0;
 	for (unsigned n = 1;; n++) {
 		int fd = accept(lfd, NULL, NULL);
 		if (fd < 0)
@@ -40,10 +42,13 @@ int main(int argc, char **argv)
 		char buf[65536];
 		ssize_t got;
 		size_t total = 0;
-		while ((got = read(fd, buf, sizeof(buf))) > 0) {
+		size_t want = cut > 0 ? (size_t)cut : sizeof(buf);
+		while ((got = read(fd, buf, want < sizeof(buf) ? want : sizeof(buf))) > 0) {
 			total += (size_t)got;
 			if (out)
 				fwrite(buf, 1, (size_t)got, out);
+			if (cut > 0 && (want -= (size_t)got) == 0)
+				break;
 		}
 		close(fd);
 		if (out)
@@ -52,6 +57,10 @@ int main(int argc, char **argv)
 			unlink(tmp);
 			n--;
 			continue;
+		}
+		if (cut > 0) { /* this job was cut: the next ones print whole */
+			snprintf(final, sizeof(final), "%s/%03u.cut", argv[1], n);
+			cut = 0;
 		}
 		rename(tmp, final);
 	}

@@ -883,6 +883,7 @@ static void test_staff_bad_pin_lockout(void **state)
 {
 	(void)state;
 	struct flow_config c = config_test();
+	c.pin_lockout_ms = 60000;
 	struct run *r = run_new(&c);
 	RUN(r, walk_in_to_approval);
 	const enum reason W = REASON_NOT_ON_MANIFEST;
@@ -958,8 +959,22 @@ static void test_staff_bad_pin_lockout(void **state)
 	     .state = FLOW_APPROVAL,
 	     .reason = W,
 	     .fx = ""},
-	    /* a PIN panel can be cancelled */
+	    /* three bad PINs in a row lock the kiosk's staff sign-in, across badges and visits:
+	     * a badge is refused unchecked (audited) until the lockout ends */
 	    {.ev = EV_STAFF_BADGE,
+	     .text = "S-2",
+	     .state = FLOW_APPROVAL,
+	     .reason = W,
+	     .fx = "AUDIT_STAFF_LOCKED_ATTEMPT"},
+	    {.dt = 59000,
+	     .ev = EV_STAFF_BADGE,
+	     .text = "S-1",
+	     .state = FLOW_APPROVAL,
+	     .reason = W,
+	     .fx = "AUDIT_STAFF_LOCKED_ATTEMPT"},
+	    /* after it, a PIN panel opens again and can be cancelled */
+	    {.dt = 1000,
+	     .ev = EV_STAFF_BADGE,
 	     .text = "S-2",
 	     .state = FLOW_APPROVAL,
 	     .overlay = FLOW_OVERLAY_PIN,
