@@ -71,12 +71,16 @@ int reason_text_add_json(struct strings *s, const char *json, size_t len, char *
 			rc = -ENOMEM;
 			goto out_free;
 		}
-		snprintf(key, sizeof(key), "reason.%s.action", code);
-		zh = json_object_get(v, "action_zh");
-		en = json_object_get(v, "action_en");
-		if ((zh || en) && put_entry(table, key, zh, en) < 0) {
-			rc = -ENOMEM;
-			goto out_free;
+		static const char *const extra[][3] = {{"action", "action_zh", "action_en"},
+		                                       {"staff", "staff_zh", "staff_en"}};
+		for (size_t k = 0; k < sizeof(extra) / sizeof(*extra); k++) {
+			snprintf(key, sizeof(key), "reason.%s.%s", code, extra[k][0]);
+			zh = json_object_get(v, extra[k][1]);
+			en = json_object_get(v, extra[k][2]);
+			if ((zh || en) && put_entry(table, key, zh, en) < 0) {
+				rc = -ENOMEM;
+				goto out_free;
+			}
 		}
 	}
 	dump = json_dumps(table, JSON_COMPACT);
@@ -95,5 +99,11 @@ out_free:
 const char *reason_text_key(enum reason r, bool action, char *buf, size_t n)
 {
 	snprintf(buf, n, "reason.%s%s", reason_code(r), action ? ".action" : "");
+	return buf;
+}
+
+const char *reason_staff_key(enum reason r, char *buf, size_t n)
+{
+	snprintf(buf, n, "reason.%s.staff", reason_code(r));
 	return buf;
 }

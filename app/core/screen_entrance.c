@@ -135,8 +135,11 @@ static int build_staff(struct display_list *dl, const struct layout *l, const st
 	}
 	char code[160];
 	if (f->reason != REASON_OK) {
-		snprintf(code, sizeof(code), "%s \xC2\xB7 %s", reason_code(f->reason),
-		         reason_staff_hint(f->reason));
+		char key[96];
+		const char *hint =
+		    strings_lookup(s, reason_staff_key(f->reason, key, sizeof(key)), c->lang);
+		snprintf(code, sizeof(code), "%s%s%s", reason_code(f->reason),
+		         hint ? " \xC2\xB7 " : "", hint ? hint : "");
 		st.code = code;
 		st.reason = reason_text(s, f->reason, false, c->lang);
 	}

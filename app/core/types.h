@@ -95,10 +95,8 @@ enum reason {
 
 /* Stable machine code of a reason, e.g. "E_EXPIRED"; never NULL. */
 const char *reason_code(enum reason r);
-/* What staff should know or do, one English line without personal data, for logs and the
- * staff overlay; "unknown reason" out of range. The person-facing texts, in their language,
- * are in assets/strings/reasons.json, keyed by reason_code(). */
-const char *reason_staff_hint(enum reason r);
+/* The texts of each reason for the person and for staff, in both languages, are in
+ * assets/strings/reasons.json, keyed by reason_code() (app/core/reason_text.h). */
 
 /* Lower-case names used in files, the store and the sync protocol: "inbound",
  * "close_contact", "secondary_contact"; "green", "yellow", "orange", "red"; "free",

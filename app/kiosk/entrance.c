@@ -233,8 +233,7 @@ static void do_checkin(struct entrance *e, const struct effect *fx, int64_t now_
 		log_info("check-in committed: %d people, first band %" PRId64, ev.assigned.count,
 		         ev.assigned.a[0].serial);
 	else
-		log_warn("check-in refused: %s (%s)", reason_code(ev.failed.reason),
-		         reason_staff_hint(ev.failed.reason));
+		log_warn("check-in refused: %s", reason_code(ev.failed.reason));
 	enqueue(e, &ev);
 }
 
