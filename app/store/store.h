@@ -688,6 +688,11 @@ struct store_briefing {
  * binary, non-UTF-8 or over-long text or a bad language tag. out may be NULL. */
 int store_briefing_add(struct store *st, const char *lang, const char *text, size_t len,
                        int64_t now, struct store_briefing *out);
+/* The latest version of lang's briefing (added here or pulled from the station) into *out;
+ * with text not NULL, also its text (malloc'd, NUL-terminated, the caller frees) and length.
+ * STORE_E_NOT_FOUND when the store holds none for lang. */
+int store_briefing_latest(struct store *st, const char *lang, struct store_briefing *out,
+                          char **text, size_t *len);
 
 /* ---- a device's side of station sync (schema v6, app/store/store_sync.c, docs/sync.md) ---- */
 

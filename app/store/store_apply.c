@@ -575,3 +575,43 @@ out_rollback:
 	store_rollback(st);
 	return status;
 }
+
+int store_briefing_latest(struct store *st, const char *lang, struct store_briefing *out,
+                          char **text, size_t *len)
+{
+	memset(out, 0, sizeof(*out));
+	if (text)
+		*text = NULL;
+	sqlite3_stmt *s = store_prepare(st, "SELECT version, hash, added_at, text FROM briefings "
+	                                    "WHERE lang = ?1 ORDER BY version DESC LIMIT 1");
+	if (!s)
+		return STORE_E_SQL;
+	store_bind_text(s, 1, lang, false);
+	int status = 0, rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		status = store_failf(st, STORE_E_NOT_FOUND, "no briefing for %s", lang);
+		goto out_finalize;
+	}
+	if (rc != SQLITE_ROW) {
+		status = store_fail(st, rc);
+		goto out_finalize;
+	}
+	snprintf(out->lang, sizeof(out->lang), "%s", lang);
+	out->version = sqlite3_column_int64(s, 0);
+	snprintf(out->hash, sizeof(out->hash), "%s", (const char *)sqlite3_column_text(s, 1));
+	out->added_at = sqlite3_column_int64(s, 2);
+	if (text) {
+		size_t n = (size_t)sqlite3_column_bytes(s, 3);
+		*text = malloc(n + 1);
+		if (!*text) {
+			status = STORE_E_NOMEM;
+			goto out_finalize;
+		}
+		memcpy(*text, sqlite3_column_text(s, 3), n);
+		(*text)[n] = '\0';
+		*len = n;
+	}
+out_finalize:
+	sqlite3_finalize(s);
+	return status;
+}

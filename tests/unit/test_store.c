@@ -976,6 +976,32 @@ static void test_checkins_each_in_time_order(void **state)
 	store_close(st);
 }
 
+/* The latest briefing per language, with its text, for the kiosk to show. */
+static void test_briefing_latest(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = make_store(f->path);
+	struct store_briefing b;
+	char *text = (char *)"x";
+	size_t len = 0;
+	assert_int_equal(store_briefing_latest(st, "zh-CN", &b, &text, &len), STORE_E_NOT_FOUND);
+	assert_null(text);
+	assert_int_equal(store_briefing_add(st, "zh-CN", "第一版", strlen("第一版"), 10, NULL), 0);
+	assert_int_equal(store_briefing_add(st, "zh-CN", "第二版", strlen("第二版"), 20, NULL), 0);
+	assert_int_equal(store_briefing_add(st, "en", "v1", 2, 30, NULL), 0);
+	assert_int_equal(store_briefing_latest(st, "zh-CN", &b, &text, &len), 0);
+	assert_int_equal(b.version, 2);
+	assert_int_equal(b.added_at, 20);
+	assert_string_equal(text, "第二版");
+	assert_int_equal(len, strlen("第二版"));
+	assert_int_equal(strncmp(b.hash, "sha256:", 7), 0);
+	free(text);
+	assert_int_equal(store_briefing_latest(st, "en", &b, NULL, NULL), 0);
+	assert_int_equal(b.version, 1);
+	assert_int_equal(store_briefing_latest(st, "fr", &b, NULL, NULL), STORE_E_NOT_FOUND);
+	store_close(st);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -997,6 +1023,7 @@ int main(void)
 	    T(test_manifest_import_utf8_and_gb18030),
 	    T(test_manifest_bad_rows_refuse_all),
 	    T(test_checkins_each_in_time_order),
+	    T(test_briefing_latest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
