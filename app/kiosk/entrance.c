@@ -69,8 +69,9 @@ struct entrance {
 	int shots;
 	char *state_written; /* the state file's content, to write it only when it changes */
 	bool quit;
-	struct sync_client *sync; /* NULL without [sync]: the embedded demo station */
-	char sync_line[200];      /* the staff panel's sync line, refreshed once a second */
+	struct sync_client *sync;    /* NULL without [sync]: the embedded demo station */
+	int64_t briefing_checked_ms; /* when the store was last asked for newer briefing texts */
+	char sync_line[200];         /* the staff panel's sync line, refreshed once a second */
 	bool sync_warn;
 	int64_t sync_line_ms;
 };
@@ -510,6 +511,37 @@ static int load_briefings(struct entrance *e)
 	return 0;
 }
 
+/* The station publishes briefing texts (`stationctl briefing add`, pulled into the store):
+ * the newest one the store holds for a language replaces the text shown, checked every
+ * 5 s on the attract screen only, so a person reads and acknowledges one text from start
+ * to end, and its version (the hash of that very text) is what their check-in records. */
+static void adopt_station_briefings(struct entrance *e, int64_t now_ms)
+{
+	if (e->flow.state != FLOW_ATTRACT || now_ms - e->briefing_checked_ms < 5000)
+		return;
+	e->briefing_checked_ms = now_ms;
+	for (int l = 0; l < FLOW_LANG_COUNT; l++) {
+		const char *tag = lang_tag(ui_lang((enum flow_lang)l));
+		struct store_briefing info;
+		char *text, version[BRIEFING_VERSION_LEN + 1];
+		size_t len;
+		if (store_briefing_latest(e->store, tag, &info, &text, &len) != 0)
+			continue;
+		if (briefing_version(text, len, version) != 0 ||
+		    strcmp(version, e->briefing[l].version) == 0) {
+			free(text);
+			continue;
+		}
+		struct briefing_text *b = &e->briefing[l];
+		free(b->text);
+		b->text = text;
+		b->len = len;
+		memcpy(b->version, version, sizeof(b->version));
+		log_info("briefing %s version %.12s from the station (its version %lld)", tag,
+		         version, (long long)info.version);
+	}
+}
+
 static int open_parts(struct entrance *e)
 {
 	const struct kiosk_config *kc = e->kc;
@@ -647,6 +679,7 @@ int kiosk_run_entrance(const struct kiosk_config *kc)
 		poll_scanners(&e);
 		step(&e, NULL); /* time passes: timeouts, countdown */
 		draw(&e);
+		adopt_station_briefings(&e, clock_mono_ms());
 		watchdog_alive(&e.watchdog, e.wd_ui);
 		const char *stalled;
 		watchdog_tick(&e.watchdog, clock_mono_ms(), &stalled);

@@ -157,8 +157,18 @@ checkin_person() {
 	click THIS_IS_ME
 	finish_checkin
 }
+# A new briefing text published at the station reaches the kiosk's screen: the next person
+# reads it, and the check-in records that text's version.
+{ cat assets/briefing/zh-CN.md; printf '\n本站补充规定：每日两次测量体温。\n'; } >"$D/briefing-v2.md"
+ctl briefing add zh-CN "$D/briefing-v2.md" >/dev/null
+NEW_BRIEFING=$(sha256sum "$D/briefing-v2.md" | cut -d' ' -f1)
+ok_if "a briefing text added at the station reaches the kiosk's store" \
+	until_is "$KDB" "SELECT count(*) FROM briefings WHERE lang = 'zh-CN' AND hash = 'sha256:$NEW_BRIEFING'" 1
+sleep 6 # the kiosk takes a new text between visits, checking every 5 s
 ok_if "online: a person checks in" checkin_person 4
 click DISMISS
+ok_if "the check-in records the version of the station's new briefing text" \
+	test "$(kq "SELECT briefing_hash FROM checkins WHERE arrival_id = 4")" = "$NEW_BRIEFING"
 ok_if "online: the station holds the check-in within seconds" \
 	until_is "$SDB" "SELECT count(*) FROM checkins WHERE arrival_id = 4" 1
 ok_if "the used room goes back and the kiosk again holds two free leased rooms" \
