@@ -240,6 +240,42 @@ static void test_leased_rooms_only(void **state)
 	assert_int_equal(pending, before);
 }
 
+/* The wall clock jumping back three hours between two check-ins (an NTP correction, a
+ * dead RTC battery): both are stored, in their own rooms, with distinct bands, and the
+ * outbox keeps the order they were made in, whatever their timestamps say. */
+static void test_clock_backwards(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t now = 1795939200;
+	const int first[] = {4}, second[] = {5};
+	struct effect fx = checkin_fx(first, NULL, 1, FLOW_CODE_GREEN);
+	struct event ev1, ev2;
+	assert_int_equal(checkin_commit(f->st, &f->cfg, &fx, now, &ev1), 0);
+	assert_int_equal(ev1.kind, EV_ASSIGNED);
+	fx = checkin_fx(second, NULL, 1, FLOW_CODE_GREEN);
+	assert_int_equal(checkin_commit(f->st, &f->cfg, &fx, now - 3 * 3600, &ev2), 0);
+	assert_int_equal(ev2.kind, EV_ASSIGNED);
+	assert_true(ev1.assigned.a[0].serial != ev2.assigned.a[0].serial);
+	struct checkin_row r1, r2;
+	assert_int_equal(store_checkin_active(f->st, 4, &r1), 0);
+	assert_int_equal(store_checkin_active(f->st, 5, &r2), 0);
+	assert_true(r2.c.at < r1.c.at);
+	struct outbox_item *items;
+	size_t n;
+	assert_int_equal(store_outbox_pending(f->st, 100, &items, &n), 0);
+	int64_t seq4 = 0, seq5 = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(items[i].kind, "checkin") != 0)
+			continue;
+		if (strstr(items[i].payload, "\"arrival_id\":4"))
+			seq4 = items[i].device_seq;
+		if (strstr(items[i].payload, "\"arrival_id\":5"))
+			seq5 = items[i].device_seq;
+	}
+	store_outbox_free(items, n);
+	assert_true(seq4 > 0 && seq5 > seq4);
+}
+
 static void test_bad_calls(void **state)
 {
 	struct fixture *f = *state;
@@ -264,6 +300,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_red_close_contact_goes_to_designated_floor, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_leased_rooms_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_clock_backwards, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_calls, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
