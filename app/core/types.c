@@ -151,10 +151,16 @@ void day_to_ymd(hk_day day, int *y, int *m, int *d)
 
 bool day_parse(const char *s, hk_day *out)
 {
-	int y, m, d, n = 0;
-	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+	/* exactly YYYY-MM-DD in ASCII digits: sscanf's %d would also take a sign or a space
+	 * ("-026-11-29" read as the year -26, found by fuzz_manifest) */
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return false;
-	if (s[4] != '-' || s[7] != '-' || m < 1 || m > 12 || d < 1 || d > 31)
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (m < 1 || m > 12 || d < 1 || d > 31)
 		return false;
 	hk_day day = day_from_ymd(y, m, d);
 	int y2, m2, d2;

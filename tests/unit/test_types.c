@@ -64,6 +64,12 @@ static void test_days(void **state)
 	assert_false(day_parse("2022-1-01", &d));
 	assert_false(day_parse("2022-01-01x", &d));
 	assert_false(day_parse("", &d));
+	/* a sign or a space where a digit belongs (found by fuzz_manifest) */
+	assert_false(day_parse("-026-11-29", &d));
+	assert_false(day_parse("+026-11-29", &d));
+	assert_false(day_parse(" 026-11-29", &d));
+	assert_false(day_parse("2026- 1-29", &d));
+	assert_false(day_parse("2026-11-+9", &d));
 	/* 2022-05-01 23:30 in Shenzhen is 15:30 UTC */
 	int64_t t = (int64_t)day_from_ymd(2022, 5, 1) * 86400 + 15 * 3600 + 30 * 60;
 	assert_int_equal(day_from_unix(t, 8 * 3600), day_from_ymd(2022, 5, 1));
