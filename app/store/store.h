@@ -364,6 +364,21 @@ void store_outbox_free(struct outbox_item *items, size_t n);
 int store_outbox_mark_sent(struct store *st, const char *device_id, int64_t through_seq,
                            int64_t now);
 int store_outbox_count(struct store *st, size_t *pending);
+/* The station answered `reused` for own records: it holds other records under their seqs (a
+ * recreated store numbering from 1 again). In one transaction: mark the own undelivered rows
+ * of seqs held[0..n_held) sent at now (the station holds those), then give every other own
+ * undelivered row, in outbox order, the seqs base+1, base+2, ..., where base is the larger of
+ * after_seq (the station's held_through) and the largest seq this store has taken; the rows
+ * naming the old seq (check-ins, wristbands, risk changes, scans, audit lines, waiting
+ * check-ins, the payload's device_seq) follow, and the next own record takes the seq after
+ * them. *out says what moved. 0 or a negative store status (nothing changed). */
+struct store_renumbered {
+	size_t renumbered;     /* rows given new seqs */
+	int64_t old_first_seq; /* the first of them in outbox order, before and after */
+	int64_t first_seq;
+};
+int store_outbox_renumber(struct store *st, const int64_t *held, size_t n_held, int64_t after_seq,
+                          int64_t now, struct store_renumbered *out);
 
 /* ---- other device records: each carries (device_id, device_seq) like a check-in; the
  * written result tells the sequence used and whether it was already held ---- */

@@ -15,13 +15,14 @@
 
 #include "app/sys/sys.h"
 
-#define BATCH_DEFAULT    100
-#define INTERVAL_DEFAULT 5000
-#define BACKOFF_MIN_DEF  500
-#define BACKOFF_MAX_DEF  60000
-#define TIMEOUT_DEFAULT  15000
-#define PULL_ROUNDS_MAX  1000 /* pulls per round, so a round always ends */
-#define REPLY_MAX        (4 * SYNC_REQUEST_MAX)
+#define BATCH_DEFAULT       100
+#define INTERVAL_DEFAULT    5000
+#define BACKOFF_MIN_DEF     500
+#define BACKOFF_MAX_DEF     60000
+#define TIMEOUT_DEFAULT     15000
+#define PULL_ROUNDS_MAX     1000 /* pulls per round, so a round always ends */
+#define REPLY_MAX           (4 * SYNC_REQUEST_MAX)
+#define RENUMBER_ROUNDS_MAX 16 /* renumberings per round: each moves past all held seqs */
 
 void sync_records_free(struct sync_record *records, size_t n)
 {
@@ -220,9 +221,60 @@ static int64_t delivered_through(const struct sync_record *recs, size_t n,
 	return through;
 }
 
+static bool reply_has_reused(const struct sync_push_reply *r)
+{
+	for (size_t k = 0; k < r->n; k++)
+		if (r->results[k].status == SYNC_RESULT_REUSED)
+			return true;
+	return false;
+}
+
+/* The station holds other records under some sent seqs (this device's store was recreated
+ * and numbers from 1 again): the sent records it now holds are delivered, every other
+ * undelivered record gets a seq after everything the station and the device have used. */
+static int push_renumber(struct sync_source *src, const struct sync_record *recs, size_t n,
+                         const struct sync_push_reply *r, int *renumbers,
+                         struct sync_client_status *st)
+{
+	int64_t *held = malloc(n * sizeof(*held));
+	size_t n_held = 0, n_reused = 0, moved = 0;
+	int64_t first = 0;
+	if (!held)
+		return SYNC_E_NOMEM;
+	for (size_t k = 0; k < r->n; k++) {
+		bool sent = false;
+		for (size_t i = 0; i < n && !sent; i++)
+			sent = recs[i].seq == r->results[k].seq;
+		if (!sent)
+			continue;
+		if (r->results[k].status == SYNC_RESULT_REUSED)
+			n_reused++;
+		else if (n_held < n)
+			held[n_held++] = r->results[k].seq;
+	}
+	int status = SYNC_E_INTERNAL;
+	if (!src->ops->renumber || ++*renumbers > RENUMBER_ROUNDS_MAX) {
+		snprintf(st->last_error, sizeof(st->last_error),
+		         "push: the station holds other records under this device's seqs");
+		goto out_free;
+	}
+	if ((status = src->ops->renumber(src, held, n_held, r->held_through, &moved, &first))) {
+		snprintf(st->last_error, sizeof(st->last_error), "cannot renumber the outbox");
+		goto out_free;
+	}
+	log_warn("sync: the station holds other records under %zu of this device's seqs (a "
+	         "recreated store?); %zu undelivered records renumbered from seq %lld",
+	         n_reused, moved, (long long)first);
+	st->delivered += (int64_t)n_held;
+out_free:
+	free(held);
+	return status;
+}
+
 static int round_push(struct http *h, struct sync_source *src, size_t *batch,
                       struct sync_client_status *st)
 {
+	int renumbers = 0;
 	for (;;) {
 		struct sync_record *recs = NULL;
 		size_t n = 0;
@@ -260,6 +312,14 @@ static int round_push(struct http *h, struct sync_source *src, size_t *batch,
 			sync_records_free(recs, n);
 			snprintf(st->last_error, sizeof(st->last_error), "push: %.200s", h->error);
 			return status;
+		}
+		if (reply_has_reused(&reply)) {
+			status = push_renumber(src, recs, n, &reply, &renumbers, st);
+			sync_push_reply_free(&reply);
+			sync_records_free(recs, n);
+			if (status)
+				return status;
+			continue; /* the renumbered records go out again in this round */
 		}
 		size_t count;
 		int64_t through = delivered_through(recs, n, &reply, &count);

@@ -21,6 +21,16 @@ struct sync_source_ops {
 	int (*pending)(struct sync_source *src, size_t max, struct sync_record **out, size_t *n);
 	/* The station holds every own record with seq <= through_seq: never send them again. */
 	int (*mark_sent)(struct sync_source *src, int64_t through_seq);
+	/* The station answered `reused` for some sent records: it holds other records under
+	 * their seqs (the device's store was recreated and numbers from 1 again). In one
+	 * transaction: mark delivered the undelivered own records whose seqs are in
+	 * held[0..n_held) (the station holds them), then renumber every other undelivered own
+	 * record, in outbox order, to base+1, base+2, ..., where base is the larger of after_seq
+	 * (the reply's held_through) and the largest seq the device has taken, so that records
+	 * written later follow them. *renumbered and *first_seq (may be NULL) say how many moved
+	 * and the first new seq. */
+	int (*renumber)(struct sync_source *src, const int64_t *held, size_t n_held,
+	                int64_t after_seq, size_t *renumbered, int64_t *first_seq);
 	/* Own records not yet delivered. */
 	int (*count)(struct sync_source *src, size_t *pending);
 	/* The cursor of the last changes applied (0 at first). */

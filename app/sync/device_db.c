@@ -204,6 +204,86 @@ static int db_mark_sent(struct sync_source *src, int64_t through)
 	return finish(s);
 }
 
+static int db_renumber(struct sync_source *src, const int64_t *held, size_t n_held,
+                       int64_t after_seq, size_t *renumbered, int64_t *first_seq)
+{
+	struct sync_device_db *d = (struct sync_device_db *)src;
+	int64_t next, *seqs = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *s = NULL;
+	int rc, status;
+	if ((status = exec(d, "BEGIN IMMEDIATE")))
+		return status;
+	if ((status = state_get(d, "next_seq", &next)))
+		goto out_rollback;
+	s = prepare(d, "UPDATE outbox SET sent_at = ?3 WHERE device_id = ?1 AND device_seq = ?2 "
+	               "AND sent_at IS NULL");
+	if (!s) {
+		status = SYNC_E_INTERNAL;
+		goto out_rollback;
+	}
+	for (size_t i = 0; i < n_held && !status; i++) {
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, d->device_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, held[i]);
+		sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
+		status = sql_status(sqlite3_step(s));
+	}
+	sqlite3_finalize(s);
+	s = status ? NULL
+	           : prepare(d, "SELECT device_seq FROM outbox WHERE device_id = ?1 AND sent_at "
+	                        "IS NULL ORDER BY id");
+	if (!s) {
+		status = status ? status : SYNC_E_INTERNAL;
+		goto out_rollback;
+	}
+	sqlite3_bind_text(s, 1, d->device_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			int64_t *grown = realloc(seqs, (cap ? cap * 2 : 64) * sizeof(*seqs));
+			if (!grown) {
+				status = SYNC_E_NOMEM;
+				goto out_rollback;
+			}
+			seqs = grown;
+			cap = cap ? cap * 2 : 64;
+		}
+		seqs[n++] = sqlite3_column_int64(s, 0);
+	}
+	if ((status = sql_status(rc)))
+		goto out_rollback;
+	sqlite3_finalize(s);
+	/* past every seq taken here, so no new number meets an old row */
+	int64_t base = after_seq > next - 1 ? after_seq : next - 1;
+	s = prepare(d, "UPDATE outbox SET device_seq = ?3, payload = CASE WHEN json_type(payload, "
+	               "'$.device_seq') IS NULL THEN payload ELSE json_set(payload, "
+	               "'$.device_seq', ?3) END WHERE device_id = ?1 AND device_seq = ?2");
+	for (size_t i = 0; s && i < n && !status; i++) {
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, d->device_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, seqs[i]);
+		sqlite3_bind_int64(s, 3, base + 1 + (int64_t)i);
+		status = sql_status(sqlite3_step(s));
+	}
+	if (!s)
+		status = SYNC_E_INTERNAL;
+	if (status || (n && (status = state_set(d, "next_seq", base + (int64_t)n + 1))) ||
+	    (status = exec(d, "COMMIT")))
+		goto out_rollback;
+	sqlite3_finalize(s);
+	free(seqs);
+	if (renumbered)
+		*renumbered = n;
+	if (first_seq)
+		*first_seq = n ? base + 1 : 0;
+	return 0;
+out_rollback:
+	sqlite3_finalize(s);
+	free(seqs);
+	exec(d, "ROLLBACK");
+	return status;
+}
+
 static int db_count(struct sync_source *src, size_t *pending)
 {
 	struct sync_device_db *d = (struct sync_device_db *)src;
@@ -354,6 +434,7 @@ static void db_close(struct sync_source *src)
 static const struct sync_source_ops device_db_ops = {
     .pending = db_pending,
     .mark_sent = db_mark_sent,
+    .renumber = db_renumber,
     .count = db_count,
     .cursor = db_cursor,
     .apply = db_apply,

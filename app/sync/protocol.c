@@ -428,7 +428,8 @@ out_free:
 
 /* ---- push reply ---- */
 
-static const char *const result_names[SYNC_RESULT_COUNT] = {"stored", "duplicate", "conflict"};
+static const char *const result_names[SYNC_RESULT_COUNT] = {"stored", "duplicate", "conflict",
+                                                            "reused"};
 
 const char *sync_result_name(enum sync_result r)
 {

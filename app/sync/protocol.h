@@ -95,6 +95,8 @@ enum sync_result {
 	SYNC_RESULT_STORED,    /* new, and held */
 	SYNC_RESULT_DUPLICATE, /* already held: nothing changed */
 	SYNC_RESULT_CONFLICT,  /* new, held, flagged to staff */
+	SYNC_RESULT_REUSED,    /* the station holds another record under this (device, seq):
+	                        * nothing stored; the device renumbers and sends it again */
 	SYNC_RESULT_COUNT
 };
 const char *sync_result_name(enum sync_result r);

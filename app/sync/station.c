@@ -285,7 +285,7 @@ static void push_stmts_free(struct push_stmts *p)
 static int push_stmts_prepare(struct sync_station *st, struct push_stmts *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->find = prepare(st, "SELECT status FROM sync_records WHERE device_id = ?1 AND "
+	p->find = prepare(st, "SELECT kind, at, body FROM sync_records WHERE device_id = ?1 AND "
 	                      "device_seq = ?2");
 	p->insert =
 	    prepare(st, "INSERT INTO sync_records (device_id, device_seq, kind, at, body, "
@@ -463,6 +463,15 @@ static int cmp_record_seq(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
+/* Is the held row of find (kind, at, body) the record r itself, as a resend carries it? */
+static bool held_same(sqlite3_stmt *find, const struct sync_record *r)
+{
+	const char *kind = (const char *)sqlite3_column_text(find, 0);
+	const char *body = (const char *)sqlite3_column_text(find, 2);
+	return kind && body && strcmp(kind, r->kind) == 0 &&
+	       sqlite3_column_int64(find, 1) == r->at && strcmp(body, r->body) == 0;
+}
+
 static int held_advance(struct push_stmts *p, const char *device, int64_t *held)
 {
 	int rc;
@@ -524,6 +533,8 @@ static int station_push(struct sync_backend *b, const struct sync_device *d,
 		goto out_free;
 	if ((status = begin(st)))
 		goto out_stmts;
+	size_t reused = 0;
+	int64_t reused_first = 0, reused_last = 0;
 	for (size_t k = 0; k < batch->n; k++) {
 		const struct sync_record *r = order[k];
 		const struct checkin_fields *f = &fields[r - batch->records];
@@ -535,7 +546,17 @@ static int station_push(struct sync_backend *b, const struct sync_device *d,
 		sqlite3_bind_int64(p.find, 2, r->seq);
 		int rc = sqlite3_step(p.find);
 		if (rc == SQLITE_ROW) {
-			res->status = SYNC_RESULT_DUPLICATE;
+			/* A resend carries the outbox row byte for byte; anything else under the
+			 * same (device, seq) is another record (a recreated device store numbering
+			 * from 1 again): never stored over the held one, the device renumbers it.
+			 */
+			res->status =
+			    held_same(p.find, r) ? SYNC_RESULT_DUPLICATE : SYNC_RESULT_REUSED;
+			if (res->status == SYNC_RESULT_REUSED) {
+				reused_first = reused ? reused_first : r->seq;
+				reused_last = r->seq;
+				reused++;
+			}
 			continue;
 		}
 		if (rc != SQLITE_DONE) {
@@ -579,6 +600,11 @@ static int station_push(struct sync_backend *b, const struct sync_device *d,
 	if ((status = held_advance(&p, d->id, &out->held_through)))
 		goto out_rollback;
 	status = commit(st);
+	if (!status && reused)
+		fprintf(stderr,
+		        "stationd: %s sent other records under %zu held seqs (%lld..%lld; a "
+		        "recreated device store?): answered reused, nothing stored\n",
+		        d->id, reused, (long long)reused_first, (long long)reused_last);
 	goto out_stmts;
 out_rollback:
 	rollback(st);

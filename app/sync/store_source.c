@@ -81,6 +81,24 @@ static int src_mark_sent(struct sync_source *src, int64_t through)
 	    store_outbox_mark_sent(s->store, s->device_id, through, (int64_t)time(NULL)));
 }
 
+static int src_renumber(struct sync_source *src, const int64_t *held, size_t n_held,
+                        int64_t after_seq, size_t *renumbered, int64_t *first_seq)
+{
+	struct store_source *s = (struct store_source *)src;
+	struct store_renumbered r;
+	int status =
+	    store_outbox_renumber(s->store, held, n_held, after_seq, (int64_t)time(NULL), &r);
+	if (status) {
+		fprintf(stderr, "sync: outbox not renumbered: %s\n", store_errmsg(s->store));
+		return sync_status_of(status);
+	}
+	if (renumbered)
+		*renumbered = r.renumbered;
+	if (first_seq)
+		*first_seq = r.first_seq;
+	return 0;
+}
+
 static int src_count(struct sync_source *src, size_t *pending)
 {
 	struct store_source *s = (struct store_source *)src;
@@ -160,6 +178,7 @@ static void src_close(struct sync_source *src)
 static const struct sync_source_ops store_source_ops = {
     .pending = src_pending,
     .mark_sent = src_mark_sent,
+    .renumber = src_renumber,
     .count = src_count,
     .cursor = src_cursor,
     .apply = src_apply,

@@ -179,6 +179,22 @@ ok_if "the device pulled the station's changes" bash -c "'$DEVICE' '$TMP/k3.db' 
 ok_if "a manifest imported by stationctl reaches the device's replica" \
 	bash -c "$CTL import-manifest tests/fixtures/manifest-sample.csv >/dev/null && sleep 1.1 && '$DEVICE' '$TMP/k3.db' kiosk-3 round '$(url '')' '$K3' >/dev/null && '$DEVICE' '$TMP/k3.db' kiosk-3 replica arrival 1 | grep -q '\"doc_type\":\"id_card\"'"
 
+# A device whose store is recreated (a corrupt store moved aside, a reinstall with the same
+# credential) numbers from 1 again: the station answers `reused` for seqs it holds with
+# other bodies, the device renumbers after them; the new records are not lost as duplicates.
+K9=$("$ADMIN" "$DB" device-add kiosk-9 security)
+"$DEVICE" "$TMP/k9.db" kiosk-9 add 30 scan 0 >/dev/null
+"$DEVICE" "$TMP/k9.db" kiosk-9 round "$(url '')" "$K9" >"$TMP/k9.out" 2>&1
+rm -f "$TMP/k9.db" "$TMP/k9.db-wal" "$TMP/k9.db-shm"
+"$DEVICE" "$TMP/k9.db" kiosk-9 add 20 scan 30 >/dev/null
+"$DEVICE" "$TMP/k9.db" kiosk-9 round "$(url '')" "$K9" >>"$TMP/k9.out" 2>&1
+"$DEVICE" "$TMP/k9.db" kiosk-9 add 1 scan 50 >/dev/null
+"$DEVICE" "$TMP/k9.db" kiosk-9 round "$(url '')" "$K9" >>"$TMP/k9.out" 2>&1
+ok_if "a recreated device store: every record held exactly once, none lost" \
+	bash -c "[ \"\$('$ADMIN' '$DB' held kiosk-9)\" = 'records=51 held_through=51' ] && [ \"\$(sqlite3 '$DB' \"SELECT count(DISTINCT json_extract(body, '\$.n')), min(json_extract(body, '\$.n')), max(json_extract(body, '\$.n')) FROM sync_records WHERE device_id = 'kiosk-9'\")\" = '51|0|50' ] && [ \"\$('$DEVICE' '$TMP/k9.db' kiosk-9 pending)\" = 0 ]"
+ok_if "the station logged the reused seqs, the device its renumbering" \
+	bash -c "grep -q 'kiosk-9 sent other records under 20 held seqs (1..20;' '$LOG.new' && grep -q 'renumbered from seq 31' '$TMP/k9.out'"
+
 # Pushed records reach the store's own tables: two kiosks check in with full bodies (as their
 # outboxes write them), the same person at both; one kiosk reprints a band it issued.
 "$ADMIN" "$DB" rooms-add 3001 3002 1

@@ -201,6 +201,13 @@ static int faulty_mark(struct sync_source *s, int64_t through)
 	return f->inner->ops->mark_sent(f->inner, through);
 }
 
+static int faulty_renumber(struct sync_source *s, const int64_t *held, size_t n_held,
+                           int64_t after_seq, size_t *renumbered, int64_t *first_seq)
+{
+	struct faulty *f = (struct faulty *)s;
+	return f->inner->ops->renumber(f->inner, held, n_held, after_seq, renumbered, first_seq);
+}
+
 static int faulty_count(struct sync_source *s, size_t *n)
 {
 	struct faulty *f = (struct faulty *)s;
@@ -229,6 +236,7 @@ static void faulty_close(struct sync_source *s)
 static const struct sync_source_ops faulty_ops = {
     .pending = faulty_pending,
     .mark_sent = faulty_mark,
+    .renumber = faulty_renumber,
     .count = faulty_count,
     .cursor = faulty_cursor,
     .apply = faulty_apply,

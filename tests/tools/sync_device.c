@@ -1,6 +1,7 @@
 /* tests/tools/sync_device.c: a device for the sync tests and benchmarks, on a device
  * database (app/sync/device_db.h) and the real sync client:
- *   sync_device DB ID add N [KIND]          N own records (body {"n":i}); KIND default scan
+ *   sync_device DB ID add N [KIND [FIRST]]  N own records (body {"n":i}, i from FIRST,
+ *                                           default 0); KIND default scan
  *   sync_device DB ID checkin ARRIVAL ROOM  one check-in record
  *   sync_device DB ID checkins FILE         one check-in per line "ARRIVAL ROOM", each in
  *                                           its own transaction as at a kiosk
@@ -70,19 +71,19 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[3];
 	int status = 0;
-	if (strcmp(cmd, "add") == 0 && (argc == 5 || argc == 6)) {
+	if (strcmp(cmd, "add") == 0 && argc >= 5 && argc <= 7) {
 		/* in transactions of up to 500, as a busy kiosk would not, to keep tests fast */
-		long n = atol(argv[4]);
+		long n = atol(argv[4]), first = argc == 7 ? atol(argv[6]) : 0;
 		struct sync_record recs[500];
 		char bodies[500][32];
 		for (long done = 0; done < n && !status;) {
 			size_t k = 0;
 			for (; k < 500 && done < n; k++, done++) {
-				snprintf(bodies[k], sizeof(bodies[k]), "{\"n\":%ld}", done);
+				snprintf(bodies[k], sizeof(bodies[k]), "{\"n\":%ld}", first + done);
 				recs[k] = (struct sync_record){.at = (int64_t)time(NULL),
 				                               .body = bodies[k]};
 				snprintf(recs[k].kind, sizeof(recs[k].kind), "%s",
-				         argc == 6 ? argv[5] : "scan");
+				         argc >= 6 ? argv[5] : "scan");
 			}
 			status = sync_device_db_add(db, recs, k);
 		}

@@ -479,15 +479,80 @@ static void test_source_adapter(void **state)
 	assert_int_equal(sync_token_device("bad id.x", dev), SYNC_E_MALFORMED);
 }
 
+/* The station answered `reused`: the undelivered records move past every seq in use, with
+ * every row that names them; the ones the station holds are delivered; new records follow. */
+static void test_source_renumber(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	store_close(open_ok(f->path));
+	struct sync_source *src = sync_store_source_open(f->path, "kiosk-1", err, sizeof(err));
+	if (!src)
+		fail_msg("%s", err);
+	struct store *st = open_ok(f->path);
+	assert_int_equal(store_pull_apply(st, feed, 4, 4, T0, NULL), 0);
+	struct checkin_record c = rec_for(7, "1201", "S1");
+	assert_int_equal(store_checkin_commit(st, &c, NULL), 0); /* seq 1 */
+	struct checkin_record w = rec_for(8, "", "");
+	struct checkin_result res;
+	assert_int_equal(store_checkin_without_room(st, &w, 1, "B-77", &res), 0); /* 2, 3 */
+	size_t moved = 0;
+	int64_t first = 0;
+	assert_int_equal(src->ops->renumber(src, NULL, 0, 10, &moved, &first), 0);
+	assert_int_equal(moved, 3);
+	assert_int_equal(first, 11);
+	assert_int_equal(sql_int(f->path, "SELECT device_seq FROM checkins WHERE arrival_id = 7"),
+	                 11);
+	assert_int_equal(sql_int(f->path, "SELECT device_seq FROM wristbands WHERE serial = 'S1'"),
+	                 11);
+	assert_int_equal(sql_int(f->path, "SELECT device_seq FROM checkins_waiting"), 12);
+	assert_int_equal(sql_int(f->path, "SELECT device_seq FROM audit_log WHERE action = "
+	                                  "'approve_no_room'"),
+	                 13);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM outbox WHERE "
+	                                  "json_extract(payload, '$.device_seq') = device_seq"),
+	                 3);
+	/* the station holds 11 now; 12 and 13 were reused again: past the device's own 13 */
+	int64_t held = 11;
+	assert_int_equal(src->ops->renumber(src, &held, 1, 0, &moved, &first), 0);
+	assert_int_equal(moved, 2);
+	assert_int_equal(first, 14);
+	struct sync_record *recs = NULL;
+	size_t n = 0;
+	assert_int_equal(src->ops->pending(src, 10, &recs, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(recs[0].seq, 14);
+	assert_string_equal(recs[0].kind, "checkin");
+	assert_non_null(strstr(recs[0].body, "\"device_seq\":14"));
+	assert_int_equal(recs[1].seq, 15);
+	sync_records_free(recs, n);
+	bool waiting = false;
+	assert_int_equal(store_checkin_waiting(st, 8, &waiting), 0);
+	assert_true(waiting);
+	struct store_identity id;
+	assert_int_equal(store_identity_get(st, &id), 0);
+	assert_int_equal(id.next_device_seq, 16);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL "
+	                                  "AND device_seq = 11"),
+	                 1);
+	store_close(st);
+	src->ops->close(src);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_migration_from_v5),          T(test_apply_every_kind),
-	    T(test_apply_idempotent),           T(test_apply_unknown_and_malformed),
-	    T(test_room_with_people_not_freed), T(test_leases),
-	    T(test_checkin_without_room),       T(test_source_adapter),
+	    T(test_migration_from_v5),
+	    T(test_apply_every_kind),
+	    T(test_apply_idempotent),
+	    T(test_apply_unknown_and_malformed),
+	    T(test_room_with_people_not_freed),
+	    T(test_leases),
+	    T(test_checkin_without_room),
+	    T(test_source_adapter),
+	    T(test_source_renumber),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -171,15 +171,19 @@ static void test_push_limits(void **state)
 static void test_push_reply_round_trip(void **state)
 {
 	(void)state;
-	struct sync_push_result res[3] = {
-	    {5, SYNC_RESULT_STORED}, {3, SYNC_RESULT_DUPLICATE}, {4, SYNC_RESULT_CONFLICT}};
-	struct sync_push_reply r = {.results = res, .n = 3, .held_through = 5};
+	struct sync_push_result res[4] = {{5, SYNC_RESULT_STORED},
+	                                  {3, SYNC_RESULT_DUPLICATE},
+	                                  {4, SYNC_RESULT_CONFLICT},
+	                                  {1, SYNC_RESULT_REUSED}};
+	struct sync_push_reply r = {.results = res, .n = 4, .held_through = 5};
 	char *text = sync_push_reply_encode(&r);
 	assert_non_null(text);
 	struct sync_push_reply q;
 	assert_int_equal(sync_push_reply_decode(text, strlen(text), &q, NULL, 0), 0);
-	assert_int_equal(q.n, 3);
+	assert_int_equal(q.n, 4);
 	assert_int_equal(q.held_through, 5);
+	assert_non_null(strstr(text, "{\"seq\":1,\"status\":\"reused\"}"));
+	assert_int_equal(q.results[3].status, SYNC_RESULT_REUSED);
 	assert_int_equal(q.results[1].seq, 3);
 	assert_int_equal(q.results[1].status, SYNC_RESULT_DUPLICATE);
 	assert_int_equal(q.results[2].status, SYNC_RESULT_CONFLICT);

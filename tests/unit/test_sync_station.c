@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -113,6 +114,21 @@ static int push(struct fixture *f, const struct sync_device *d, struct sync_reco
 	return f->b->ops->push(f->b, d, &p, out);
 }
 
+/* A count from the station's file, read on a connection of its own. */
+static int64_t query_count(struct fixture *f, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int64_t n = -1;
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
 static void test_exactly_once_and_held_through(void **state)
 {
 	struct fixture *f = *state;
@@ -133,12 +149,31 @@ static void test_exactly_once_and_held_through(void **state)
 	assert_int_equal(rep.held_through, 4);
 	assert_int_equal(rep.results[0].seq, 3);
 	assert_int_equal(rep.results[0].status, SYNC_RESULT_STORED);
-	assert_int_equal(rep.results[1].status, SYNC_RESULT_DUPLICATE);
+	/* another body under a held seq (a recreated device store) is reused, not a duplicate */
+	assert_int_equal(rep.results[1].status, SYNC_RESULT_REUSED);
 	sync_push_reply_free(&rep);
 	int64_t held, through;
 	assert_int_equal(sync_station_device_held(f->st, "k1", &held, &through), 0);
 	assert_int_equal(held, 4);
 	assert_int_equal(through, 4);
+	/* the held record is untouched; a byte-identical resend is a duplicate; so is a resend
+	 * of a reused seq's first record, however often the other one comes */
+	assert_int_equal(query_count(f, "SELECT count(*) FROM sync_records WHERE device_seq = 4 "
+	                                "AND body = '{\"n\":4}'"),
+	                 1);
+	struct sync_record same[2] = {{.seq = 4, .kind = "scan", .body = "{\"n\":4}"},
+	                              {.seq = 4, .kind = "audit", .body = "{\"n\":4}"}};
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(push(f, &d, &same[i], 1, &rep), 0);
+		assert_int_equal(rep.results[0].status,
+		                 i == 0 ? SYNC_RESULT_DUPLICATE : SYNC_RESULT_REUSED);
+		sync_push_reply_free(&rep);
+	}
+	assert_int_equal(push(f, &d, &again[1], 1, &rep), 0);
+	assert_int_equal(rep.results[0].status, SYNC_RESULT_REUSED);
+	assert_int_equal(rep.held_through, 4);
+	sync_push_reply_free(&rep);
+	assert_int_equal(query_count(f, "SELECT count(*) FROM sync_records"), 4);
 	/* a malformed check-in body refuses the whole batch */
 	struct sync_record bad[2] = {{.seq = 5, .kind = "scan", .body = "{}"},
 	                             {.seq = 6, .kind = "checkin", .body = "{\"room\":\"1\"}"}};
@@ -765,6 +800,64 @@ static void test_client_against_server(void **state)
 	sync_server_stop(srv, 1000);
 }
 
+/* Add n records with bodies {"gen":GEN,"n":i} to a device database. */
+static void device_add(struct sync_device_db *db, int gen, int n)
+{
+	struct sync_record r;
+	char body[64];
+	for (int i = 0; i < n; i++) {
+		snprintf(body, sizeof(body), "{\"gen\":%d,\"n\":%d}", gen, i);
+		r = (struct sync_record){.kind = "scan", .at = 1795000000, .body = body};
+		assert_int_equal(sync_device_db_add(db, &r, 1), 0);
+	}
+}
+
+/* A device whose store is recreated numbers from 1 again: the station answers reused, the
+ * client renumbers past what is held and pushes again in the same round; nothing is lost,
+ * nothing is held twice, also when a batch mixes reused and new seqs. */
+static void test_client_renumbers_reused(void **state)
+{
+	struct fixture *f = *state;
+	char err[160], token[SYNC_TOKEN_MAX], url[64], dpath[160];
+	assert_int_equal(sync_station_device_add(f->st, "k1", "k1", SYNC_ROLE_SECURITY, token), 0);
+	struct sync_server_options so = {.listen = "127.0.0.1:0"};
+	struct sync_server *srv = sync_server_start(f->b, &so, err, sizeof(err));
+	assert_non_null(srv);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u", sync_server_port(srv));
+	struct sync_client_options o = {.url = url, .token = token, .batch_max = 4};
+	/* generation g's store: recs[g] records; the station then holds the sum so far */
+	const int recs[] = {5, 3, 12};
+	int total = 0;
+	for (int g = 0; g < 3; g++) {
+		snprintf(dpath, sizeof(dpath), "%s/device%d.db", f->dir, g);
+		struct sync_device_db *db = sync_device_db_open(dpath, "k1", err, sizeof(err));
+		assert_non_null(db);
+		device_add(db, g, recs[g]);
+		o.batch_max = g == 2 ? 100 : 4; /* the last: reused 1..10 and new 11, 12 at once */
+		struct sync_client_status st;
+		memset(&st, 0, sizeof(st));
+		assert_int_equal(sync_client_round(sync_device_db_source(db), &o, &st), 0);
+		assert_int_equal(st.waiting, 0);
+		total += recs[g];
+		int64_t held, through;
+		assert_int_equal(sync_station_device_held(f->st, "k1", &held, &through), 0);
+		assert_int_equal(held, total);
+		assert_int_equal(through, total);
+		assert_int_equal(query_count(f, "SELECT count(DISTINCT body) FROM sync_records"),
+		                 total);
+		/* the next record follows the renumbered ones and is stored at once */
+		device_add(db, 10 + g, 1);
+		assert_int_equal(sync_client_round(sync_device_db_source(db), &o, &st), 0);
+		total++;
+		assert_int_equal(sync_station_device_held(f->st, "k1", &held, &through), 0);
+		assert_int_equal(through, total);
+		sync_device_db_close(db);
+	}
+	assert_int_equal(query_count(f, "SELECT count(DISTINCT body) FROM sync_records"), total);
+	assert_true(sync_station_integrity_ok(f->st));
+	sync_server_stop(srv, 1000);
+}
+
 int main(void)
 {
 	log_init("test_sync_station", LOG_LEVEL_ERR);
@@ -779,6 +872,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_briefings_published, setup, teardown),
 	    cmocka_unit_test(test_backoff),
 	    cmocka_unit_test_setup_teardown(test_client_against_server, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_client_renumbers_reused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
