@@ -486,6 +486,8 @@ int store_seq_take(struct store *st, const char *device_id, int64_t device_seq,
 	if (!device_id || !store_fits(device_id, STORE_ID_MAX))
 		return store_failf(st, STORE_E_INVALID, "device id too long");
 	*own = !*device_id || strcmp(device_id, id.device_id) == 0;
+	if (*own && st->own_past && *device_id)
+		*own = false; /* rebuilt from the station like another device's record */
 	if (!*own) {
 		if (device_seq <= 0)
 			return store_failf(st, STORE_E_INVALID, "record of %s without a sequence",

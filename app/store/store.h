@@ -650,6 +650,10 @@ struct store_applied {
  * release, a transfer ("release"/"transfer", target "arrival:ID") or a new release day
  * ("set_release", detail YYYY-MM-DD) also end or change the station's active check-in. */
 #define STORE_APPLY_DESK 2u
+/* store_apply_record flag: a record of this store's own device id that the store does not
+ * hold (made before the device's store was recreated, pulled back from the station to
+ * rebuild it); the store's next device seq moves past it, so new records never reuse it. */
+#define STORE_APPLY_OWN_PAST 4u
 
 /* Apply the record (device_id, seq) that another device pushed (kind and body as in its
  * outbox row: "checkin", "scan", "audit", "risk_change", "wristband_void") into the store's

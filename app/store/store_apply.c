@@ -375,7 +375,8 @@ int store_apply_record(struct store *st, const char *device_id, int64_t seq, con
 	struct store_identity id;
 	if ((status = store_identity_get(st, &id)))
 		return status;
-	if (*id.device_id && strcmp(id.device_id, device_id) == 0)
+	bool own = *id.device_id && strcmp(id.device_id, device_id) == 0;
+	if (own && !(flags & STORE_APPLY_OWN_PAST))
 		return store_failf(st, STORE_E_INVALID, "record %s/%lld claims this store's own id",
 		                   device_id, (long long)seq);
 	json_t *b = json_loads(body, 0, NULL);
@@ -383,6 +384,7 @@ int store_apply_record(struct store *st, const char *device_id, int64_t seq, con
 		json_decref(b);
 		return held_or_fail(STORE_E_INVALID, out);
 	}
+	st->own_past = own;
 	if (strcmp(kind, "checkin") == 0)
 		status = apply_checkin(st, device_id, seq, b, out);
 	else if (strcmp(kind, "scan") == 0)
@@ -395,7 +397,16 @@ int store_apply_record(struct store *st, const char *device_id, int64_t seq, con
 		status = apply_wristband_void(st, device_id, seq, b, flags, out);
 	else
 		status = held_or_fail(STORE_E_INVALID, out);
+	st->own_past = false;
 	json_decref(b);
+	if (status == 0 && own && out->outcome == STORE_APPLIED) {
+		/* the store's own records from now on come after it */
+		sqlite3_stmt *s = store_prepare(st, "UPDATE meta SET next_device_seq = max("
+		                                    "next_device_seq, ?1 + 1) WHERE id = 1");
+		if (s)
+			sqlite3_bind_int64(s, 1, seq);
+		status = exec_bound(st, s);
+	}
 	return status;
 }
 

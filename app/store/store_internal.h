@@ -13,6 +13,8 @@ struct store {
 	char errmsg[512];
 	bool borrowed; /* db belongs to the caller (store_attach): store_close leaves it open */
 	int nested;    /* savepoints opened by store_begin inside the caller's transaction */
+	bool own_past; /* store_apply_record(STORE_APPLY_OWN_PAST) is writing an own record made
+	                * before this store existed: it takes no seq and writes no outbox row */
 };
 
 /* One schema step: applied in its own transaction when user_version < version. */

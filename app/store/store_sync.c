@@ -144,8 +144,25 @@ static int change_apply(struct store *st, const struct store_identity *me,
 	*applied = false;
 	if (is_record_kind(c->kind) && record_key(c->key, dev, &seq)) {
 		struct store_applied out;
-		if (strcmp(dev, me->device_id) == 0) /* our own record coming back */
-			return 0;
+		unsigned flags = 0;
+		if (strcmp(dev, me->device_id) == 0) {
+			/* our own record coming back; one this store does not hold was made before
+			 * the store was recreated (moved aside as corrupt): rebuild it here */
+			sqlite3_stmt *s =
+			    store_prepare(st, "SELECT 1 FROM outbox WHERE device_id = ?1 "
+			                      "AND device_seq = ?2");
+			if (!s)
+				return STORE_E_SQL;
+			store_bind_text(s, 1, dev, false);
+			sqlite3_bind_int64(s, 2, seq);
+			int rc = sqlite3_step(s);
+			sqlite3_finalize(s);
+			if (rc == SQLITE_ROW)
+				return 0;
+			if (rc != SQLITE_DONE)
+				return store_fail(st, rc);
+			flags = STORE_APPLY_OWN_PAST;
+		}
 		/* the station accepted a check-in of someone waiting here without a room: the
 		 * front desk gave the room; if it does not apply here, the savepoint keeps the
 		 * waiting row */
@@ -156,14 +173,28 @@ static int change_apply(struct store *st, const struct store_identity *me,
 		                                  c, now)
 		                     : 0;
 		if (status ||
-		    (status = store_apply_record(st, dev, seq, c->kind, c->body, 0, &out)))
+		    (status = store_apply_record(st, dev, seq, c->kind, c->body, flags, &out)))
 			return status;
 		*applied = out.outcome == STORE_APPLIED || out.outcome == STORE_APPLY_HAD;
 		if (checkin && !*applied)
 			return store_failf(st, STORE_E_EXISTS, "check-in %s not applied here: %s",
 			                   c->key, out.reason);
-		/* the station already holds it: a device forwards nothing it pulled */
-		return store_outbox_mark_sent(st, dev, seq, now);
+		/* the station already holds it: a device forwards nothing it pulled (for an own
+		 * past record only its own row: marking "through its seq" could reach rows this
+		 * store made since) */
+		if (!flags)
+			return store_outbox_mark_sent(st, dev, seq, now);
+		sqlite3_stmt *s =
+		    store_prepare(st, "UPDATE outbox SET sent_at = ?3 WHERE device_id = "
+		                      "?1 AND device_seq = ?2 AND sent_at IS NULL");
+		if (!s)
+			return STORE_E_SQL;
+		store_bind_text(s, 1, dev, false);
+		sqlite3_bind_int64(s, 2, seq);
+		sqlite3_bind_int64(s, 3, now);
+		int rc = sqlite3_step(s);
+		sqlite3_finalize(s);
+		return rc == SQLITE_DONE ? 0 : store_fail(st, rc);
 	}
 	if (strcmp(c->kind, "arrival") == 0 || strcmp(c->kind, "risk") == 0) {
 		char *end = NULL;

@@ -320,6 +320,52 @@ static void test_room_with_people_not_freed(void **state)
 	store_close(st);
 }
 
+/* A store recreated after the old one was moved aside as corrupt rebuilds the device's own
+ * past check-ins from the station; its new records get seqs after them. The old store's own
+ * record coming back stays skipped there. */
+static void test_own_records_rebuilt(void **state)
+{
+	struct fx *f = *state;
+	struct store *old = make_store(f->path);
+	assert_int_equal(store_pull_apply(old, feed, 4, 4, T0, NULL), 0);
+	struct checkin_record c = rec_for(7, "1201", "S1");
+	assert_int_equal(store_checkin_commit(old, &c, NULL), 0);
+	struct outbox_item *items;
+	size_t n;
+	assert_int_equal(store_outbox_pending(old, 10, &items, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0].kind, "checkin");
+	char key[64];
+	snprintf(key, sizeof(key), "kiosk-1/%lld", (long long)items[0].device_seq);
+	int64_t old_seq = items[0].device_seq;
+	char *body = strdup(items[0].payload);
+	store_outbox_free(items, n);
+	struct store_change back[] = {{40, "checkin", key, body}};
+	struct store_pull_result res;
+	assert_int_equal(store_pull_apply(old, back, 1, 40, T0, &res), 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM checkins"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 1);
+	store_close(old);
+
+	char moved[160];
+	snprintf(moved, sizeof(moved), "%s.corrupt", f->path);
+	assert_int_equal(rename(f->path, moved), 0);
+	struct store *fresh = make_store(f->path);
+	assert_int_equal(store_pull_apply(fresh, feed, 4, 4, T0, NULL), 0);
+	assert_int_equal(store_pull_apply(fresh, back, 1, 40, T0, &res), 0);
+	struct checkin_row row;
+	assert_int_equal(store_checkin_active(fresh, 7, &row), 0);
+	assert_string_equal(row.c.room, "1201");
+	/* nothing to send: the station holds it */
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 0);
+	/* the next own record comes after it, so the station never takes it for a resend */
+	c = rec_for(8, "1201", "S2");
+	assert_int_equal(store_checkin_commit(fresh, &c, NULL), 0);
+	assert_true(sql_int(f->path, "SELECT max(device_seq) FROM outbox") > old_seq);
+	store_close(fresh);
+	free(body);
+}
+
 static void test_leases(void **state)
 {
 	struct fx *f = *state;
@@ -550,6 +596,7 @@ int main(void)
 	    T(test_apply_unknown_and_malformed),
 	    T(test_room_with_people_not_freed),
 	    T(test_leases),
+	    T(test_own_records_rebuilt),
 	    T(test_checkin_without_room),
 	    T(test_source_adapter),
 	    T(test_source_renumber),
