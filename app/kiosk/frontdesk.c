@@ -16,7 +16,6 @@
 #include "app/service/frontdesk.h"
 #include "app/store/store.h"
 #include "app/sys/sys.h"
-#include "drivers/board/watchdog.h"
 
 #define STAFF_BADGE_PREFIX "HKSTAFF1:" /* QR of a staff badge: prefix + badge id */
 #define POST_PRINTED       1           /* ui_post code: a print job finished */
@@ -44,9 +43,8 @@ struct desk {
 	struct wristband_private_key key;
 	struct wristband_public_key pub;
 	struct frontdesk_config fc;
-	enum reason printer; /* the spooler's last outcome: REASON_OK, or what went wrong */
-	struct watchdog watchdog;
-	int wd_ui;
+	enum reason printer;      /* the spooler's last outcome: REASON_OK, or what went wrong */
+	struct kiosk_watch watch; /* the UI loop's systemd watchdog */
 
 	struct flow_frontdesk flow;
 	struct desk_form form;
@@ -370,18 +368,14 @@ static void draw(struct desk *d)
 static int open_parts(struct desk *d)
 {
 	const struct kiosk_config *kc = d->kc;
-	struct store_error serr;
-	d->store = store_open(kc->store_path, &serr);
-	if (!d->store) {
-		log_err("store %s: %s", kc->store_path, serr.message);
+	d->store = kiosk_store_open(kc);
+	if (!d->store)
 		return -EIO;
-	}
-	int rc = kiosk_key_load(kc->band_key_path, d->key.bytes);
-	if (rc == 0)
-		rc = wristband_key_public(&d->key, &d->pub);
-	if (rc != 0) {
-		log_err("wristband signing key %s: %s", kc->band_key_path,
-		        rc == -EPERM ? "readable by others (chmod 600)" : strerror(-rc));
+	int rc = kiosk_band_key_load(kc, d->key.bytes);
+	if (rc != 0)
+		return rc;
+	if ((rc = wristband_key_public(&d->key, &d->pub)) != 0) {
+		log_err("wristband signing key %s: no public key derived", kc->band_key_path);
 		return rc;
 	}
 	if (kiosk_print_open(&d->print, kc, on_print_done, d) != 0)
@@ -419,11 +413,9 @@ int kiosk_run_frontdesk(const struct kiosk_config *kc)
 	d.strings = kiosk_strings_load(kc->assets_dir);
 	if (!d.strings || open_parts(&d) != 0)
 		goto out_close;
-	watchdog_init(&d.watchdog, watchdog_interval_ms());
-	d.wd_ui = watchdog_add_part(&d.watchdog, "ui");
 	d.shown.state = DESK_STATE_COUNT;
 	draw(&d);
-	watchdog_notify("READY=1");
+	kiosk_watch_start(&d.watch);
 	log_info("front desk ready: %dx%d, printer %s", d.layout.width, d.layout.height,
 	         kc->printer_spec);
 	while (!d.quit) {
@@ -433,11 +425,9 @@ int kiosk_run_frontdesk(const struct kiosk_config *kc)
 		poll_scanners(&d);
 		step(&d, NULL); /* time passes: idle sign-out, lockout, reply deadlines */
 		draw(&d);
-		watchdog_alive(&d.watchdog, d.wd_ui);
-		const char *stalled;
-		watchdog_tick(&d.watchdog, clock_mono_ms(), &stalled);
+		kiosk_watch_beat(&d.watch);
 	}
-	watchdog_notify("STOPPING=1");
+	kiosk_watch_stop();
 	log_info("front desk stopping");
 	exit_code = 0;
 out_close:
