@@ -1000,7 +1000,9 @@ static void occupancy_summary(struct display_list *dl, const struct layout *l,
 	}
 	char pend[12];
 	snprintf(pend, sizeof(pend), "%d", o->outbox_pending);
-	if (!x || !x->sync_configured) {
+	if (x && x->sync_status) {
+		snprintf(sync, sizeof(sync), "%s", x->sync_status);
+	} else if (!x || !x->sync_configured) {
 		fmt1(s, fm, "desk.occ.no_station", "n", pend, sync, sizeof(sync));
 	} else if (o->last_sync_unix <= 0) {
 		fmt1(s, fm, "desk.occ.never_synced", "n", pend, sync, sizeof(sync));
@@ -1013,7 +1015,8 @@ static void occupancy_summary(struct display_list *dl, const struct layout *l,
 		strings_format(s, "desk.occ.synced", fm->lang, b, 2, sync, sizeof(sync));
 	}
 	snprintf(buf, sizeof(buf), "%s \xC2\xB7 %s", printer, sync);
-	put_line(dl, l, r, buf, DL_SMALL, DL_REGULAR, o->printer_ok ? DL_INK : DL_RED, DL_LEFT);
+	bool warn = !o->printer_ok || (x && x->sync_status && x->sync_warn);
+	put_line(dl, l, r, buf, DL_SMALL, DL_REGULAR, warn ? DL_RED : DL_INK, DL_LEFT);
 	/* the legend: never colour alone */
 	struct dl_rect row = dl_rect_take_top(r, l->line_h[DL_SMALL], l->gap / 2);
 	static const struct {

@@ -90,9 +90,13 @@ struct desk_form {
 
 /* What the screens show that the flow does not hold. */
 struct screen_frontdesk_extra {
-	int64_t now_unix;     /* for "today", times and ages */
-	int32_t tz_offset_s;  /* the station's zone */
-	bool sync_configured; /* false: the device has no station to sync with ("no station") */
+	int64_t now_unix;        /* for "today", times and ages */
+	int32_t tz_offset_s;     /* the station's zone */
+	bool sync_configured;    /* false: the device has no station to sync with ("no station") */
+	const char *sync_status; /* the sync client's line for staff (online / offline since /
+	                          * refused, records waiting); NULL: built from the occupancy's
+	                          * last sync and outbox count */
+	bool sync_warn;          /* sync_status says the station is not reachable: drawn red */
 };
 
 /* A fresh form in lang (search by room, the digits page). */

@@ -631,7 +631,10 @@ int screen_room(struct display_list *dl, const struct layout *l, const struct st
 		struct dl_rect icon = dl_rect_take_top(&text, l->px[DL_HEADING] * 2, l->gap);
 		icon.x += (icon.w - l->px[DL_HEADING] * 2) / 2;
 		icon.w = l->px[DL_HEADING] * 2;
-		dl_add_icon(dl, icon, DL_ICON_PRINTER, DL_NEUTRAL, DL_PAPER);
+		/* no room and no band: staff at the desk give both, nothing prints here */
+		dl_add_icon(dl, icon,
+		            print == SCREEN_PRINT_NO_ROOM ? DL_ICON_PERSON : DL_ICON_PRINTER,
+		            DL_NEUTRAL, DL_PAPER);
 	}
 
 	char date[64], line[200];
@@ -647,12 +650,14 @@ int screen_room(struct display_list *dl, const struct layout *l, const struct st
 	if (release > 0)
 		strings_format(s, "room.release", c->lang, args, 2, release_line,
 		               sizeof(release_line));
-	const char *wear = strings_get(s, "room.wear", c->lang);
+	/* no band yet: nothing to wear */
+	const char *wear =
+	    print == SCREEN_PRINT_NO_ROOM ? NULL : strings_get(s, "room.wear", c->lang);
 	struct dl_rect t = text;
 	int rest = text_h(l, release_line, DL_BODY, DL_REGULAR, t.w) + l->gap;
 	enum dl_role role = fit_role(l, line, t.w, t.h - rest - l->gap);
 	int need = text_h(l, line, role, DL_BOLD, t.w) + l->gap + rest +
-	           text_h(l, wear, DL_BODY, DL_REGULAR, t.w);
+	           (wear ? text_h(l, wear, DL_BODY, DL_REGULAR, t.w) : 0);
 	if (!l->portrait && need < t.h) {
 		t.y += (t.h - need) / 2;
 		t.h = need;
@@ -661,7 +666,8 @@ int screen_room(struct display_list *dl, const struct layout *l, const struct st
 	put_text(dl, l, &t, line, role, DL_BOLD, DL_INK, align, l->gap);
 	if (release_line[0])
 		put_text(dl, l, &t, release_line, DL_BODY, DL_REGULAR, DL_INK, align, l->gap);
-	put_text_opt(dl, l, &t, wear, DL_BODY, DL_REGULAR, DL_MUTED, align, 0);
+	if (wear)
+		put_text_opt(dl, l, &t, wear, DL_BODY, DL_REGULAR, DL_MUTED, align, 0);
 	return finish(dl, l, s, c);
 }
 

@@ -117,7 +117,8 @@ enum screen_print {
 	SCREEN_PRINT_PRINTING,
 	SCREEN_PRINT_DONE,
 	SCREEN_PRINT_FAILED,  /* collect the wristband at the desk */
-	SCREEN_PRINT_NO_ROOM, /* recorded without a room: room and band at the front desk */
+	SCREEN_PRINT_NO_ROOM, /* recorded without a room: room and band at the front desk (a
+	                       * staff icon, no printer, no "wear your band") */
 };
 /* Room and wristband: the room number at DL_HUGE, the planned release day, print state.
  * Once printed or failed, a "done" button (SCREEN_BTN_DISMISS) at the bottom right. room

@@ -10,6 +10,7 @@
 #include <SDL.h>
 
 #include "app/core/reason_text.h"
+#include "app/store/store.h"
 #include "app/sync/client.h"
 #include "app/sync/store_source.h"
 #include "app/sys/sys.h"
@@ -160,6 +161,24 @@ int kiosk_screenshot(struct ui *ui, const char *dir, int n, const char *name)
 	return rc;
 }
 
+struct store *kiosk_store_open(const struct kiosk_config *kc)
+{
+	struct store_error serr;
+	struct store *st = store_open(kc->store_path, &serr);
+	if (!st)
+		log_err("store %s: %s", kc->store_path, serr.message);
+	return st;
+}
+
+int kiosk_band_key_load(const struct kiosk_config *kc, uint8_t key[32])
+{
+	int rc = kiosk_key_load(kc->band_key_path, key);
+	if (rc != 0)
+		log_err("wristband signing key %s: %s", kc->band_key_path,
+		        rc == -EPERM ? "readable by others (chmod 600)" : strerror(-rc));
+	return rc;
+}
+
 struct ui *kiosk_window_open(const struct kiosk_config *kc, const char *title,
                              struct layout *layout)
 {
@@ -185,6 +204,25 @@ struct ui *kiosk_window_open(const struct kiosk_config *kc, const char *title,
 	ui_size(ui, &w, &h);
 	layout_init(layout, w, h);
 	return ui;
+}
+
+void kiosk_watch_start(struct kiosk_watch *w)
+{
+	watchdog_init(&w->wd, watchdog_interval_ms());
+	w->ui = watchdog_add_part(&w->wd, "ui");
+	watchdog_notify("READY=1");
+}
+
+void kiosk_watch_beat(struct kiosk_watch *w)
+{
+	const char *stalled;
+	watchdog_alive(&w->wd, w->ui);
+	watchdog_tick(&w->wd, clock_mono_ms(), &stalled);
+}
+
+void kiosk_watch_stop(void)
+{
+	watchdog_notify("STOPPING=1");
 }
 
 int kiosk_print_open(struct kiosk_print *kp, const struct kiosk_config *kc, spool_notify_fn notify,

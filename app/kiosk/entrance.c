@@ -25,7 +25,6 @@
 #include "app/sys/sys.h"
 #include "app/ui/sound.h"
 #include "app/ui/ui.h"
-#include "drivers/board/watchdog.h"
 #include "drivers/camera/camera.h"
 #include "drivers/scanner/scanner.h"
 
@@ -47,15 +46,13 @@ struct entrance {
 	struct briefing_text briefing[FLOW_LANG_COUNT];
 	struct kiosk_input input;
 	struct verify_service *verify;
-	struct spool *spool;
-	struct label_kit *kit;
+	struct kiosk_print print; /* the label kit and the spooler */
 	struct {
 		int64_t job_id;
 		uint32_t ticket;
 		int index;
-	} jobs[FLOW_GROUP_MAX]; /* print jobs the flow waits for: job id -> flow ticket */
-	struct watchdog watchdog;
-	int wd_ui;
+	} jobs[FLOW_GROUP_MAX];   /* print jobs the flow waits for: job id -> flow ticket */
+	struct kiosk_watch watch; /* the UI loop's systemd watchdog */
 
 	struct flow_entrance flow;
 	struct event queue[EVENT_QUEUE_MAX]; /* answers waiting to be stepped */
@@ -157,7 +154,7 @@ static void do_print(struct entrance *e, const struct effect *fx, int64_t now_s)
 		return;
 	}
 	remember_job(e, job, fx->ticket, fx->print.index);
-	spool_kick(e->spool);
+	spool_kick(e->print.spool);
 }
 
 static void do_reprint(struct entrance *e, const struct effect *fx, int64_t now_s)
@@ -185,7 +182,7 @@ static void do_reprint(struct entrance *e, const struct effect *fx, int64_t now_
 	if (e->sync)
 		sync_client_kick(e->sync);
 	remember_job(e, out.job_id, fx->ticket, 0);
-	spool_kick(e->spool);
+	spool_kick(e->print.spool);
 }
 
 /* A spooler outcome reaches the flow: printed, or failed for now (the person is told to
@@ -545,19 +542,13 @@ static void adopt_station_briefings(struct entrance *e, int64_t now_ms)
 static int open_parts(struct entrance *e)
 {
 	const struct kiosk_config *kc = e->kc;
-	struct store_error serr;
-	e->store = store_open(kc->store_path, &serr);
-	if (!e->store) {
-		log_err("store %s: %s", kc->store_path, serr.message);
+	e->store = kiosk_store_open(kc);
+	if (!e->store)
 		return -EIO;
-	}
 	uint8_t key[32];
-	int rc = kiosk_key_load(kc->band_key_path, key);
-	if (rc != 0) {
-		log_err("wristband signing key %s: %s", kc->band_key_path,
-		        rc == -EPERM ? "readable by others (chmod 600)" : strerror(-rc));
+	int rc = kiosk_band_key_load(kc, key);
+	if (rc != 0)
 		return rc;
-	}
 	struct kiosk_config *mut = (struct kiosk_config *)kc;
 	memcpy(mut->checkin.key.bytes, key, sizeof(key));
 	memset(key, 0, sizeof(key));
@@ -573,28 +564,8 @@ static int open_parts(struct entrance *e)
 		log_err("health-code verifier could not load the trust list");
 		return -EINVAL;
 	}
-	char labels[600];
-	snprintf(labels, sizeof(labels), "%s/strings/labels.json", kc->assets_dir);
-	const char *why = NULL;
-	e->kit = label_kit_open(kc->font_regular, labels, &why);
-	if (!e->kit) {
-		log_err("labels: %s", why ? why : "cannot open fonts or captions");
+	if (kiosk_print_open(&e->print, kc, on_print_done, e) != 0)
 		return -EINVAL;
-	}
-	struct spool_config sc = {
-	    .store_path = kc->store_path,
-	    .primary = kc->printer_spec,
-	    .fallback = kc->printer_fallback,
-	    .kit = e->kit,
-	    .notify = on_print_done,
-	    .ctx = e,
-	};
-	int err = 0;
-	e->spool = spool_open(&sc, &err);
-	if (!e->spool) {
-		log_err("print spooler for %s did not start: %d", kc->printer_spec, err);
-		return -EINVAL;
-	}
 	if (kiosk_input_open(&e->input, kc) != 0)
 		return -EINVAL;
 	/* with a station: rooms only from this kiosk's leases, records handed over */
@@ -609,8 +580,7 @@ static void close_parts(struct entrance *e)
 	sync_client_stop(e->sync); /* a transfer in progress is resent next time */
 	e->sync = NULL;
 	kiosk_input_close(&e->input);
-	spool_close(e->spool);
-	label_kit_close(e->kit);
+	kiosk_print_close(&e->print);
 	verify_service_close(e->verify);
 	for (int l = 0; l < FLOW_LANG_COUNT; l++)
 		free(e->briefing[l].text);
@@ -629,25 +599,9 @@ int kiosk_run_entrance(const struct kiosk_config *kc)
 		log_err("flow settings out of range");
 		return 2;
 	}
-	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-		log_err("SDL: %s", SDL_GetError());
-		return 1;
-	}
-	struct ui_config uc = {
-	    .width = kc->width,
-	    .height = kc->height,
-	    .fullscreen = kc->fullscreen,
-	    .kiosk = kc->kiosk_lock,
-	    .font_regular = kc->font_regular,
-	    .font_bold = kc->font_bold,
-	    .title = "healthkiosk",
-	};
-	e.ui = ui_open_config(&uc);
+	e.ui = kiosk_window_open(kc, "healthkiosk", &e.layout);
 	if (!e.ui)
-		goto out_quit;
-	int w, h;
-	ui_size(e.ui, &w, &h);
-	layout_init(&e.layout, w, h);
+		return 1;
 	/* The welcome screen first, then everything else: a person walking up sees the kiosk
 	 * ready while the store, the verifier, the printer and the camera open (a scan made
 	 * meanwhile waits in SDL's queue). */
@@ -665,12 +619,11 @@ int kiosk_run_entrance(const struct kiosk_config *kc)
 	if (load_briefings(&e) != 0 || open_parts(&e) != 0)
 		goto out_close;
 	/* SDL turns SIGTERM and SIGINT into SDL_QUIT, which ui_wait_event() reports */
-	watchdog_init(&e.watchdog, watchdog_interval_ms());
-	e.wd_ui = watchdog_add_part(&e.watchdog, "ui");
 	if (kc->exit_after_first_frame)
 		e.quit = true;
-	watchdog_notify("READY=1");
-	log_info("entrance kiosk ready: %dx%d, renderer %s", w, h, ui_renderer_name(e.ui));
+	kiosk_watch_start(&e.watch);
+	log_info("entrance kiosk ready: %dx%d, renderer %s", e.layout.width, e.layout.height,
+	         ui_renderer_name(e.ui));
 
 	while (!e.quit) {
 		struct ui_event u;
@@ -680,11 +633,9 @@ int kiosk_run_entrance(const struct kiosk_config *kc)
 		step(&e, NULL); /* time passes: timeouts, countdown */
 		draw(&e);
 		adopt_station_briefings(&e, clock_mono_ms());
-		watchdog_alive(&e.watchdog, e.wd_ui);
-		const char *stalled;
-		watchdog_tick(&e.watchdog, clock_mono_ms(), &stalled);
+		kiosk_watch_beat(&e.watch);
 	}
-	watchdog_notify("STOPPING=1");
+	kiosk_watch_stop();
 	struct rusage ru;
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		log_info("entrance kiosk stopping: peak-rss-kb=%ld", ru.ru_maxrss);
@@ -695,7 +646,6 @@ out_close:
 	close_parts(&e);
 	sound_close();
 	ui_close(e.ui);
-out_quit:
 	SDL_Quit();
 	memset(&e.flow, 0, sizeof(e.flow)); /* no personal data left behind */
 	return exit_code;

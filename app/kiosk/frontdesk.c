@@ -15,8 +15,8 @@
 #include "app/core/screen_frontdesk.h"
 #include "app/service/frontdesk.h"
 #include "app/store/store.h"
+#include "app/sync/client.h"
 #include "app/sys/sys.h"
-#include "drivers/board/watchdog.h"
 
 #define STAFF_BADGE_PREFIX "HKSTAFF1:" /* QR of a staff badge: prefix + badge id */
 #define POST_PRINTED       1           /* ui_post code: a print job finished */
@@ -44,9 +44,8 @@ struct desk {
 	struct wristband_private_key key;
 	struct wristband_public_key pub;
 	struct frontdesk_config fc;
-	enum reason printer; /* the spooler's last outcome: REASON_OK, or what went wrong */
-	struct watchdog watchdog;
-	int wd_ui;
+	enum reason printer;      /* the spooler's last outcome: REASON_OK, or what went wrong */
+	struct kiosk_watch watch; /* the UI loop's systemd watchdog */
 
 	struct flow_frontdesk flow;
 	struct desk_form form;
@@ -59,6 +58,10 @@ struct desk {
 	int shots;
 	char *state_written;
 	bool quit;
+	struct sync_client *sync; /* NULL without [sync]: everything stays in the local store */
+	char sync_line[200];      /* the occupancy view's sync line, refreshed once a second */
+	bool sync_warn;
+	int64_t sync_line_ms;
 };
 
 /* ---- printing (struct frontdesk_ops) ---- */
@@ -172,6 +175,34 @@ static enum reason printer_status(void *ctx)
 	return ((struct desk *)ctx)->printer;
 }
 
+static int64_t last_sync(void *ctx)
+{
+	struct desk *d = ctx;
+	struct sync_client_status st;
+	if (!d->sync)
+		return 0;
+	sync_client_status(d->sync, &st);
+	return st.last_success_ms / 1000;
+}
+
+/* Effects that write a record the station must hear of (the outbox): the sync client is
+ * started on them at once instead of after its interval. Sign-ins and label prints reach
+ * the outbox as their DESK_FX_AUDIT. */
+static bool effect_records(enum desk_effect_kind k)
+{
+	switch (k) {
+	case DESK_FX_REPRINT_BAND:
+	case DESK_FX_VOID_BAND:
+	case DESK_FX_SET_RISK:
+	case DESK_FX_SET_STATUS:
+	case DESK_FX_EXTEND:
+	case DESK_FX_AUDIT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* ---- the flow ---- */
 
 static void carry_out(struct desk *d, const struct desk_effects *fx)
@@ -191,9 +222,12 @@ static void carry_out(struct desk *d, const struct desk_effects *fx)
 		}
 		bool answered = false;
 		if (frontdesk_carry_out(d->store, &d->fc, e, clock_unix_s(), &d->queue[d->queued],
-		                        &answered) == 0 &&
-		    answered)
+		                        &answered) != 0)
+			continue;
+		if (answered)
 			d->queued++;
+		if (d->sync && effect_records(e->kind))
+			sync_client_kick(d->sync); /* hand the change to the station now */
 	}
 }
 
@@ -318,16 +352,44 @@ static void write_state(struct desk *d)
 	json_object_set_new(root, "done_reason", json_string(reason_code(se->done_reason)));
 	json_object_set_new(root, "occupied", json_integer(se->occ.counts[ROOM_OCCUPIED]));
 	json_object_set_new(root, "free", json_integer(se->occ.counts[ROOM_FREE]));
+	json_object_set_new(root, "sync", json_string(d->sync_line)); /* occupancy view only */
+	json_object_set_new(root, "sync_warn", json_boolean(d->sync_line[0] && d->sync_warn));
 	json_object_set_new(root, "screens", json_integer(d->shots));
 	json_object_set_new(root, "buttons",
 	                    kiosk_state_buttons(&d->dl, screen_frontdesk_button_name));
 	kiosk_state_write(d->kc->state_file, root, &d->state_written);
 }
 
+/* The occupancy view's sync line from the sync client, with the records waiting as counted
+ * in the store now; refreshed once a second while the view is up. */
+static void sync_line_update(struct desk *d)
+{
+	int64_t now = clock_mono_ms();
+	if (d->flow.state != DESK_OCCUPANCY) {
+		d->sync_line[0] = '\0';
+		return;
+	}
+	if (d->sync_line[0] && now - d->sync_line_ms < 1000)
+		return;
+	d->sync_line_ms = now;
+	size_t waiting = 0;
+	long n = d->sync && store_outbox_count(d->store, &waiting) == 0 ? (long)waiting : -1;
+	kiosk_sync_status_text(d->sync, d->strings, d->form.lang, n, d->sync_line,
+	                       sizeof(d->sync_line), &d->sync_warn);
+}
+
 static void draw(struct desk *d)
 {
-	struct screen_frontdesk_extra x = {.now_unix = clock_unix_s(),
-	                                   .tz_offset_s = d->kc->checkin.policy.tz_offset_s};
+	if (d->form.lang != d->shown.lang)
+		d->sync_line[0] = '\0';
+	sync_line_update(d);
+	struct screen_frontdesk_extra x = {
+	    .now_unix = clock_unix_s(),
+	    .tz_offset_s = d->kc->checkin.policy.tz_offset_s,
+	    .sync_configured = d->sync != NULL,
+	    .sync_status = d->sync && d->sync_line[0] ? d->sync_line : NULL,
+	    .sync_warn = d->sync_warn,
+	};
 	if (screen_frontdesk_build(&d->dl, &d->layout, d->strings, &d->flow, &d->form, &x) != 0)
 		log_err("screen %s did not fit its display list", desk_state_name(d->flow.state));
 	struct shown now;
@@ -370,18 +432,14 @@ static void draw(struct desk *d)
 static int open_parts(struct desk *d)
 {
 	const struct kiosk_config *kc = d->kc;
-	struct store_error serr;
-	d->store = store_open(kc->store_path, &serr);
-	if (!d->store) {
-		log_err("store %s: %s", kc->store_path, serr.message);
+	d->store = kiosk_store_open(kc);
+	if (!d->store)
 		return -EIO;
-	}
-	int rc = kiosk_key_load(kc->band_key_path, d->key.bytes);
-	if (rc == 0)
-		rc = wristband_key_public(&d->key, &d->pub);
-	if (rc != 0) {
-		log_err("wristband signing key %s: %s", kc->band_key_path,
-		        rc == -EPERM ? "readable by others (chmod 600)" : strerror(-rc));
+	int rc = kiosk_band_key_load(kc, d->key.bytes);
+	if (rc != 0)
+		return rc;
+	if ((rc = wristband_key_public(&d->key, &d->pub)) != 0) {
+		log_err("wristband signing key %s: no public key derived", kc->band_key_path);
 		return rc;
 	}
 	if (kiosk_print_open(&d->print, kc, on_print_done, d) != 0)
@@ -390,12 +448,18 @@ static int open_parts(struct desk *d)
 	d->fc.ops = (struct frontdesk_ops){.print_label = print_label,
 	                                   .reprint_band = reprint_band,
 	                                   .printer_status = printer_status,
+	                                   .last_sync = last_sync,
 	                                   .ctx = d};
-	return kiosk_input_open(&d->input, kc);
+	if (kiosk_input_open(&d->input, kc) != 0)
+		return -EINVAL;
+	/* the desk leases no rooms: it assigns none on its own (docs/flow-frontdesk.md, "Sync") */
+	return kiosk_sync_start(kc, 0, &d->sync);
 }
 
 static void close_parts(struct desk *d)
 {
+	sync_client_stop(d->sync); /* a transfer in progress is resent next time */
+	d->sync = NULL;
 	kiosk_input_close(&d->input);
 	kiosk_print_close(&d->print);
 	strings_free(d->strings);
@@ -419,11 +483,9 @@ int kiosk_run_frontdesk(const struct kiosk_config *kc)
 	d.strings = kiosk_strings_load(kc->assets_dir);
 	if (!d.strings || open_parts(&d) != 0)
 		goto out_close;
-	watchdog_init(&d.watchdog, watchdog_interval_ms());
-	d.wd_ui = watchdog_add_part(&d.watchdog, "ui");
 	d.shown.state = DESK_STATE_COUNT;
 	draw(&d);
-	watchdog_notify("READY=1");
+	kiosk_watch_start(&d.watch);
 	log_info("front desk ready: %dx%d, printer %s", d.layout.width, d.layout.height,
 	         kc->printer_spec);
 	while (!d.quit) {
@@ -433,11 +495,9 @@ int kiosk_run_frontdesk(const struct kiosk_config *kc)
 		poll_scanners(&d);
 		step(&d, NULL); /* time passes: idle sign-out, lockout, reply deadlines */
 		draw(&d);
-		watchdog_alive(&d.watchdog, d.wd_ui);
-		const char *stalled;
-		watchdog_tick(&d.watchdog, clock_mono_ms(), &stalled);
+		kiosk_watch_beat(&d.watch);
 	}
-	watchdog_notify("STOPPING=1");
+	kiosk_watch_stop();
 	log_info("front desk stopping");
 	exit_code = 0;
 out_close:

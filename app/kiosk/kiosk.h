@@ -17,6 +17,7 @@
 #include "app/service/spool.h"
 #include "app/service/verify.h"
 #include "app/ui/ui.h"
+#include "drivers/board/watchdog.h"
 #include "drivers/camera/camera.h"
 #include "drivers/scanner/scanner.h"
 
@@ -143,10 +144,29 @@ struct strings *kiosk_strings_load(const char *assets_dir);
  * (the last content written, owned, replaced). Returns 0 or negative. */
 int kiosk_state_write(const char *path, json_t *root, char **written);
 
+/* The device's store at kc->store_path. NULL after logging why. Close with store_close(). */
+struct store;
+struct store *kiosk_store_open(const struct kiosk_config *kc);
+
+/* The station's wristband signing key (kc->band_key_path) into key. Returns 0, or -errno
+ * after logging why (-EPERM: readable by others). The caller wipes key when done. */
+int kiosk_band_key_load(const struct kiosk_config *kc, uint8_t key[32]);
+
 /* SDL (video, events) and the window kc asks for, titled title; *layout for its logical size.
  * NULL after logging why (SDL is then shut down again). Close with ui_close(), SDL_Quit(). */
 struct ui *kiosk_window_open(const struct kiosk_config *kc, const char *title,
                              struct layout *layout);
+
+/* The UI loop's liveness for systemd: start when the first screen is up and the parts are
+ * open (READY=1), beat once per loop turn (WATCHDOG=1 while the loop turns), stop before the
+ * parts close (STOPPING=1). */
+struct kiosk_watch {
+	struct watchdog wd;
+	int ui; /* the UI loop's part */
+};
+void kiosk_watch_start(struct kiosk_watch *w);
+void kiosk_watch_beat(struct kiosk_watch *w);
+void kiosk_watch_stop(void);
 
 /* The label kit (fonts, labels.json) and the print spooler of kc's printers. */
 struct kiosk_print {

@@ -16,7 +16,6 @@
 #include "app/sync/client.h"
 #include "app/sys/sys.h"
 #include "app/ui/sound.h"
-#include "drivers/board/watchdog.h"
 
 #define SEC_QUEUE_MAX 4
 
@@ -28,8 +27,7 @@ struct post {
 	struct kiosk_input input;
 	struct wristband_public_key band_key;
 	struct security_config sc;
-	struct watchdog watchdog;
-	int wd_ui;
+	struct kiosk_watch watch; /* the UI loop's systemd watchdog */
 
 	struct flow_security flow;
 	struct sec_event queue[SEC_QUEUE_MAX]; /* lookup answers waiting to be stepped */
@@ -263,12 +261,9 @@ static void replica_age_poll(struct post *p)
 static int open_parts(struct post *p)
 {
 	const struct kiosk_config *kc = p->kc;
-	struct store_error serr;
-	p->store = store_open(kc->store_path, &serr);
-	if (!p->store) {
-		log_err("store %s: %s", kc->store_path, serr.message);
+	p->store = kiosk_store_open(kc);
+	if (!p->store)
 		return -EIO;
-	}
 	int rc = kiosk_public_key_load(kc->band_pub_path, p->band_key.bytes);
 	if (rc != 0) {
 		log_err("wristband public key %s: %s", kc->band_pub_path, strerror(-rc));
@@ -311,38 +306,21 @@ int kiosk_run_security(const struct kiosk_config *kc)
 		log_err("checkpoint settings out of range");
 		return 2;
 	}
-	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-		log_err("SDL: %s", SDL_GetError());
-		return 1;
-	}
-	struct ui_config uc = {
-	    .width = kc->width,
-	    .height = kc->height,
-	    .fullscreen = kc->fullscreen,
-	    .kiosk = kc->kiosk_lock,
-	    .font_regular = kc->font_regular,
-	    .font_bold = kc->font_bold,
-	    .title = "healthkiosk security",
-	};
-	p.ui = ui_open_config(&uc);
+	p.ui = kiosk_window_open(kc, "healthkiosk security", &p.layout);
 	if (!p.ui)
-		goto out_quit;
-	int w, h;
-	ui_size(p.ui, &w, &h);
-	layout_init(&p.layout, w, h);
+		return 1;
 	if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0 || sound_open(kc->volume) != 0)
 		log_warn("no audio device: the post runs silent");
 	if (open_parts(&p) != 0)
 		goto out_close;
 	/* the data age: the store's last successful pull; "not synced yet" when there was none */
 	replica_age_poll(&p);
-	watchdog_init(&p.watchdog, watchdog_interval_ms());
-	p.wd_ui = watchdog_add_part(&p.watchdog, "ui");
 	p.shown_state = SEC_STATE_COUNT;
 	draw(&p);
-	watchdog_notify("READY=1");
-	log_info("security post %s ready: %dx%d, %s, %d floors", kc->security.checkpoint, w, h,
-	         kc->security.exit ? "exit" : "inside", kc->security.floor_count);
+	kiosk_watch_start(&p.watch);
+	log_info("security post %s ready: %dx%d, %s, %d floors", kc->security.checkpoint,
+	         p.layout.width, p.layout.height, kc->security.exit ? "exit" : "inside",
+	         kc->security.floor_count);
 
 	while (!p.quit) {
 		struct ui_event u;
@@ -352,18 +330,15 @@ int kiosk_run_security(const struct kiosk_config *kc)
 		replica_age_poll(&p);
 		step(&p, NULL); /* time passes: the verdict is wiped after its time */
 		draw(&p);
-		watchdog_alive(&p.watchdog, p.wd_ui);
-		const char *stalled;
-		watchdog_tick(&p.watchdog, clock_mono_ms(), &stalled);
+		kiosk_watch_beat(&p.watch);
 	}
-	watchdog_notify("STOPPING=1");
+	kiosk_watch_stop();
 	log_info("security post stopping");
 	exit_code = 0;
 out_close:
 	close_parts(&p);
 	sound_close();
 	ui_close(p.ui);
-out_quit:
 	SDL_Quit();
 	memset(&p.flow, 0, sizeof(p.flow)); /* no personal data left behind */
 	memset(p.queue, 0, sizeof(p.queue));

@@ -5,7 +5,9 @@
 # reachable, two while it is stopped (from the rooms leased before), a third out of leased
 # rooms approved by staff without a room, the staff panel saying offline with the records
 # waiting (screenshot kept in $BUILD/test-artifacts/kiosk-sync/), then the station back: every
-# check-in held there exactly once, rooms only ever from the kiosk's own leases.
+# check-in held there exactly once, rooms only ever from the kiosk's own leases. A security
+# post's data age across a restart; a front desk whose risk colour reaches the station and
+# whose occupancy view shows the sync status.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/tap.sh
 export ASAN_OPTIONS=detect_leaks=0 # X11 and fontconfig keep caches until exit
@@ -135,10 +137,10 @@ WIN=$(timeout 20 xdotool search --sync --onlyvisible --class kiosk | head -n 1)
 xdotool windowfocus --sync "$WIN"
 export WIN
 
-# wait until SQL $2 on $1 prints $3 (at most 20 s)
+# wait until SQL $2 on $1 prints $3 (at most $4 seconds, 20 by default)
 until_is() {
 	local i
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < ${4:-20} * 10; i++)); do
 		[ "$(sqlite3 "$1" "$2" 2>/dev/null)" = "$3" ] && return 0
 		sleep 0.1
 	done
@@ -205,7 +207,11 @@ wait_state "FAULT/PIN" >/dev/null
 for ((d = 0; d < ${#PIN}; d++)); do click PIN_DIGIT "${PIN:d:1}"; done
 click PIN_ENTER
 ok_if "staff sign in on the fault screen" wait_state "FAULT/STAFF"
-for f in "$D"/screens/*FAULT-STAFF*.png; do [ -e "$f" ] && cp "$f" "$D/staff-panel.png"; done
+for _ in $(seq 50); do # the screenshot follows the state file
+	for f in "$D"/screens/*FAULT-STAFF*.png; do [ -s "$f" ] && cp "$f" "$D/staff-panel.png"; done
+	[ -s "$D/staff-panel.png" ] && break
+	sleep 0.1
+done
 ok_if "the staff panel was drawn (screenshot kept)" test -s "$D/staff-panel.png"
 click STAFF_APPROVE
 ok_if "approved: the visit ends without a room or a band" \
@@ -215,8 +221,9 @@ ok_if "the room-less check-in waits in the outbox with its acknowledged briefing
 click DISMISS
 
 start_station "$PORT" || echo "# stationd did not restart"
+# the kiosk's next round comes after its back-off (at most 60 s, app/sync/client.c)
 ok_if "station back: every record arrives (nothing waits on the kiosk)" \
-	until_is "$KDB" "SELECT count(*) FROM outbox WHERE sent_at IS NULL" 0
+	until_is "$KDB" "SELECT count(*) FROM outbox WHERE sent_at IS NULL" 0 65
 ok_if "the station holds the three check-ins with rooms, each exactly once" \
 	bash -c "[ \"\$('$SAN_BIN/stationctl' --db '$SDB' export checkins | grep -c kiosk-1)\" = 3 ] &&
 	  [ \"\$(sqlite3 '$SDB' 'SELECT count(*), count(DISTINCT arrival_id) FROM checkins')\" = '3|3' ]"
@@ -279,8 +286,81 @@ ok_if "security post restarted offline: the age of its data survives (not never 
 kill "$KIOSK"
 wait "$KIOSK"
 KIOSK=
+# The front desk syncs too: a risk colour set at the desk reaches the station; its occupancy
+# view shows the sync client's status (online with nothing waiting, then offline).
+start_station "$PORT" || echo "# stationd did not restart"
+DESK=$(ctl devices add desk-1 --role frontdesk)
+printf '%s\n' "$DESK" >"$D/desk.token"
+chmod 600 "$D/desk.token"
+sed -e 's/^role = entrance/role = frontdesk/' -e "s|^path = .*kiosk.db|path = $D/desk.db|" \
+	-e "s|^token_file = .*|token_file = $D/desk.token|" -e "s|files:$D/camera|files:$D/deskcam|" \
+	"$D/kiosk.conf" >"$D/desk.conf"
+mkdir -p "$D/deskcam" "$D/desk-screens"
+STATE="$D/desk-state.json"
+"$SAN_BIN/kiosk" --config "$D/desk.conf" --windowed --size 800x480 --state-file "$STATE" \
+	--screenshots "$D/desk-screens" 2>"$D/desk.log" &
+KIOSK=$!
+WIN=$(timeout 20 xdotool search --sync --onlyvisible --class kiosk | head -n 1)
+xdotool windowfocus --sync "$WIN" 2>/dev/null
+desk_field() { "$KSTATE" "$STATE" field "$1" 2>/dev/null; }
+desk_until() { # FIELD VALUE, at most 20 s
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ "$(desk_field "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+ok_if "front desk: its store is filled from the station (check-ins, badge)" \
+	bash -c "$(declare -f until_is); until_is '$D/desk.db' 'SELECT count(*) FROM checkins' 3 &&
+	  until_is '$D/desk.db' \"SELECT count(*) FROM badges WHERE badge_id = 'STAFF01'\" 1"
+wait_state SIGNED_OUT >/dev/null
+scan_wedge "HKSTAFF1:STAFF01"
+wait_state PIN >/dev/null
+for ((d = 0; d < ${#PIN}; d++)); do click PIN_DIGIT "${PIN:d:1}"; done
+click PIN_ENTER
+ok_if "front desk: staff sign in with the badge and PIN pulled from the station" wait_state HOME
+room=$(sq "SELECT room FROM checkins WHERE arrival_id = 4")
+click BY 0
+for ((d = 0; d < ${#room}; d++)); do
+	c=${room:d:1}
+	case $c in 0) click KEY 9 ;; *) click KEY $((c - 1)) ;; esac
+done
+click SEARCH
+ok_if "front desk: the card of room $room (one resident) opens" desk_until room "$room"
+click TAB 2
+click ACT 5
+desk_until form set_risk
+click RISK 3
+click PRESET 0
+click CONTINUE
+wait_state CONFIRM >/dev/null
+click CONFIRM
+ok_if "front desk: risk colour red set on the card" desk_until risk red
+ok_if "front desk: the station holds the desk's risk change within seconds" \
+	until_is "$SDB" "SELECT count(*) FROM risk_changes WHERE arrival_id = 4 AND risk = 'red' AND set_by = 'STAFF01'" 1
+ok_if "  pushed by desk-1 once" \
+	test "$(sq "SELECT count(*) FROM sync_records WHERE device_id = 'desk-1' AND kind = 'risk_change'")" -eq 1
+ok_if "front desk: nothing waits in its outbox" until_is "$D/desk.db" "SELECT count(*) FROM outbox WHERE sent_at IS NULL" 0
+for _ in 1 2 3; do [ "$(desk_field state)" = HOME ] && break; click BACK; sleep 0.3; done
+click OCCUPANCY
+wait_state OCCUPANCY >/dev/null
+online=$(jq -r '.strings."sync.online"."zh-CN"' assets/strings/ui.json | sed 's/{n}/0/')
+ok_if "front desk: the occupancy view says online, nothing waiting ($(desk_field sync))" \
+	desk_until sync "$online"
+kill -TERM "$PID"
+wait "$PID"
+ok_if "front desk: station stopped, the occupancy view says offline (in red)" \
+	bash -c "$(declare -f desk_field desk_until); KSTATE='$KSTATE' STATE='$STATE' desk_until sync_warn true"
+for f in "$D"/desk-screens/*OCCUPANCY*.png; do [ -e "$f" ] && cp "$f" "$D/desk-occupancy.png"; done
+kill "$KIOSK"
+wait "$KIOSK"
+ok_if "SIGTERM stops the synced front desk cleanly" test $? -eq 0
+KIOSK=
+ok_if "the desk's log holds no name and no document number" \
+	bash -c "! grep -E '张|李|王|刘|SMITH|Alex|4403|1101|P1234567|E52345678' '$D/desk.log'"
 ok_if "the kiosk's log holds no name and no document number" \
 	bash -c "! grep -E '张|李|王|刘|SMITH|Alex|4403|1101|P1234567|E52345678' '$D/kiosk.log'"
 art="$BUILD/test-artifacts/kiosk-sync"
-rm -rf "$art" && mkdir -p "$art" && cp -r "$D/screens" "$D"/*.png "$D/kiosk.log" "$LOG" "$art/" 2>/dev/null
+rm -rf "$art" && mkdir -p "$art" && cp -r "$D/screens" "$D/desk-screens" "$D"/*.png "$D/kiosk.log" "$LOG" "$art/" 2>/dev/null
 finish

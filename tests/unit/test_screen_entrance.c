@@ -650,6 +650,35 @@ static void test_reason_texts(void **state)
 	strings_free(t);
 }
 
+static int icons(enum dl_icon which)
+{
+	int n = 0;
+	for (int i = 0; i < dl->count; i++)
+		n += dl->cmds[i].kind == DL_ICON && dl->cmds[i].icon == (int)which;
+	return n;
+}
+
+/* A check-in approved without a room (out of leased rooms): nothing prints, so the screen
+ * shows staff (the front desk gives room and band), not a printer, and no "wear your band";
+ * a reprint whose room is not known yet keeps the printer. */
+static void test_room_screen_without_room(void **state)
+{
+	(void)state;
+	struct layout l;
+	struct screen_common c = {.lang = LANG_EN};
+	for (int portrait = 0; portrait < 2; portrait++) {
+		layout_init(&l, portrait ? 480 : 800, portrait ? 800 : 480);
+		assert_int_equal(screen_room(dl, &l, strs, &c, "", 0, SCREEN_PRINT_NO_ROOM), 0);
+		assert_int_equal(icons(DL_ICON_PRINTER), 0);
+		assert_int_equal(icons(DL_ICON_PERSON), 1);
+		must_show(key("sync.room_at_desk", LANG_EN), "no room");
+		assert_false(shows_part(key("room.wear", LANG_EN)));
+		assert_int_equal(screen_room(dl, &l, strs, &c, NULL, 0, SCREEN_PRINT_PRINTING), 0);
+		assert_int_equal(icons(DL_ICON_PRINTER), 1);
+		assert_int_equal(icons(DL_ICON_PERSON), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -658,6 +687,7 @@ int main(void)
 	    cmocka_unit_test(test_read_wait),
 	    cmocka_unit_test(test_reason_texts),
 	    cmocka_unit_test(test_every_state),
+	    cmocka_unit_test(test_room_screen_without_room),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

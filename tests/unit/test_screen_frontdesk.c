@@ -632,12 +632,40 @@ static void test_typing(void **state)
 	assert_string_equal(screen_frontdesk_button_name(12345, NULL), "?");
 }
 
+/* The sync client's line, when the wiring has one, replaces the line built from the
+ * occupancy's last sync; red while the station is not reachable (printer fine). */
+static void test_sync_line(void **state)
+{
+	(void)state;
+	open_occupancy(2, 20); /* printer ok */
+	struct layout l;
+	layout_init(&l, 800, 480);
+	form.lang = LANG_EN;
+	struct screen_frontdesk_extra x = extra;
+	assert_int_equal(screen_frontdesk_build(dl, &l, strs, f, &form, &x), 0);
+	assert_false(shows("Offline since 09:41"));
+	x.sync_status = "Offline since 09:41 \xC2\xB7 7 records to send";
+	for (int warn = 0; warn < 2; warn++) {
+		x.sync_warn = warn;
+		assert_int_equal(screen_frontdesk_build(dl, &l, strs, f, &form, &x), 0);
+		int at = -1;
+		for (int i = 0; i < dl->count; i++)
+			if (dl->cmds[i].kind == DL_TEXT &&
+			    strstr(dl_text(dl, i), "Offline since 09:41 \xC2\xB7 7 records"))
+				at = i;
+		assert_true(at >= 0);
+		const struct dl_color red = DL_RED;
+		assert_int_equal(memcmp(&dl->cmds[at].color, &red, sizeof(red)) == 0, warn);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_screen),
 	    cmocka_unit_test(test_both_languages),
 	    cmocka_unit_test(test_typing),
+	    cmocka_unit_test(test_sync_line),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
