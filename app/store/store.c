@@ -514,3 +514,16 @@ int store_seq_take(struct store *st, const char *device_id, int64_t device_seq,
 	*seq = id.next_device_seq;
 	return 0;
 }
+
+int store_grow(void **p, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *q = realloc(*p, ncap * size);
+	if (!q)
+		return STORE_E_NOMEM;
+	*p = q;
+	*cap = ncap;
+	return 0;
+}

@@ -438,7 +438,7 @@ int store_conflict_add(struct store *st, const char *device_id, int64_t seq, con
 int store_conflicts_open(struct store *st, struct store_conflict **out, size_t *n)
 {
 	struct store_conflict *list = NULL;
-	size_t count = 0;
+	size_t count = 0, cap = 0;
 	int rc, status = 0;
 	*out = NULL;
 	*n = 0;
@@ -448,14 +448,8 @@ int store_conflicts_open(struct store *st, struct store_conflict **out, size_t *
 	if (!s)
 		return STORE_E_SQL;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (count % 16 == 0) {
-			struct store_conflict *grown = realloc(list, (count + 16) * sizeof(*list));
-			if (!grown) {
-				status = store_failf(st, STORE_E_NOMEM, "out of memory");
-				goto out_free;
-			}
-			list = grown;
-		}
+		if ((status = store_grow((void **)&list, &cap, count, sizeof(*list))))
+			goto out_free;
 		struct store_conflict *c = &list[count++];
 		memset(c, 0, sizeof(*c));
 		c->id = sqlite3_column_int64(s, 0);

@@ -22,6 +22,10 @@ struct store_migration {
 	int version; /* user_version after this step */
 	const char *sql;
 };
+/* Make room for element n of the malloc'd array *p of *cap elements of size bytes (doubling,
+ * 16 at first). Returns 0 or STORE_E_NOMEM (*p unchanged). */
+int store_grow(void **p, size_t *cap, size_t n, size_t size);
+
 extern const struct store_migration store_migrations[];
 extern const size_t store_migrations_count;
 

@@ -34,7 +34,7 @@ void store_outbox_free(struct outbox_item *items, size_t n)
 int store_outbox_pending(struct store *st, size_t max, struct outbox_item **items, size_t *n)
 {
 	struct outbox_item *list = NULL;
-	size_t count = 0;
+	size_t count = 0, cap = 0;
 	int rc, status = 0;
 	*items = NULL;
 	*n = 0;
@@ -47,14 +47,8 @@ int store_outbox_pending(struct store *st, size_t max, struct outbox_item **item
 		return STORE_E_SQL;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)(max > INT64_MAX ? INT64_MAX : max));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (count % 32 == 0) {
-			struct outbox_item *grown = realloc(list, (count + 32) * sizeof(*list));
-			if (!grown) {
-				status = STORE_E_NOMEM;
-				goto out_free;
-			}
-			list = grown;
-		}
+		if ((status = store_grow((void **)&list, &cap, count, sizeof(*list))))
+			goto out_free;
 		struct outbox_item *it = &list[count];
 		memset(it, 0, sizeof(*it));
 		count++;

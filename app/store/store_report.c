@@ -6,19 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int grow(void **p, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return 0;
-	size_t ncap = *cap ? *cap * 2 : 64;
-	void *q = realloc(*p, ncap * size);
-	if (!q)
-		return STORE_E_NOMEM;
-	*p = q;
-	*cap = ncap;
-	return 0;
-}
-
 int store_stays_at(struct store *st, int64_t t, struct store_stay **out, size_t *n)
 {
 	*out = NULL;
@@ -37,7 +24,7 @@ int store_stays_at(struct store *st, int64_t t, struct store_stay **out, size_t 
 	size_t cap = 0;
 	int rc, status = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((status = grow((void **)out, &cap, *n, sizeof(**out))) != 0)
+		if ((status = store_grow((void **)out, &cap, *n, sizeof(**out))) != 0)
 			goto out_free;
 		struct store_stay *y = &(*out)[*n];
 		char cat[32], day[16], risk[16];
@@ -89,7 +76,7 @@ int store_intakes_between(struct store *st, int64_t from, int64_t to, size_t *co
 		(*count)++;
 		if (sqlite3_column_type(s, 0) == SQLITE_NULL || sqlite3_column_int(s, 0) < 0)
 			continue;
-		if ((status = grow((void **)ms, &cap, *n_ms, sizeof(**ms))) != 0)
+		if ((status = store_grow((void **)ms, &cap, *n_ms, sizeof(**ms))) != 0)
 			goto out_free;
 		(*ms)[(*n_ms)++] = sqlite3_column_int(s, 0);
 	}

@@ -421,7 +421,7 @@ out_rollback:
 int store_leases_list(struct store *st, struct store_lease **out, size_t *n)
 {
 	struct store_lease *list = NULL;
-	size_t count = 0;
+	size_t count = 0, cap = 0;
 	int rc, status = 0;
 	*out = NULL;
 	*n = 0;
@@ -430,14 +430,8 @@ int store_leases_list(struct store *st, struct store_lease **out, size_t *n)
 	if (!s)
 		return STORE_E_SQL;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (count % 16 == 0) {
-			struct store_lease *grown = realloc(list, (count + 16) * sizeof(*list));
-			if (!grown) {
-				status = store_failf(st, STORE_E_NOMEM, "out of memory");
-				goto out_free;
-			}
-			list = grown;
-		}
+		if ((status = store_grow((void **)&list, &cap, count, sizeof(*list))))
+			goto out_free;
 		struct store_lease *l = &list[count++];
 		memset(l, 0, sizeof(*l));
 		if ((status = store_column_text(s, 0, l->room, sizeof(l->room))))

@@ -125,7 +125,7 @@ int store_issuer_key_revoke(struct store *st, const char *kid, int64_t at)
 int store_issuer_keys_list(struct store *st, struct issuer_key **out, size_t *n)
 {
 	struct issuer_key *list = NULL;
-	size_t count = 0;
+	size_t count = 0, cap = 0;
 	int rc, status = 0;
 	*out = NULL;
 	*n = 0;
@@ -133,14 +133,8 @@ int store_issuer_keys_list(struct store *st, struct issuer_key **out, size_t *n)
 	if (!s)
 		return STORE_E_SQL;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (count % 16 == 0) {
-			struct issuer_key *grown = realloc(list, (count + 16) * sizeof(*list));
-			if (!grown) {
-				status = STORE_E_NOMEM;
-				goto out_free;
-			}
-			list = grown;
-		}
+		if ((status = store_grow((void **)&list, &cap, count, sizeof(*list))))
+			goto out_free;
 		status = key_from_row(s, &list[count++]);
 		if (status)
 			goto out_free;
@@ -319,7 +313,7 @@ int store_device_revoke(struct store *st, const char *id, int64_t at)
 int store_devices_list(struct store *st, struct device_record **out, size_t *n)
 {
 	struct device_record *list = NULL;
-	size_t count = 0;
+	size_t count = 0, cap = 0;
 	int rc, status = 0;
 	*out = NULL;
 	*n = 0;
@@ -327,14 +321,8 @@ int store_devices_list(struct store *st, struct device_record **out, size_t *n)
 	if (!s)
 		return STORE_E_SQL;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (count % 16 == 0) {
-			struct device_record *grown = realloc(list, (count + 16) * sizeof(*list));
-			if (!grown) {
-				status = STORE_E_NOMEM;
-				goto out_free;
-			}
-			list = grown;
-		}
+		if ((status = store_grow((void **)&list, &cap, count, sizeof(*list))))
+			goto out_free;
 		status = device_from_row(s, &list[count++]);
 		if (status)
 			goto out_free;
