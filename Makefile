@@ -37,7 +37,7 @@ SAN_FLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=all
 ALL_CFLAGS   = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. $(pkg_cflags)
 # libcups2-dev on Debian 12 ships no cups.pc (only cups-config): linked by name.
-LDLIBS_ALL   = $(pkg_libs) -lcups -lm -lpthread
+LDLIBS_ALL   = -Wl,--as-needed $(pkg_libs) -lcups -lm -lpthread
 
 # Sources: every .c under these folders goes into one static library; each program is
 # the .c files of its own folder linked against it.
