@@ -26,7 +26,7 @@ TEST_PKGS   := cmocka
 # Evaluated once per make invocation, and only when a target needs them (so `make deps`
 # works on a machine without the -dev packages).
 pkg_cflags   = $(eval pkg_cflags := $$(shell $(PKG_CONFIG) --cflags $(PKGS)))$(pkg_cflags)
-pkg_libs     = $(eval pkg_libs := $$(shell $(PKG_CONFIG) --libs $(PKGS)))$(pkg_libs)
+pkg_libs     = $(eval pkg_libs := $$(shell $(PKG_CONFIG) --libs $(filter-out $(LAZY_PKGS),$(PKGS))))$(pkg_libs)
 test_cflags  = $(eval test_cflags := $$(shell $(PKG_CONFIG) --cflags $(TEST_PKGS)))$(test_cflags)
 test_libs    = $(eval test_libs := $$(shell $(PKG_CONFIG) --libs $(TEST_PKGS)))$(test_libs)
 
@@ -36,8 +36,11 @@ CFLAGS      ?= -O2 -g
 SAN_FLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=all
 ALL_CFLAGS   = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. $(pkg_cflags)
-# libcups2-dev on Debian 12 ships no cups.pc (only cups-config): linked by name.
-LDLIBS_ALL   = -Wl,--as-needed $(pkg_libs) -lcups -lm -lpthread
+# libcurl and libcups are not linked: app/sync/client.c and drivers/printer/transport.c open
+# them at first use (lib_open in app/sys/sys.h), which keeps their dependencies out of
+# every start-up. Their headers still come from libcurl4-openssl-dev and libcups2-dev.
+LAZY_PKGS   := libcurl
+LDLIBS_ALL   = -Wl,--as-needed $(pkg_libs) -lm -lpthread
 
 # Sources: every .c under these folders goes into one static library; each program is
 # the .c files of its own folder linked against it.

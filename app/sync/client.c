@@ -3,6 +3,8 @@
  * growing, jittered time; stop aborts a transfer through the progress callback. */
 #include "app/sync/client.h"
 
+/* plain prototypes: curl's type-checking macros would also rewrite curl.curl_easy_setopt */
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
@@ -45,6 +47,40 @@ int sync_backoff_ms(int failures, int min_ms, int max_ms, double r)
 	if (r >= 1)
 		r = 0.999999;
 	return (int)(wait / 2 + (int64_t)((double)(wait - wait / 2) * r));
+}
+
+/* ---- libcurl, opened at first use (app/sys/sys.h lib_open) ---- */
+
+#define CURL_FNS(X)                                                                                \
+	X(curl_global_init)                                                                        \
+	X(curl_easy_init) X(curl_easy_setopt) X(curl_easy_perform) X(curl_easy_getinfo)            \
+	    X(curl_easy_strerror) X(curl_easy_cleanup) X(curl_slist_append) X(curl_slist_free_all)
+
+static struct {
+	CURL_FNS(LIB_POINTER)
+} curl;
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static bool curl_loaded;
+static char curl_error[SYNC_TEXT_MAX];
+
+static void curl_load_once(void)
+{
+	void *lib = lib_open("libcurl.so.4", curl_error, sizeof(curl_error));
+#define BIND(fn)                                                                                   \
+	&&(curl.fn = (__typeof__(curl.fn))lib_sym(lib, #fn, curl_error, sizeof(curl_error)))
+	curl_loaded = lib CURL_FNS(BIND);
+#undef BIND
+	if (curl_loaded && curl.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(curl_error, sizeof(curl_error), "curl_global_init failed");
+		curl_loaded = false;
+	}
+}
+
+/* true when libcurl is ready; otherwise curl_error says why */
+static bool curl_load(void)
+{
+	pthread_once(&curl_once, curl_load_once);
+	return curl_loaded;
 }
 
 /* ---- one HTTP exchange ---- */
@@ -101,45 +137,46 @@ static int http_open(struct http *h, const struct sync_client_options *o, atomic
 	if (!o->url || !sync_token_parse(auth, h->device, secret))
 		return SYNC_E_MALFORMED;
 	memset(secret, 0, sizeof(secret));
-	h->curl = curl_easy_init();
+	h->curl = curl.curl_easy_init();
 	if (!h->curl)
 		return SYNC_E_NOMEM;
 	char header[sizeof(auth) + 16];
 	snprintf(header, sizeof(header), "Authorization: %s", auth);
-	struct curl_slist *l = curl_slist_append(NULL, header);
+	struct curl_slist *l = curl.curl_slist_append(NULL, header);
 	memset(header, 0, sizeof(header));
 	if (l)
 		h->headers = l;
-	l = l ? curl_slist_append(h->headers, "Content-Type: application/json") : NULL;
+	l = l ? curl.curl_slist_append(h->headers, "Content-Type: application/json") : NULL;
 	memset(auth, 0, sizeof(auth));
 	if (!l) {
-		curl_slist_free_all(h->headers);
-		curl_easy_cleanup(h->curl);
+		curl.curl_slist_free_all(h->headers);
+		curl.curl_easy_cleanup(h->curl);
 		return SYNC_E_NOMEM;
 	}
 	long timeout = o->timeout_ms > 0 ? o->timeout_ms : TIMEOUT_DEFAULT;
-	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->headers);
-	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, timeout);
-	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS, timeout < 5000 ? timeout : 5000L);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, h);
-	curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(h->curl, CURLOPT_XFERINFODATA, h);
-	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl.curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->headers);
+	curl.curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
+	curl.curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, timeout);
+	curl.curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS, timeout < 5000 ? timeout : 5000L);
+	curl.curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_data);
+	curl.curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, h);
+	curl.curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS, 0L);
+	curl.curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl.curl_easy_setopt(h->curl, CURLOPT_XFERINFODATA, h);
+	curl.curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl.curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
 	if (o->ca_file)
-		curl_easy_setopt(h->curl, CURLOPT_CAINFO, o->ca_file);
+		curl.curl_easy_setopt(h->curl, CURLOPT_CAINFO, o->ca_file);
 	return 0;
 }
 
 static void http_close(struct http *h)
 {
 	free(h->reply);
-	curl_slist_free_all(h->headers);
+	if (h->headers)
+		curl.curl_slist_free_all(h->headers);
 	if (h->curl)
-		curl_easy_cleanup(h->curl);
+		curl.curl_easy_cleanup(h->curl);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -154,20 +191,20 @@ static int http_exchange(struct http *h, const char *path, const char *body)
 	h->len = 0;
 	h->reply_too_big = false;
 	snprintf(url, sizeof(url), "%s%s", h->o->url, path);
-	curl_easy_setopt(h->curl, CURLOPT_URL, url);
+	curl.curl_easy_setopt(h->curl, CURLOPT_URL, url);
 	if (body) {
-		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		curl.curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
+		curl.curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	} else {
-		curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+		curl.curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
 	}
-	CURLcode rc = curl_easy_perform(h->curl);
+	CURLcode rc = curl.curl_easy_perform(h->curl);
 	if (rc != CURLE_OK) {
 		snprintf(h->error, sizeof(h->error), "%s",
-		         h->reply_too_big ? "reply too large" : curl_easy_strerror(rc));
+		         h->reply_too_big ? "reply too large" : curl.curl_easy_strerror(rc));
 		return h->reply_too_big ? SYNC_E_MALFORMED : SYNC_E_NETWORK;
 	}
-	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &code);
+	curl.curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (code == 200)
 		return 0;
 	struct sync_error_reply e;
@@ -451,12 +488,6 @@ static size_t batch_size(const struct sync_client_options *o)
 	                                       : o->batch_max;
 }
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_init_once(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 int sync_client_round(struct sync_source *src, const struct sync_client_options *o,
                       struct sync_client_status *st)
 {
@@ -466,7 +497,10 @@ int sync_client_round(struct sync_source *src, const struct sync_client_options 
 		memset(&local, 0, sizeof(local));
 		st = &local;
 	}
-	pthread_once(&curl_once, curl_init_once);
+	if (!curl_load()) {
+		snprintf(st->last_error, sizeof(st->last_error), "%s", curl_error);
+		return SYNC_E_INTERNAL;
+	}
 	int status = http_open(&h, o, NULL);
 	if (status)
 		return status;
@@ -506,6 +540,17 @@ static double random_unit(struct sync_client *c)
 static void *client_thread(void *arg)
 {
 	struct sync_client *c = arg;
+	/* libcurl is opened here, off the kiosk's start-up path */
+	int opened = curl_load() ? http_open(&c->http, &c->o, &c->stop) : SYNC_E_INTERNAL;
+	if (opened) {
+		pthread_mutex_lock(&c->lock);
+		snprintf(c->status.last_error, sizeof(c->status.last_error), "%s",
+		         opened == SYNC_E_INTERNAL ? curl_error : "cannot start an HTTP session");
+		c->status.failures = 1;
+		pthread_mutex_unlock(&c->lock);
+		log_err("sync: %s; not syncing", c->status.last_error);
+		return NULL;
+	}
 	size_t batch = batch_size(&c->o);
 	int interval = c->o.interval_ms > 0 ? c->o.interval_ms : INTERVAL_DEFAULT;
 	int bmin = c->o.backoff_min_ms > 0 ? c->o.backoff_min_ms : BACKOFF_MIN_DEF;
@@ -545,7 +590,6 @@ static void *client_thread(void *arg)
 struct sync_client *sync_client_start(struct sync_source *src, const struct sync_client_options *o,
                                       char *err, size_t errlen)
 {
-	pthread_once(&curl_once, curl_init_once);
 	struct sync_client *c = calloc(1, sizeof(*c));
 	if (!c) {
 		snprintf(err, errlen, "out of memory");
@@ -568,7 +612,12 @@ struct sync_client *sync_client_start(struct sync_source *src, const struct sync
 		c->o.ca_file = c->ca_file;
 	}
 	atomic_init(&c->stop, false);
-	if (http_open(&c->http, &c->o, &c->stop)) {
+	char auth[sizeof(c->token) + 8], device[SYNC_ID_MAX], secret[SYNC_SECRET_HEX + 1];
+	snprintf(auth, sizeof(auth), "Bearer %s", c->token);
+	bool token_ok = sync_token_parse(auth, device, secret);
+	memset(auth, 0, sizeof(auth));
+	memset(secret, 0, sizeof(secret));
+	if (!token_ok) {
 		snprintf(err, errlen, "sync token is not DEVICEID.SECRET");
 		goto out_free;
 	}
@@ -587,7 +636,6 @@ struct sync_client *sync_client_start(struct sync_source *src, const struct sync
 		snprintf(err, errlen, "cannot start the sync thread");
 		pthread_cond_destroy(&c->wake);
 		pthread_mutex_destroy(&c->lock);
-		http_close(&c->http);
 		goto out_free;
 	}
 	return c;

@@ -1,6 +1,7 @@
 /* app/sys/sys.c: logging, files and clocks for the programs. */
 #include "app/sys/sys.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -174,4 +175,20 @@ int64_t clock_mono_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void *lib_open(const char *soname, char *err, size_t errlen)
+{
+	void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		snprintf(err, errlen, "%s", dlerror());
+	return lib;
+}
+
+void *lib_sym(void *lib, const char *name, char *err, size_t errlen)
+{
+	void *fn = dlsym(lib, name);
+	if (!fn)
+		snprintf(err, errlen, "%s", dlerror());
+	return fn;
 }

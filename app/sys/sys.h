@@ -39,4 +39,14 @@ int64_t clock_unix_s(void);
 int64_t clock_unix_ms(void);
 int64_t clock_mono_ms(void);
 
+/* Libraries only some set-ups need (libcups for a cups: printer, libcurl for [sync]) are
+ * opened at first use instead of by the loader at exec: with their ~40 dependencies (GnuTLS,
+ * Kerberos, Avahi, LDAP) they cost every kiosk start ~8 ms (docs/performance.md). A user
+ * lists the functions it calls in an X-macro, keeps a struct of LIB_POINTER members, and
+ * fills it with lib_sym once lib_open succeeds. Both return NULL with err saying what is
+ * missing. The library stays loaded until exit. */
+#define LIB_POINTER(fn) __typeof__(fn) *fn;
+void *lib_open(const char *soname, char *err, size_t errlen);
+void *lib_sym(void *lib, const char *name, char *err, size_t errlen);
+
 #endif

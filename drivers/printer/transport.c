@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/sys/sys.h"
+
 /* 1 when fd is ready for `events`, 0 on timeout, -errno. */
 static int wait_fd(int fd, short events, int timeout_ms)
 {
@@ -259,6 +261,39 @@ static const struct transport_ops tcp_ops = {
 
 /* ---- CUPS ---- */
 
+/* libcups is opened at the first cups: printer, not at exec (app/sys/sys.h lib_open). */
+#define CUPS_FNS(X)                                                                                \
+	X(httpConnect2)                                                                            \
+	X(httpSetTimeout) X(httpClose) X(httpAssembleURIf) X(cupsServer) X(cupsEncryption)         \
+	    X(cupsLastError) X(cupsCreateJob) X(cupsStartDocument) X(cupsCancelJob2)               \
+	        X(cupsWriteRequestData) X(cupsFinishDocument) X(cupsDoRequest) X(ippPort)          \
+	            X(ippGetCount) X(ippGetString) X(ippNewRequest) X(ippAddString)                \
+	                X(ippGetStatusCode) X(ippFindAttribute) X(ippGetInteger) X(ippGetBoolean)  \
+	                    X(ippDelete)
+
+static struct {
+	CUPS_FNS(LIB_POINTER)
+} cups;
+static pthread_once_t cups_once = PTHREAD_ONCE_INIT;
+static bool cups_loaded;
+
+static void cups_load_once(void)
+{
+	char err[256];
+	void *lib = lib_open("libcups.so.2", err, sizeof(err));
+#define BIND(fn) &&(cups.fn = (__typeof__(cups.fn))lib_sym(lib, #fn, err, sizeof(err)))
+	cups_loaded = lib CUPS_FNS(BIND);
+#undef BIND
+	if (!cups_loaded)
+		log_err("printer: cups: %s (is libcups2 installed?)", err);
+}
+
+static bool cups_load(void)
+{
+	pthread_once(&cups_once, cups_load_once);
+	return cups_loaded;
+}
+
 struct cupsq {
 	struct transport base;
 	char queue[128];
@@ -269,16 +304,16 @@ struct cupsq {
 static http_t *cups_connect(int timeout_ms)
 {
 	int cancel = 0;
-	http_t *http = httpConnect2(cupsServer(), ippPort(), NULL, AF_UNSPEC, cupsEncryption(), 1,
-	                            timeout_ms, &cancel);
+	http_t *http = cups.httpConnect2(cups.cupsServer(), cups.ippPort(), NULL, AF_UNSPEC,
+	                                 cups.cupsEncryption(), 1, timeout_ms, &cancel);
 	if (http)
-		httpSetTimeout(http, timeout_ms / 1000.0, NULL, NULL);
+		cups.httpSetTimeout(http, timeout_ms / 1000.0, NULL, NULL);
 	return http;
 }
 
 static int cups_errno(void)
 {
-	ipp_status_t s = cupsLastError();
+	ipp_status_t s = cups.cupsLastError();
 	if (s == IPP_STATUS_ERROR_NOT_FOUND)
 		return -ENOENT;
 	if (s == IPP_STATUS_ERROR_NOT_AUTHORIZED || s == IPP_STATUS_ERROR_FORBIDDEN)
@@ -295,21 +330,23 @@ static int cupsq_begin(struct transport *t, uint64_t job_id)
 	struct cupsq *q = (struct cupsq *)t;
 	char title[64];
 	snprintf(title, sizeof(title), "healthkiosk job %llu", (unsigned long long)job_id);
+	if (!cups_load())
+		return -ELIBACC;
 	q->http = cups_connect(t->timeout_ms);
 	if (!q->http)
 		return -ECONNREFUSED;
-	q->job = cupsCreateJob(q->http, q->queue, title, 0, NULL);
+	q->job = cups.cupsCreateJob(q->http, q->queue, title, 0, NULL);
 	if (q->job == 0)
 		goto out_close;
-	if (cupsStartDocument(q->http, q->queue, q->job, "label", CUPS_FORMAT_RAW, 1) !=
+	if (cups.cupsStartDocument(q->http, q->queue, q->job, "label", CUPS_FORMAT_RAW, 1) !=
 	    HTTP_STATUS_CONTINUE)
 		goto out_cancel;
 	return 0;
 out_cancel:
-	cupsCancelJob2(q->http, q->queue, q->job, 0);
+	cups.cupsCancelJob2(q->http, q->queue, q->job, 0);
 out_close:;
 	int rc = cups_errno();
-	httpClose(q->http);
+	cups.httpClose(q->http);
 	q->http = NULL;
 	return rc;
 }
@@ -319,8 +356,8 @@ static int cupsq_write(struct transport *t, const void *data, size_t n, size_t *
 	struct cupsq *q = (struct cupsq *)t;
 	/* an unfinished document is never printed, so a failure here sent nothing */
 	*sent = 0;
-	if (cupsWriteRequestData(q->http, data, n) != HTTP_STATUS_CONTINUE) {
-		cupsCancelJob2(q->http, q->queue, q->job, 0);
+	if (cups.cupsWriteRequestData(q->http, data, n) != HTTP_STATUS_CONTINUE) {
+		cups.cupsCancelJob2(q->http, q->queue, q->job, 0);
 		return -EIO;
 	}
 	return 0;
@@ -337,16 +374,16 @@ static int cupsq_end(struct transport *t)
 	struct cupsq *q = (struct cupsq *)t;
 	if (!q->http)
 		return 0;
-	int rc = cupsFinishDocument(q->http, q->queue) == IPP_STATUS_OK ? 0 : cups_errno();
-	httpClose(q->http);
+	int rc = cups.cupsFinishDocument(q->http, q->queue) == IPP_STATUS_OK ? 0 : cups_errno();
+	cups.httpClose(q->http);
 	q->http = NULL;
 	return rc;
 }
 
 static bool has_reason(ipp_attribute_t *a, const char *prefix)
 {
-	for (int i = 0; a && i < ippGetCount(a); i++) {
-		const char *s = ippGetString(a, i, NULL);
+	for (int i = 0; a && i < cups.ippGetCount(a); i++) {
+		const char *s = cups.ippGetString(a, i, NULL);
 		if (s && strncmp(s, prefix, strlen(prefix)) == 0)
 			return true;
 	}
@@ -358,35 +395,38 @@ static int cupsq_status(struct transport *t, struct printer_status *st)
 	struct cupsq *q = (struct cupsq *)t;
 	char uri[HTTP_MAX_URI];
 	memset(st, 0, sizeof(*st));
+	if (!cups_load())
+		return -ELIBACC;
 	http_t *http = cups_connect(t->timeout_ms);
 	if (!http) {
 		st->offline = true;
 		return 0;
 	}
-	httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof(uri), "ipp", NULL, "localhost", 0,
-	                 "/printers/%s", q->queue);
-	ipp_t *req = ippNewRequest(IPP_OP_GET_PRINTER_ATTRIBUTES);
-	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
-	ipp_t *resp = cupsDoRequest(http, req, "/");
-	if (!resp || ippGetStatusCode(resp) > IPP_STATUS_OK_CONFLICTING) {
+	cups.httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof(uri), "ipp", NULL, "localhost", 0,
+	                      "/printers/%s", q->queue);
+	ipp_t *req = cups.ippNewRequest(IPP_OP_GET_PRINTER_ATTRIBUTES);
+	cups.ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
+	ipp_t *resp = cups.cupsDoRequest(http, req, "/");
+	if (!resp || cups.ippGetStatusCode(resp) > IPP_STATUS_OK_CONFLICTING) {
 		st->offline = true;
 		goto out_resp;
 	}
-	ipp_attribute_t *state = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM);
-	ipp_attribute_t *why = ippFindAttribute(resp, "printer-state-reasons", IPP_TAG_KEYWORD);
+	ipp_attribute_t *state = cups.ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM);
+	ipp_attribute_t *why =
+	    cups.ippFindAttribute(resp, "printer-state-reasons", IPP_TAG_KEYWORD);
 	ipp_attribute_t *accepting =
-	    ippFindAttribute(resp, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN);
+	    cups.ippFindAttribute(resp, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN);
 	st->known = true;
-	st->paused = (state && ippGetInteger(state, 0) == IPP_PSTATE_STOPPED) ||
-	             (accepting && !ippGetBoolean(accepting, 0)) || has_reason(why, "paused");
+	st->paused = (state && cups.ippGetInteger(state, 0) == IPP_PSTATE_STOPPED) ||
+	             (accepting && !cups.ippGetBoolean(accepting, 0)) || has_reason(why, "paused");
 	st->paper_out = has_reason(why, "media-empty") || has_reason(why, "media-needed");
 	st->paper_low = has_reason(why, "media-low");
 	st->head_open = has_reason(why, "door-open") || has_reason(why, "cover-open");
 	st->ribbon_out = has_reason(why, "marker-supply-empty");
 	st->offline = has_reason(why, "offline");
 out_resp:
-	ippDelete(resp);
-	httpClose(http);
+	cups.ippDelete(resp);
+	cups.httpClose(http);
 	return 0;
 }
 

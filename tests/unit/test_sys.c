@@ -1,4 +1,5 @@
-/* tests/unit/test_sys.c: file reads with a size limit, durable writes, mkdir -p, logging. */
+/* tests/unit/test_sys.c: file reads with a size limit, durable writes, mkdir -p, logging,
+ * libraries opened at first use. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -100,12 +101,29 @@ static void test_log_levels(void **state)
 	unsetenv("JOURNAL_STREAM");
 }
 
+/* The real libraries the kiosk opens late, and the errors a missing one gives. */
+static void test_lib_open(void **state)
+{
+	(void)state;
+	char err[256] = "";
+	void *lib = lib_open("libhk-no-such-library.so.1", err, sizeof(err));
+	assert_null(lib);
+	assert_non_null(strstr(err, "libhk-no-such-library.so.1"));
+	lib = lib_open("libcurl.so.4", err, sizeof(err));
+	assert_non_null(lib);
+	assert_non_null(lib_sym(lib, "curl_easy_init", err, sizeof(err)));
+	assert_null(lib_sym(lib, "curl_no_such_function", err, sizeof(err)));
+	assert_non_null(strstr(err, "curl_no_such_function"));
+	assert_non_null(lib_open("libcups.so.2", err, sizeof(err)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_write_then_read),
 	    cmocka_unit_test(test_clocks),
 	    cmocka_unit_test(test_log_levels),
+	    cmocka_unit_test(test_lib_open),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
