@@ -51,10 +51,12 @@ int sync_backoff_ms(int failures, int min_ms, int max_ms, double r)
 
 /* ---- libcurl, opened at first use (app/sys/sys.h lib_open) ---- */
 
-#define CURL_FNS(X)                                                                                \
-	X(curl_global_init)                                                                        \
-	X(curl_easy_init) X(curl_easy_setopt) X(curl_easy_perform) X(curl_easy_getinfo)            \
-	    X(curl_easy_strerror) X(curl_easy_cleanup) X(curl_slist_append) X(curl_slist_free_all)
+/* clang-format off */
+#define CURL_FNS(X) \
+	X(curl_global_init) X(curl_easy_init) X(curl_easy_setopt) X(curl_easy_perform) \
+	X(curl_easy_getinfo) X(curl_easy_strerror) X(curl_easy_cleanup) X(curl_slist_append) \
+	X(curl_slist_free_all)
+/* clang-format on */
 
 static struct {
 	CURL_FNS(LIB_POINTER)

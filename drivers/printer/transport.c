@@ -262,14 +262,15 @@ static const struct transport_ops tcp_ops = {
 /* ---- CUPS ---- */
 
 /* libcups is opened at the first cups: printer, not at exec (app/sys/sys.h lib_open). */
-#define CUPS_FNS(X)                                                                                \
-	X(httpConnect2)                                                                            \
-	X(httpSetTimeout) X(httpClose) X(httpAssembleURIf) X(cupsServer) X(cupsEncryption)         \
-	    X(cupsLastError) X(cupsCreateJob) X(cupsStartDocument) X(cupsCancelJob2)               \
-	        X(cupsWriteRequestData) X(cupsFinishDocument) X(cupsDoRequest) X(ippPort)          \
-	            X(ippGetCount) X(ippGetString) X(ippNewRequest) X(ippAddString)                \
-	                X(ippGetStatusCode) X(ippFindAttribute) X(ippGetInteger) X(ippGetBoolean)  \
-	                    X(ippDelete)
+/* clang-format off */
+#define CUPS_FNS(X) \
+	X(httpConnect2) X(httpSetTimeout) X(httpClose) X(httpAssembleURIf) X(cupsServer) \
+	X(cupsEncryption) X(cupsLastError) X(cupsCreateJob) X(cupsStartDocument) \
+	X(cupsCancelJob2) X(cupsWriteRequestData) X(cupsFinishDocument) X(cupsDoRequest) \
+	X(ippPort) X(ippGetCount) X(ippGetString) X(ippNewRequest) X(ippAddString) \
+	X(ippGetStatusCode) X(ippFindAttribute) X(ippGetInteger) X(ippGetBoolean) \
+	X(ippDelete)
+/* clang-format on */
 
 static struct {
 	CUPS_FNS(LIB_POINTER)
