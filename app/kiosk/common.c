@@ -108,7 +108,9 @@ bool kiosk_input_take_camera(struct kiosk_input *in, bool active, struct scan *o
 	return true;
 }
 
-struct strings *kiosk_strings_load(const char *assets_dir)
+/* ui.json, frontdesk.json and reasons.json from assets_dir, or NULL after logging what is
+ * wrong. */
+static struct strings *kiosk_strings_load(const char *assets_dir)
 {
 	static const char *const files[] = {"strings/ui.json", "strings/frontdesk.json",
 	                                    "strings/reasons.json"};
@@ -179,13 +181,26 @@ int kiosk_band_key_load(const struct kiosk_config *kc, uint8_t key[32])
 	return rc;
 }
 
-struct ui *kiosk_window_open(const struct kiosk_config *kc, const char *title,
-                             struct layout *layout)
+struct strings_job {
+	const char *assets_dir;
+	struct strings *strings;
+};
+
+static int strings_thread(void *arg)
 {
-	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-		log_err("SDL: %s", SDL_GetError());
-		return NULL;
-	}
+	struct strings_job *job = arg;
+	job->strings = kiosk_strings_load(job->assets_dir);
+	return 0;
+}
+
+struct ui *kiosk_window_open(const struct kiosk_config *kc, const char *title,
+                             struct layout *layout, struct strings **strings)
+{
+	/* the texts load on a thread of their own while SDL opens the window */
+	struct strings_job job = {.assets_dir = kc->assets_dir};
+	SDL_Thread *loader = SDL_CreateThread(strings_thread, "strings", &job);
+	if (!loader)
+		strings_thread(&job);
 	struct ui_config uc = {
 	    .width = kc->width,
 	    .height = kc->height,
@@ -196,13 +211,19 @@ struct ui *kiosk_window_open(const struct kiosk_config *kc, const char *title,
 	    .title = title,
 	};
 	struct ui *ui = ui_open_config(&uc);
-	if (!ui) {
-		SDL_Quit();
+	if (loader)
+		SDL_WaitThread(loader, NULL);
+	if (!ui || !job.strings) {
+		if (!ui)
+			log_err("no window: %s", SDL_GetError());
+		ui_close(ui);
+		strings_free(job.strings);
 		return NULL;
 	}
 	int w, h;
 	ui_size(ui, &w, &h);
 	layout_init(layout, w, h);
+	*strings = job.strings;
 	return ui;
 }
 

@@ -599,15 +599,12 @@ int kiosk_run_entrance(const struct kiosk_config *kc)
 		log_err("flow settings out of range");
 		return 2;
 	}
-	e.ui = kiosk_window_open(kc, "healthkiosk", &e.layout);
-	if (!e.ui)
-		return 1;
 	/* The welcome screen first, then everything else: a person walking up sees the kiosk
 	 * ready while the store, the verifier, the printer and the camera open (a scan made
 	 * meanwhile waits in SDL's queue). */
-	e.strings = kiosk_strings_load(kc->assets_dir);
-	if (!e.strings)
-		goto out_close;
+	e.ui = kiosk_window_open(kc, "healthkiosk", &e.layout, &e.strings);
+	if (!e.ui)
+		return 1;
 	e.shown_state = FLOW_STATE_COUNT;
 	draw(&e);
 	struct timespec first;

@@ -477,11 +477,10 @@ int kiosk_run_frontdesk(const struct kiosk_config *kc)
 	if (flow_frontdesk_init(&d.flow, NULL) != 0)
 		return 2;
 	desk_form_init(&d.form, kc->lang);
-	d.ui = kiosk_window_open(kc, "healthkiosk front desk", &d.layout);
+	d.ui = kiosk_window_open(kc, "healthkiosk front desk", &d.layout, &d.strings);
 	if (!d.ui)
 		return 1;
-	d.strings = kiosk_strings_load(kc->assets_dir);
-	if (!d.strings || open_parts(&d) != 0)
+	if (open_parts(&d) != 0)
 		goto out_close;
 	d.shown.state = DESK_STATE_COUNT;
 	draw(&d);

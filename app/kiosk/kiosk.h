@@ -136,10 +136,6 @@ bool kiosk_input_take_scanner(struct kiosk_input *in, struct scan *out);
 /* The camera decodes only while active; true with *out filled when it read a code. */
 bool kiosk_input_take_camera(struct kiosk_input *in, bool active, struct scan *out);
 
-/* ui.json, frontdesk.json and reasons.json from assets_dir. Returns the strings (strings_free) or
- * NULL after logging what is wrong. */
-struct strings *kiosk_strings_load(const char *assets_dir);
-
 /* Write root (consumed) as compact JSON to path, atomically, when it differs from *written
  * (the last content written, owned, replaced). Returns 0 or negative. */
 int kiosk_state_write(const char *path, json_t *root, char **written);
@@ -152,10 +148,12 @@ struct store *kiosk_store_open(const struct kiosk_config *kc);
  * after logging why (-EPERM: readable by others). The caller wipes key when done. */
 int kiosk_band_key_load(const struct kiosk_config *kc, uint8_t key[32]);
 
-/* SDL (video, events) and the window kc asks for, titled title; *layout for its logical size.
- * NULL after logging why (SDL is then shut down again). Close with ui_close(), SDL_Quit(). */
+/* SDL (video, events) and the window kc asks for, titled title; *layout for its logical size;
+ * *strings, the screens' texts from kc->assets_dir, loaded on a thread while the window
+ * opens. NULL after logging why (nothing is left open). Close with ui_close(), SDL_Quit()
+ * and strings_free(). */
 struct ui *kiosk_window_open(const struct kiosk_config *kc, const char *title,
-                             struct layout *layout);
+                             struct layout *layout, struct strings **strings);
 
 /* The UI loop's liveness for systemd: start when the first screen is up and the parts are
  * open (READY=1), beat once per loop turn (WATCHDOG=1 while the loop turns), stop before the

@@ -279,9 +279,6 @@ static int open_parts(struct post *p)
 	p->sc.policy = kc->checkin.policy;
 	if (kiosk_input_open(&p->input, kc) != 0)
 		return -EINVAL;
-	p->strings = kiosk_strings_load(kc->assets_dir);
-	if (!p->strings)
-		return -EINVAL;
 	return kiosk_sync_start(kc, 0, &p->sync); /* a post holds no room leases */
 }
 
@@ -306,7 +303,7 @@ int kiosk_run_security(const struct kiosk_config *kc)
 		log_err("checkpoint settings out of range");
 		return 2;
 	}
-	p.ui = kiosk_window_open(kc, "healthkiosk security", &p.layout);
+	p.ui = kiosk_window_open(kc, "healthkiosk security", &p.layout, &p.strings);
 	if (!p.ui)
 		return 1;
 	if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0 || sound_open(kc->volume) != 0)

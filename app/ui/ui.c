@@ -56,17 +56,19 @@ struct ui *ui_open_config(const struct ui_config *cfg)
 	ui->last = malloc(sizeof(*ui->last));
 	if (!ui->cache || !ui->last)
 		goto out_free;
-	if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-		fprintf(stderr, "ui: SDL_Init: %s\n", SDL_GetError());
-		goto out_free;
-	}
-	sdl_users++;
+	/* The fonts first: their loader thread runs while SDL connects to the display and
+	 * creates the window, which is most of the start-up (docs/performance.md). */
 	if (TTF_Init() != 0) {
 		fprintf(stderr, "ui: TTF_Init: %s\n", TTF_GetError());
-		goto out_sdl;
+		goto out_free;
 	}
 	if (text_fonts_start(ui, cfg->font_regular, cfg->font_bold) < 0)
 		goto out_ttf;
+	if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+		fprintf(stderr, "ui: SDL_Init: %s\n", SDL_GetError());
+		goto out_fonts;
+	}
+	sdl_users++;
 	bool software = want_software(cfg->renderer);
 	set_hints(software);
 	Uint32 wflags = SDL_WINDOW_ALLOW_HIGHDPI;
@@ -78,7 +80,7 @@ struct ui *ui_open_config(const struct ui_config *cfg)
 	                           SDL_WINDOWPOS_CENTERED, w, h, wflags);
 	if (!ui->win) {
 		fprintf(stderr, "ui: SDL_CreateWindow: %s\n", SDL_GetError());
-		goto out_fonts;
+		goto out_sdl;
 	}
 	Uint32 rflags = software ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED;
 	ui->ren = SDL_CreateRenderer(ui->win, -1, rflags);
@@ -113,13 +115,13 @@ out_renderer:
 	SDL_DestroyRenderer(ui->ren);
 out_window:
 	SDL_DestroyWindow(ui->win);
+out_sdl:
+	if (--sdl_users == 0)
+		SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
 out_fonts:
 	text_fonts_close(ui);
 out_ttf:
 	TTF_Quit();
-out_sdl:
-	if (--sdl_users == 0)
-		SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
 out_free:
 	free(ui->last);
 	free(ui->cache);
