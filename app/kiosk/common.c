@@ -181,26 +181,32 @@ int kiosk_band_key_load(const struct kiosk_config *kc, uint8_t key[32])
 	return rc;
 }
 
-struct strings_job {
-	const char *assets_dir;
+struct start_job {
+	const struct kiosk_config *kc;
+	kiosk_first_screen first;
+	void *ctx;
 	struct strings *strings;
 };
 
-static int strings_thread(void *arg)
+/* On the ui's font thread while SDL opens the window: the texts, then the first screen. */
+static int start_prepare(void *arg, int width, int height, struct display_list *dl)
 {
-	struct strings_job *job = arg;
-	job->strings = kiosk_strings_load(job->assets_dir);
-	return 0;
+	struct start_job *job = arg;
+	job->strings = kiosk_strings_load(job->kc->assets_dir);
+	if (!job->strings)
+		return -EINVAL;
+	if (!job->first || width <= 0)
+		return 0;
+	struct layout layout;
+	layout_init(&layout, width, height);
+	return job->first(job->ctx, &layout, job->strings, dl) == 0 ? 1 : 0;
 }
 
 struct ui *kiosk_window_open(const struct kiosk_config *kc, const char *title,
-                             struct layout *layout, struct strings **strings)
+                             struct layout *layout, struct strings **strings,
+                             kiosk_first_screen first, void *ctx)
 {
-	/* the texts load on a thread of their own while SDL opens the window */
-	struct strings_job job = {.assets_dir = kc->assets_dir};
-	SDL_Thread *loader = SDL_CreateThread(strings_thread, "strings", &job);
-	if (!loader)
-		strings_thread(&job);
+	struct start_job job = {.kc = kc, .first = first, .ctx = ctx};
 	struct ui_config uc = {
 	    .width = kc->width,
 	    .height = kc->height,
@@ -209,14 +215,11 @@ struct ui *kiosk_window_open(const struct kiosk_config *kc, const char *title,
 	    .font_regular = kc->font_regular,
 	    .font_bold = kc->font_bold,
 	    .title = title,
+	    .prepare = start_prepare,
+	    .prepare_ctx = &job,
 	};
 	struct ui *ui = ui_open_config(&uc);
-	if (loader)
-		SDL_WaitThread(loader, NULL);
-	if (!ui || !job.strings) {
-		if (!ui)
-			log_err("no window: %s", SDL_GetError());
-		ui_close(ui);
+	if (!ui) {
 		strings_free(job.strings);
 		return NULL;
 	}

@@ -447,20 +447,28 @@ static void sync_line_update(struct entrance *e)
 	                       sizeof(e->sync_line), &e->sync_warn);
 }
 
+/* The screen for e's flow; also the first screen, built before the window exists. */
+static int build(void *ctx, const struct layout *layout, const struct strings *strings,
+                 struct display_list *dl)
+{
+	const struct entrance *e = ctx;
+	struct screen_entrance_extra x = {
+	    .briefing = e->briefing[e->flow.lang].text,
+	    .camera = e->input.camera != NULL,
+	    .sync_waiting = -1,
+	    .sync_status = e->sync_line[0] ? e->sync_line : NULL,
+	    .sync_warn = e->sync_warn,
+	};
+	return screen_entrance_build(dl, layout, strings, &e->flow, &x);
+}
+
 static void draw(struct entrance *e)
 {
 	const enum flow_lang fl = e->flow.lang;
 	if (e->flow.overlay != FLOW_OVERLAY_STAFF || fl != e->shown_lang)
 		e->sync_line[0] = '\0';
 	sync_line_update(e);
-	struct screen_entrance_extra x = {
-	    .briefing = e->briefing[fl].text,
-	    .camera = e->input.camera != NULL,
-	    .sync_waiting = -1,
-	    .sync_status = e->sync_line[0] ? e->sync_line : NULL,
-	    .sync_warn = e->sync_warn,
-	};
-	if (screen_entrance_build(&e->dl, &e->layout, e->strings, &e->flow, &x) != 0)
+	if (build(e, &e->layout, e->strings, &e->dl) != 0)
 		log_err("screen %s did not fit its display list", flow_state_name(e->flow.state));
 	bool new_screen = e->flow.state != e->shown_state || e->flow.overlay != e->shown_overlay ||
 	                  fl != e->shown_lang || e->shots == 0;
@@ -602,15 +610,19 @@ int kiosk_run_entrance(const struct kiosk_config *kc)
 	/* The welcome screen first, then everything else: a person walking up sees the kiosk
 	 * ready while the store, the verifier, the printer and the camera open (a scan made
 	 * meanwhile waits in SDL's queue). */
-	e.ui = kiosk_window_open(kc, "healthkiosk", &e.layout, &e.strings);
+	e.ui = kiosk_window_open(kc, "healthkiosk", &e.layout, &e.strings, build, &e);
 	if (!e.ui)
 		return 1;
 	e.shown_state = FLOW_STATE_COUNT;
 	draw(&e);
 	struct timespec first;
 	clock_gettime(CLOCK_REALTIME, &first);
-	log_info("first frame on screen: first-frame-realtime-us=%lld",
-	         (long long)first.tv_sec * 1000000 + first.tv_nsec / 1000);
+	struct ui_stats st;
+	ui_get_stats(e.ui, &st);
+	log_info("first frame on screen: first-frame-realtime-us=%lld (texts: %lu rendered "
+	         "ahead, %lu here)",
+	         (long long)first.tv_sec * 1000000 + first.tv_nsec / 1000, st.text_prepared,
+	         st.text_renders);
 	if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0 || sound_open(kc->volume) != 0)
 		log_warn("no audio device: the kiosk runs silent");
 	if (load_briefings(&e) != 0 || open_parts(&e) != 0)

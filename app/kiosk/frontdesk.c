@@ -477,7 +477,7 @@ int kiosk_run_frontdesk(const struct kiosk_config *kc)
 	if (flow_frontdesk_init(&d.flow, NULL) != 0)
 		return 2;
 	desk_form_init(&d.form, kc->lang);
-	d.ui = kiosk_window_open(kc, "healthkiosk front desk", &d.layout, &d.strings);
+	d.ui = kiosk_window_open(kc, "healthkiosk front desk", &d.layout, &d.strings, NULL, NULL);
 	if (!d.ui)
 		return 1;
 	if (open_parts(&d) != 0)

@@ -148,12 +148,20 @@ struct store *kiosk_store_open(const struct kiosk_config *kc);
  * after logging why (-EPERM: readable by others). The caller wipes key when done. */
 int kiosk_band_key_load(const struct kiosk_config *kc, uint8_t key[32]);
 
+/* Builds the first screen's display list for layout, in the texts given; 0 or negative. It
+ * runs on another thread while the window opens: it may read what the mode set up before
+ * kiosk_window_open() and nothing the main thread changes meanwhile. */
+typedef int (*kiosk_first_screen)(void *ctx, const struct layout *layout,
+                                  const struct strings *strings, struct display_list *dl);
+
 /* SDL (video, events) and the window kc asks for, titled title; *layout for its logical size;
- * *strings, the screens' texts from kc->assets_dir, loaded on a thread while the window
- * opens. NULL after logging why (nothing is left open). Close with ui_close(), SDL_Quit()
+ * *strings, the screens' texts from kc->assets_dir. The texts load, and the texts of the
+ * first screen (first(ctx, ...), may be NULL) render, on the font thread while SDL opens the
+ * window. NULL after logging why (nothing is left open). Close with ui_close(), SDL_Quit()
  * and strings_free(). */
 struct ui *kiosk_window_open(const struct kiosk_config *kc, const char *title,
-                             struct layout *layout, struct strings **strings);
+                             struct layout *layout, struct strings **strings,
+                             kiosk_first_screen first, void *ctx);
 
 /* The UI loop's liveness for systemd: start when the first screen is up and the parts are
  * open (READY=1), beat once per loop turn (WATCHDOG=1 while the loop turns), stop before the

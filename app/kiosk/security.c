@@ -303,7 +303,7 @@ int kiosk_run_security(const struct kiosk_config *kc)
 		log_err("checkpoint settings out of range");
 		return 2;
 	}
-	p.ui = kiosk_window_open(kc, "healthkiosk security", &p.layout, &p.strings);
+	p.ui = kiosk_window_open(kc, "healthkiosk security", &p.layout, &p.strings, NULL, NULL);
 	if (!p.ui)
 		return 1;
 	if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0 || sound_open(kc->volume) != 0)

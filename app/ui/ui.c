@@ -62,6 +62,10 @@ struct ui *ui_open_config(const struct ui_config *cfg)
 		fprintf(stderr, "ui: TTF_Init: %s\n", TTF_GetError());
 		goto out_free;
 	}
+	ui->prepare = cfg->prepare;
+	ui->prepare_ctx = cfg->prepare_ctx;
+	ui->prepare_w = cfg->width > 0 && cfg->height > 0 ? cfg->width : 0;
+	ui->prepare_h = ui->prepare_w ? cfg->height : 0;
 	if (text_fonts_start(ui, cfg->font_regular, cfg->font_bold) < 0)
 		goto out_ttf;
 	if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
@@ -169,8 +173,8 @@ static struct dl_color darker(struct dl_color c)
 
 static void draw_text(struct ui *ui, const struct dl_cmd *c, const char *text)
 {
-	int wrap = (c->flags & DL_WRAP) ? c->rect.w : 0;
-	struct text_entry *e = text_get(ui, text, c->px, c->weight, c->color, wrap, c->align);
+	struct text_entry *e =
+	    text_get(ui, text, c->px, c->weight, c->color, text_wrap_width(c), c->align);
 	if (!e || !e->tex)
 		return;
 	int x = c->rect.x, y = c->rect.y;
@@ -296,6 +300,7 @@ int ui_draw(struct ui *ui, const struct display_list *dl)
 	}
 	ui->dirty = false;
 	render_list(ui, ui->last);
+	text_prefetch_drop(ui); /* the first frame took what it needed */
 	SDL_RenderPresent(ui->ren);
 	ui->stats.frames_drawn++;
 	return 1;
@@ -361,9 +366,8 @@ int ui_measure_overflows(struct ui *ui, const struct display_list *dl, int *out,
 		if (c->kind != DL_TEXT || !(c->flags & DL_MUST_FIT))
 			continue;
 		int w, h, lines;
-		int wrap = (c->flags & DL_WRAP) ? c->rect.w : 0;
-		bool bad =
-		    ui_measure_text(ui, dl_text(dl, i), c->px, c->weight, wrap, &w, &h, &lines) < 0;
+		bool bad = ui_measure_text(ui, dl_text(dl, i), c->px, c->weight, text_wrap_width(c),
+		                           &w, &h, &lines) < 0;
 		bad = bad || w > c->rect.w || h > c->rect.h;
 		bad = bad || c->rect.x < 0 || c->rect.y < 0 || c->rect.x + c->rect.w > dl->width ||
 		      c->rect.y + c->rect.h > dl->height;

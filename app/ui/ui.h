@@ -39,6 +39,14 @@ struct ui_config {
 	const char *title;        /* window title; NULL: "healthkiosk" */
 	int text_cache_entries;   /* rendered text blocks kept; 0: 512 */
 	size_t text_cache_bytes;  /* texture bytes kept; 0: 64 MiB */
+	/* Optional, for a quicker first frame: called once on the thread that opens the fonts,
+	 * as soon as they are open, while SDL still connects to the display. It may do start-up
+	 * work of the caller's own (the kiosk loads its texts there), then fills *dl with the
+	 * first frame's list for a width x height screen and returns 1, or returns 0 when it
+	 * has no list (width 0: the size is not known before the window exists); negative makes
+	 * ui_open_config() fail. The list's texts are rendered there, for the first ui_draw(). */
+	int (*prepare)(void *ctx, int width, int height, struct display_list *dl);
+	void *prepare_ctx;
 };
 
 struct ui;
@@ -158,6 +166,7 @@ struct ui_stats {
 	unsigned long frames_drawn;   /* ui_draw() calls that drew */
 	unsigned long frames_skipped; /* ui_draw() calls with nothing to draw */
 	unsigned long text_renders;   /* text blocks rendered to glyphs (cache misses) */
+	unsigned long text_prepared;  /* misses served by blocks ui_config.prepare's list made */
 	unsigned long text_hits;      /* text blocks drawn from the cache */
 	int text_entries;             /* blocks in the cache now */
 	size_t text_bytes;            /* their texture bytes */

@@ -20,7 +20,8 @@ struct text_entry {
 	char *text; /* owned; NULL: free slot */
 	int px, weight, wrap_w, align;
 	uint32_t rgba;
-	SDL_Texture *tex; /* NULL for an empty text */
+	SDL_Texture *tex;   /* NULL for an empty text */
+	SDL_Surface *block; /* instead of tex, in ui->ready only */
 	int w, h, lines;
 	size_t bytes;
 	unsigned long used; /* ui->tick of last use */
@@ -59,9 +60,14 @@ struct ui {
 	struct font_file font_files[2];
 	struct open_font fonts[2]; /* by weight: DL_REGULAR, DL_BOLD */
 	SDL_Thread *font_loader;   /* opening the fonts, until text_fonts_wait() */
+	int (*prepare)(void *ctx, int width, int height, struct display_list *dl);
+	void *prepare_ctx;
+	int prepare_w, prepare_h;
 	char font_error[600];
 	struct text_entry *cache;
 	int cache_cap;
+	struct text_entry *ready; /* the first frame's blocks, rendered by the font loader */
+	int nready;
 	size_t cache_bytes, cache_max_bytes;
 	unsigned long tick;
 	struct text_line lines[UI_MAX_LINES];
@@ -98,7 +104,18 @@ TTF_Font *text_font(struct ui *ui, int px, int weight);
  * negative when no font. *w: widest line; *line_h: the font's line skip. */
 int text_layout(struct ui *ui, const char *text, int px, int weight, int wrap_w, int *w,
                 int *line_h);
-/* The cached block for these parameters, rendering it on a miss; NULL on error. */
+/* Render the texts of dl (the first frame's) as blocks for text_get() to take; on the font
+ * loader thread, before text_fonts_wait() returns. text_prefetch_drop() frees those not
+ * taken (after the first frame). */
+void text_prefetch(struct ui *ui, const struct display_list *dl);
+void text_prefetch_drop(struct ui *ui);
+/* The wrap width of a text command: its box's width with DL_WRAP, else 0 (no wrapping). */
+static inline int text_wrap_width(const struct dl_cmd *c)
+{
+	return (c->flags & DL_WRAP) ? c->rect.w : 0;
+}
+/* The cached block for these parameters, rendering it on a miss (or taking the one
+ * text_prefetch() made); NULL on error. */
 struct text_entry *text_get(struct ui *ui, const char *text, int px, int weight, struct dl_color c,
                             int wrap_w, int align);
 void text_cache_clear(struct ui *ui);

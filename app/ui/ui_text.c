@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The loader thread: opens both faces while the main thread creates the window. */
+/* The loader thread: opens both faces while the main thread creates the window, then runs
+ * the caller's preparation and renders the first frame's texts (ui_config.prepare). */
 static int fonts_load(void *arg)
 {
 	struct ui *ui = arg;
@@ -23,7 +24,16 @@ static int fonts_load(void *arg)
 		}
 		ui->fonts[w].px = 28;
 	}
-	return 0;
+	if (!ui->prepare)
+		return 0;
+	struct display_list *dl = malloc(sizeof(*dl));
+	int rc = dl ? ui->prepare(ui->prepare_ctx, ui->prepare_w, ui->prepare_h, dl) : 0;
+	if (rc > 0)
+		text_prefetch(ui, dl);
+	free(dl);
+	if (rc < 0)
+		snprintf(ui->font_error, sizeof(ui->font_error), "start-up preparation failed");
+	return rc < 0 ? rc : 0;
 }
 
 int text_fonts_start(struct ui *ui, const char *regular, const char *bold)
@@ -51,7 +61,7 @@ int text_fonts_wait(struct ui *ui)
 		SDL_WaitThread(ui->font_loader, &rc);
 		ui->font_loader = NULL;
 	}
-	if (!ui->fonts[DL_REGULAR].font || !ui->fonts[DL_BOLD].font) {
+	if (rc < 0 || !ui->fonts[DL_REGULAR].font || !ui->fonts[DL_BOLD].font) {
 		fprintf(stderr, "ui: %s\n", ui->font_error[0] ? ui->font_error : "no font");
 		return rc ? rc : -EINVAL;
 	}
@@ -64,6 +74,7 @@ void text_fonts_close(struct ui *ui)
 		SDL_WaitThread(ui->font_loader, NULL);
 		ui->font_loader = NULL;
 	}
+	text_prefetch_drop(ui);
 	for (int i = 0; i < 2; i++) {
 		if (ui->fonts[i].font)
 			TTF_CloseFont(ui->fonts[i].font);
@@ -135,6 +146,11 @@ int text_layout(struct ui *ui, const char *text, int px, int weight, int wrap_w,
 	return n;
 }
 
+static uint32_t rgba_of(struct dl_color c)
+{
+	return (uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a;
+}
+
 static uint64_t hash_key(const char *text, int px, int weight, uint32_t rgba, int wrap_w, int align)
 {
 	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
@@ -163,9 +179,10 @@ void text_cache_clear(struct ui *ui)
 			entry_free(ui, &ui->cache[i]);
 }
 
-static SDL_Texture *render_block(struct ui *ui, const char *text, int px, int weight,
-                                 struct dl_color c, int wrap_w, int align, int *bw, int *bh,
-                                 int *nlines)
+/* The block of a text as a surface (NULL for an empty text, with *bw 0, or on error). */
+static SDL_Surface *render_surface(struct ui *ui, const char *text, int px, int weight,
+                                   struct dl_color c, int wrap_w, int align, int *bw, int *bh,
+                                   int *nlines)
 {
 	int widest, skip;
 	int n = text_layout(ui, text, px, weight, wrap_w, &widest, &skip);
@@ -205,11 +222,7 @@ static SDL_Texture *render_block(struct ui *ui, const char *text, int px, int we
 		SDL_BlitSurface(s, NULL, block, &dst);
 		SDL_FreeSurface(s);
 	}
-	SDL_Texture *tex = SDL_CreateTextureFromSurface(ui->ren, block);
-	SDL_FreeSurface(block);
-	if (tex)
-		SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
-	return tex;
+	return block;
 }
 
 static void evict(struct ui *ui)
@@ -224,10 +237,78 @@ static void evict(struct ui *ui)
 		entry_free(ui, &ui->cache[oldest]);
 }
 
+static bool same_key(const struct text_entry *e, uint64_t h, const char *text, int px, int weight,
+                     uint32_t rgba, int wrap_w, int align)
+{
+	return e->text && e->hash == h && e->px == px && e->weight == weight && e->rgba == rgba &&
+	       e->wrap_w == wrap_w && e->align == align && strcmp(e->text, text) == 0;
+}
+
+/* Take the block text_prefetch() rendered for these parameters: true with *block (NULL for
+ * an empty text) and its size, or false when there is none. */
+static bool ready_take(struct ui *ui, uint64_t h, const char *text, int px, int weight,
+                       uint32_t rgba, int wrap_w, int align, SDL_Surface **block, int *bw, int *bh,
+                       int *n)
+{
+	for (int i = 0; i < ui->nready; i++) {
+		struct text_entry *r = &ui->ready[i];
+		if (!same_key(r, h, text, px, weight, rgba, wrap_w, align))
+			continue;
+		*block = r->block;
+		*bw = r->w;
+		*bh = r->h;
+		*n = r->lines;
+		r->block = NULL;
+		free(r->text);
+		r->text = NULL; /* taken */
+		return true;
+	}
+	return false;
+}
+
+void text_prefetch(struct ui *ui, const struct display_list *dl)
+{
+	struct text_entry *ready = calloc((size_t)dl->count, sizeof(*ready));
+	if (!ready)
+		return;
+	int n = 0;
+	for (int i = 0; i < dl->count; i++) {
+		const struct dl_cmd *c = &dl->cmds[i];
+		if (c->kind != DL_TEXT)
+			continue;
+		struct text_entry *r = &ready[n];
+		r->text = strdup(dl_text(dl, i));
+		if (!r->text)
+			break;
+		r->px = c->px;
+		r->weight = c->weight;
+		r->rgba = rgba_of(c->color);
+		r->wrap_w = text_wrap_width(c);
+		r->align = c->align;
+		r->hash = hash_key(r->text, r->px, r->weight, r->rgba, r->wrap_w, r->align);
+		r->block = render_surface(ui, r->text, r->px, r->weight, c->color, r->wrap_w,
+		                          r->align, &r->w, &r->h, &r->lines);
+		n++;
+	}
+	ui->ready = ready;
+	ui->nready = n;
+}
+
+void text_prefetch_drop(struct ui *ui)
+{
+	for (int i = 0; i < ui->nready; i++) {
+		free(ui->ready[i].text);
+		SDL_FreeSurface(ui->ready[i].block);
+	}
+	free(ui->ready);
+	ui->ready = NULL;
+	ui->nready = 0;
+}
+
 struct text_entry *text_get(struct ui *ui, const char *text, int px, int weight, struct dl_color c,
                             int wrap_w, int align)
 {
-	uint32_t rgba = (uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a;
+	uint32_t rgba = rgba_of(c);
 	uint64_t h = hash_key(text, px, weight, rgba, wrap_w, align);
 	int free_slot = -1;
 	for (int i = 0; i < ui->cache_cap; i++) {
@@ -237,8 +318,7 @@ struct text_entry *text_get(struct ui *ui, const char *text, int px, int weight,
 				free_slot = i;
 			continue;
 		}
-		if (e->hash == h && e->px == px && e->weight == weight && e->rgba == rgba &&
-		    e->wrap_w == wrap_w && e->align == align && strcmp(e->text, text) == 0) {
+		if (same_key(e, h, text, px, weight, rgba, wrap_w, align)) {
 			e->used = ++ui->tick;
 			ui->stats.text_hits++;
 			return e;
@@ -254,9 +334,17 @@ struct text_entry *text_get(struct ui *ui, const char *text, int px, int weight,
 		return NULL;
 	struct text_entry *e = &ui->cache[free_slot];
 	int bw = 0, bh = 0, n = 0;
-	SDL_Texture *tex = render_block(ui, text, px, weight, c, wrap_w, align, &bw, &bh, &n);
+	SDL_Surface *block;
+	bool prepared =
+	    ready_take(ui, h, text, px, weight, rgba, wrap_w, align, &block, &bw, &bh, &n);
+	if (!prepared)
+		block = render_surface(ui, text, px, weight, c, wrap_w, align, &bw, &bh, &n);
+	SDL_Texture *tex = block ? SDL_CreateTextureFromSurface(ui->ren, block) : NULL;
+	SDL_FreeSurface(block);
 	if (!tex && bw > 0)
 		return NULL;
+	if (tex)
+		SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
 	e->text = strdup(text);
 	if (!e->text) {
 		if (tex)
@@ -277,7 +365,10 @@ struct text_entry *text_get(struct ui *ui, const char *text, int px, int weight,
 	e->used = ++ui->tick;
 	ui->cache_bytes += e->bytes;
 	ui->stats.text_entries++;
-	ui->stats.text_renders++;
+	if (prepared)
+		ui->stats.text_prepared++;
+	else
+		ui->stats.text_renders++;
 	while (ui->cache_bytes > ui->cache_max_bytes && ui->stats.text_entries > 1) {
 		/* never evict the entry just made: it is the newest */
 		evict(ui);

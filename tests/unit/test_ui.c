@@ -1,6 +1,6 @@
 /* tests/unit/test_ui.c: the SDL side without a display (SDL's dummy video driver): overflow
- * report, text cache and idling, button events from pointer input, lockdown, the scroll view,
- * posted events and screenshots. */
+ * report, text cache and idling, the first frame's texts rendered ahead, button events from
+ * pointer input, lockdown, the scroll view, posted events and screenshots. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -116,6 +116,117 @@ static void test_cache_and_idle(void **state)
 	assert_int_equal(b.text_entries, 3);
 	assert_int_equal(b.text_renders, 5);
 	ui_close(ui);
+}
+
+/* The first frame's list, built on the font thread (ui_config.prepare). */
+struct prepare_probe {
+	int rc;
+	SDL_threadID thread;
+	int width, height;
+};
+
+static void first_list(struct display_list *l)
+{
+	dl_init(l, 800, 480);
+	dl_add_fill(l, (struct dl_rect){0, 0, 800, 100}, DL_NEUTRAL, 0);
+	dl_add_text(l, &lay, (struct dl_rect){20, 10, 760, 80}, "请扫描您的健康码", DL_HEADING,
+	            DL_BOLD, DL_WHITE, DL_CENTER, DL_MUST_FIT);
+	dl_add_text(l, &lay, (struct dl_rect){20, 120, 760, 60}, "Please scan your health code",
+	            DL_BODY, DL_REGULAR, DL_INK, DL_LEFT, DL_MUST_FIT);
+	dl_add_text(
+	    l, &lay, (struct dl_rect){20, 200, 300, 260},
+	    "把手机屏幕对准下方的扫描窗口，保持不动。Hold your phone still under the window.",
+	    DL_BODY, DL_REGULAR, DL_MUTED, DL_LEFT, DL_WRAP);
+}
+
+static int prepare(void *ctx, int width, int height, struct display_list *l)
+{
+	struct prepare_probe *p = ctx;
+	p->thread = SDL_ThreadID();
+	p->width = width;
+	p->height = height;
+	if (p->rc > 0)
+		first_list(l);
+	return p->rc;
+}
+
+static unsigned char *shot_pixels(struct ui *ui)
+{
+	char path[] = "/tmp/test_ui_first_XXXXXX.png";
+	int fd = mkstemps(path, 4);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(ui_screenshot(ui, path), 0);
+	png_image img;
+	memset(&img, 0, sizeof(img));
+	img.version = PNG_IMAGE_VERSION;
+	assert_true(png_image_begin_read_from_file(&img, path));
+	img.format = PNG_FORMAT_RGB;
+	unsigned char *px = malloc(PNG_IMAGE_SIZE(img));
+	assert_non_null(px);
+	assert_true(png_image_finish_read(&img, NULL, px, 0, NULL));
+	png_image_free(&img);
+	unlink(path);
+	return px;
+}
+
+static void test_first_frame_prepared(void **state)
+{
+	(void)state;
+	first_list(dl);
+	/* drawn the ordinary way, as the reference */
+	struct ui *ui = open_ui(UI_WINDOWED);
+	assert_int_equal(ui_draw(ui, dl), 1);
+	unsigned char *want = shot_pixels(ui);
+	ui_close(ui);
+
+	struct prepare_probe probe = {.rc = 1};
+	struct ui_config cfg = {
+	    .width = 800, .height = 480, .hidden = true, .prepare = prepare, .prepare_ctx = &probe};
+	ui = ui_open_config(&cfg);
+	assert_non_null(ui);
+	assert_true(probe.thread != SDL_ThreadID()); /* on the font thread */
+	assert_int_equal(probe.width, 800);
+	assert_int_equal(probe.height, 480);
+	assert_int_equal(ui_draw(ui, dl), 1);
+	struct ui_stats st;
+	ui_get_stats(ui, &st);
+	assert_int_equal(st.text_prepared, 3);
+	assert_int_equal(st.text_renders, 0);
+	unsigned char *got = shot_pixels(ui);
+	assert_memory_equal(got, want, 800 * 480 * 3); /* the same pixels */
+	free(got);
+	/* a later screen renders its texts as before; the ahead-rendered ones are gone */
+	dl->cmds[2].color = DL_RED;
+	assert_int_equal(ui_draw(ui, dl), 1);
+	ui_get_stats(ui, &st);
+	assert_int_equal(st.text_renders, 1);
+	assert_int_equal(st.text_prepared, 3);
+	ui_close(ui);
+
+	/* no list: the first frame renders its texts itself */
+	probe = (struct prepare_probe){.rc = 0};
+	ui = ui_open_config(&cfg);
+	assert_non_null(ui);
+	assert_int_equal(ui_draw(ui, dl), 1);
+	ui_get_stats(ui, &st);
+	assert_int_equal(st.text_prepared, 0);
+	assert_int_equal(st.text_renders, 3);
+	ui_close(ui);
+
+	/* no size known (fullscreen at the display's size): asked with width 0 */
+	probe = (struct prepare_probe){.rc = 0};
+	struct ui_config full = cfg;
+	full.width = full.height = 0;
+	ui = ui_open_config(&full);
+	assert_non_null(ui);
+	assert_int_equal(probe.width, 0);
+	ui_close(ui);
+
+	/* a failed preparation fails the start */
+	probe = (struct prepare_probe){.rc = -5};
+	assert_null(ui_open_config(&cfg));
+	free(want);
 }
 
 static void push_mouse(Uint32 type, int x, int y)
@@ -345,6 +456,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_overflow_report),
 	    cmocka_unit_test(test_cache_and_idle),
+	    cmocka_unit_test(test_first_frame_prepared),
 	    cmocka_unit_test(test_buttons),
 	    cmocka_unit_test(test_lockdown),
 	    cmocka_unit_test(test_scroll_view),
