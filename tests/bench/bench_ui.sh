@@ -52,10 +52,14 @@ for _ in $(seq 100); do [[ -e /tmp/.X11-unix/X$n ]] && break; sleep 0.05; done
 kiosk=("$BUILD/bin/kiosk" --config "$demo/kiosk.conf" --windowed --size "$size"
 	--exit-after-first-frame)
 bare=("$BUILD/tools/bare_sdl" "${size%x*}" "${size#*x}")
-# one NAME CMD...: one run; appends the start-up time (us) to $out/NAME.us, the RSS to NAME.kb
+# one NAME CMD...: one run; appends the start-up time (us) to $out/NAME.us, the RSS to NAME.kb.
+# Each run starts on a quiet machine and X server: without the pause, the X server still
+# tears down the previous program's window while the next one starts, which lengthened
+# whichever program ran second (the bare window, after the kiosk) and flattered the ratio.
 one() {
 	local name=$1 t0 text ff kb
 	shift
+	sleep 0.3
 	t0=$EPOCHREALTIME
 	text=$("$@" 2>&1) || {
 		echo "bench_ui: $name failed: $text" >&2

@@ -150,9 +150,10 @@ static int prepare(void *ctx, int width, int height, struct display_list *l)
 	return p->rc;
 }
 
+/* A screenshot of ui's frame as 800x480 RGB pixels (free them). */
 static unsigned char *shot_pixels(struct ui *ui)
 {
-	char path[] = "/tmp/test_ui_first_XXXXXX.png";
+	char path[] = "/tmp/test_ui_XXXXXX.png";
 	int fd = mkstemps(path, 4);
 	assert_true(fd >= 0);
 	close(fd);
@@ -161,6 +162,8 @@ static unsigned char *shot_pixels(struct ui *ui)
 	memset(&img, 0, sizeof(img));
 	img.version = PNG_IMAGE_VERSION;
 	assert_true(png_image_begin_read_from_file(&img, path));
+	assert_int_equal(img.width, 800);
+	assert_int_equal(img.height, 480);
 	img.format = PNG_FORMAT_RGB;
 	unsigned char *px = malloc(PNG_IMAGE_SIZE(img));
 	assert_non_null(px);
@@ -394,28 +397,12 @@ static void test_screenshot(void **state)
 	dl_add_fill(dl, (struct dl_rect){0, 0, 400, 480}, DL_GREEN, 0);
 	dl_add_icon(dl, (struct dl_rect){500, 100, 200, 200}, DL_ICON_CHECK, DL_GREEN, DL_WHITE);
 	ui_draw(ui, dl);
-	char path[] = "/tmp/test_ui_XXXXXX.png";
-	int fd = mkstemps(path, 4);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(ui_screenshot(ui, path), 0);
-	png_image img;
-	memset(&img, 0, sizeof(img));
-	img.version = PNG_IMAGE_VERSION;
-	assert_true(png_image_begin_read_from_file(&img, path));
-	assert_int_equal(img.width, 800);
-	assert_int_equal(img.height, 480);
-	img.format = PNG_FORMAT_RGB;
-	unsigned char *px = malloc(PNG_IMAGE_SIZE(img));
-	assert_non_null(px);
-	assert_true(png_image_finish_read(&img, NULL, px, 0, NULL));
+	unsigned char *px = shot_pixels(ui);
 	/* left half green, paper at the far right, the icon's disc green at its edge */
 	assert_memory_equal(px, ((unsigned char[]){0x1B, 0x7F, 0x3B}), 3);
 	assert_memory_equal(px + 3 * (100 * 800 + 790), ((unsigned char[]){0xF7, 0xF5, 0xF0}), 3);
 	assert_memory_equal(px + 3 * (200 * 800 + 510), ((unsigned char[]){0x1B, 0x7F, 0x3B}), 3);
 	free(px);
-	png_image_free(&img);
-	unlink(path);
 	ui_close(ui);
 }
 
@@ -431,23 +418,9 @@ static void test_fade(void **state)
 	assert_int_equal(ui_draw_fade(ui, dl, 80), 1);
 	assert_true(SDL_GetTicks() - start >= 80);
 	assert_int_equal(ui_draw_fade(ui, dl, 80), 0); /* same list: nothing to do */
-	char path[] = "/tmp/test_fade_XXXXXX.png";
-	int fd = mkstemps(path, 4);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(ui_screenshot(ui, path), 0);
-	png_image img;
-	memset(&img, 0, sizeof(img));
-	img.version = PNG_IMAGE_VERSION;
-	assert_true(png_image_begin_read_from_file(&img, path));
-	img.format = PNG_FORMAT_RGB;
-	unsigned char *px = malloc(PNG_IMAGE_SIZE(img));
-	assert_non_null(px);
-	assert_true(png_image_finish_read(&img, NULL, px, 0, NULL));
+	unsigned char *px = shot_pixels(ui);
 	assert_memory_equal(px + 3 * (240 * 800 + 400), ((unsigned char[]){0x1B, 0x7F, 0x3B}), 3);
 	free(px);
-	png_image_free(&img);
-	unlink(path);
 	ui_close(ui);
 }
 
