@@ -36,10 +36,11 @@ CFLAGS      ?= -O2 -g
 SAN_FLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=all
 ALL_CFLAGS   = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. $(pkg_cflags)
-# libcurl and libcups are not linked: app/sync/client.c and drivers/printer/transport.c open
-# them at first use (lib_open in app/sys/sys.h), which keeps their dependencies out of
-# every start-up. Their headers still come from libcurl4-openssl-dev and libcups2-dev.
-LAZY_PKGS   := libcurl
+# libcurl, libcups and SDL2_ttf are not linked: app/sync/client.c, drivers/printer/transport.c
+# and drivers/fonts/ttf.c open them at first use (lib_open in app/sys/sys.h), which keeps
+# them and their dependencies off the start-up path (docs/performance.md). Their headers
+# still come from the -dev packages.
+LAZY_PKGS   := libcurl SDL2_ttf
 LDLIBS_ALL   = -Wl,--as-needed $(pkg_libs) -lm -lpthread
 
 # Sources: every .c under these folders goes into one static library; each program is

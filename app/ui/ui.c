@@ -58,16 +58,12 @@ struct ui *ui_open_config(const struct ui_config *cfg)
 		goto out_free;
 	/* The fonts first: their loader thread runs while SDL connects to the display and
 	 * creates the window, which is most of the start-up (docs/performance.md). */
-	if (TTF_Init() != 0) {
-		fprintf(stderr, "ui: TTF_Init: %s\n", TTF_GetError());
-		goto out_free;
-	}
 	ui->prepare = cfg->prepare;
 	ui->prepare_ctx = cfg->prepare_ctx;
 	ui->prepare_w = cfg->width > 0 && cfg->height > 0 ? cfg->width : 0;
 	ui->prepare_h = ui->prepare_w ? cfg->height : 0;
 	if (text_fonts_start(ui, cfg->font_regular, cfg->font_bold) < 0)
-		goto out_ttf;
+		goto out_fonts;
 	if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
 		fprintf(stderr, "ui: SDL_Init: %s\n", SDL_GetError());
 		goto out_fonts;
@@ -124,8 +120,6 @@ out_sdl:
 		SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
 out_fonts:
 	text_fonts_close(ui);
-out_ttf:
-	TTF_Quit();
 out_free:
 	free(ui->last);
 	free(ui->cache);
@@ -145,7 +139,6 @@ void ui_close(struct ui *ui)
 	text_fonts_close(ui);
 	SDL_DestroyRenderer(ui->ren);
 	SDL_DestroyWindow(ui->win);
-	TTF_Quit();
 	if (--sdl_users == 0)
 		SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
 	free(ui->scratch);

@@ -4,11 +4,11 @@
 #define HK_UI_UI_PRIV_H
 
 #include <SDL.h>
-#include <SDL_ttf.h>
 
 #include "app/core/textwrap.h"
 #include "app/ui/ui.h"
 #include "drivers/fonts/fonts.h"
+#include "drivers/fonts/ttf.h"
 
 #define UI_MAX_SCROLLS 4   /* scroll views with remembered state */
 #define UI_MAX_LINES   512 /* lines of one text block */
@@ -58,6 +58,7 @@ struct ui {
 	bool kiosk;
 	const char *kind; /* "software" or "accelerated" */
 	struct font_file font_files[2];
+	const struct ttf_api *ttf; /* SDL2_ttf, initialised; set by the font loader */
 	struct open_font fonts[2]; /* by weight: DL_REGULAR, DL_BOLD */
 	SDL_Thread *font_loader;   /* opening the fonts, until text_fonts_wait() */
 	int (*prepare)(void *ctx, int width, int height, struct display_list *dl);

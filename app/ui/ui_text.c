@@ -8,14 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The loader thread: opens both faces while the main thread creates the window, then runs
- * the caller's preparation and renders the first frame's texts (ui_config.prepare). */
+/* The loader thread: opens SDL2_ttf and both faces while the main thread creates the window,
+ * then runs the caller's preparation and renders the first frame's texts
+ * (ui_config.prepare). */
 static int fonts_load(void *arg)
 {
 	struct ui *ui = arg;
+	const struct ttf_api *ttf = ttf_open(ui->font_error, sizeof(ui->font_error));
+	if (!ttf)
+		return -ELIBACC;
+	if (ttf->TTF_Init() != 0) {
+		snprintf(ui->font_error, sizeof(ui->font_error), "TTF_Init: %s", TTF_GetError());
+		return -EINVAL;
+	}
+	ui->ttf = ttf;
 	for (int w = DL_REGULAR; w <= DL_BOLD; w++) {
 		const struct font_file *file = &ui->font_files[w];
-		ui->fonts[w].font = TTF_OpenFontIndex(file->path, 28, file->face);
+		ui->fonts[w].font = ttf->TTF_OpenFontIndex(file->path, 28, file->face);
 		if (!ui->fonts[w].font) {
 			snprintf(ui->font_error, sizeof(ui->font_error),
 			         "cannot open font %s#%d: %s", file->path, file->face,
@@ -77,9 +86,12 @@ void text_fonts_close(struct ui *ui)
 	text_prefetch_drop(ui);
 	for (int i = 0; i < 2; i++) {
 		if (ui->fonts[i].font)
-			TTF_CloseFont(ui->fonts[i].font);
+			ui->ttf->TTF_CloseFont(ui->fonts[i].font);
 		ui->fonts[i].font = NULL;
 	}
+	if (ui->ttf)
+		ui->ttf->TTF_Quit();
+	ui->ttf = NULL;
 }
 
 /* One open face per weight, set to the size asked for: opening a CJK face costs far more
@@ -91,7 +103,7 @@ TTF_Font *text_font(struct ui *ui, int px, int weight)
 	if (!f->font)
 		return NULL;
 	if (f->px != px) {
-		if (TTF_SetFontSize(f->font, px) != 0) {
+		if (ui->ttf->TTF_SetFontSize(f->font, px) != 0) {
 			fprintf(stderr, "ui: cannot set the font size %d: %s\n", px,
 			        TTF_GetError());
 			return NULL;
@@ -121,7 +133,7 @@ static int measure(void *ctx, const char *s, size_t len)
 	memcpy(ui->scratch, s, len);
 	ui->scratch[len] = '\0';
 	int w = 0, h = 0;
-	if (len > 0 && TTF_SizeUTF8(m->font, ui->scratch, &w, &h) != 0)
+	if (len > 0 && ui->ttf->TTF_SizeUTF8(m->font, ui->scratch, &w, &h) != 0)
 		return 1 << 28;
 	return w;
 }
@@ -142,7 +154,7 @@ int text_layout(struct ui *ui, const char *text, int px, int weight, int wrap_w,
 		if (ui->lines[i].width > widest)
 			widest = ui->lines[i].width;
 	*w = widest;
-	*line_h = TTF_FontLineSkip(font);
+	*line_h = ui->ttf->TTF_FontLineSkip(font);
 	return n;
 }
 
@@ -208,7 +220,7 @@ static SDL_Surface *render_surface(struct ui *ui, const char *text, int px, int 
 		char *copy = strndup(text + ln->start, ln->len);
 		if (!copy)
 			continue;
-		SDL_Surface *s = TTF_RenderUTF8_Blended(font, copy, color);
+		SDL_Surface *s = ui->ttf->TTF_RenderUTF8_Blended(font, copy, color);
 		free(copy);
 		if (!s)
 			continue;

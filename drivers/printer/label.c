@@ -3,7 +3,6 @@
  * by libqrencode with whole-dot modules, so what the printer burns is what zbar reads. */
 #include "drivers/printer/label.h"
 
-#include <SDL_ttf.h>
 #include <errno.h>
 #include <math.h>
 #include <qrencode.h>
@@ -12,9 +11,11 @@
 #include <string.h>
 
 #include "drivers/fonts/fonts.h"
+#include "drivers/fonts/ttf.h"
 #include "drivers/printer/label_strings.h"
 
 struct label_kit {
+	const struct ttf_api *ttf;
 	TTF_Font *regular;
 	TTF_Font *bold;
 	struct label_strings *strings;
@@ -242,13 +243,14 @@ static void ink_free(struct ink *k)
 }
 
 /* Render at `size` pixels and find the inked box. false when nothing renders. */
-static bool ink_render(TTF_Font *font, int size, const char *text, struct ink *k)
+static bool ink_render(const struct ttf_api *ttf, TTF_Font *font, int size, const char *text,
+                       struct ink *k)
 {
 	k->s = NULL;
-	if (size < 1 || TTF_SetFontSize(font, size) != 0)
+	if (size < 1 || ttf->TTF_SetFontSize(font, size) != 0)
 		return false;
 	SDL_Color fg = {0, 0, 0, 255};
-	k->s = TTF_RenderUTF8_Solid(font, text, fg);
+	k->s = ttf->TTF_RenderUTF8_Solid(font, text, fg);
 	if (!k->s)
 		return false;
 	int minx = k->s->w, miny = k->s->h, maxx = -1, maxy = -1;
@@ -282,12 +284,12 @@ static bool ink_fits(const struct ink *k, struct box b)
 
 /* Render the largest size that fits; *shrunk when the width, not the height, limited it.
  * false when even min_size does not fit (k then holds nothing). */
-static bool text_fit(TTF_Font *font, const char *text, struct box b, int min_size, struct ink *k,
-                     bool *shrunk)
+static bool text_fit(const struct ttf_api *ttf, TTF_Font *font, const char *text, struct box b,
+                     int min_size, struct ink *k, bool *shrunk)
 {
 	int size = b.h;
 	*shrunk = false;
-	if (!ink_render(font, size, text, k))
+	if (!ink_render(ttf, font, size, text, k))
 		return false;
 	double sw = (double)b.w / k->w, sh = (double)b.h / k->h;
 	if (sw < 1.0 || sh < 1.0 || (sw > 1.05 && sh > 1.05)) {
@@ -295,14 +297,14 @@ static bool text_fit(TTF_Font *font, const char *text, struct box b, int min_siz
 		double f = sw < sh ? sw : sh;
 		size = (int)floor(size * f);
 		ink_free(k);
-		if (size < min_size || !ink_render(font, size, text, k))
+		if (size < min_size || !ink_render(ttf, font, size, text, k))
 			return false;
 	}
 	while (!ink_fits(k, b)) {
 		*shrunk |= k->w > b.w; /* the width, not the height, wants it smaller */
 		ink_free(k);
 		size--;
-		if (size < min_size || !ink_render(font, size, text, k))
+		if (size < min_size || !ink_render(ttf, font, size, text, k))
 			return false;
 	}
 	return true;
@@ -334,7 +336,7 @@ static void draw_text(struct label_kit *kit, struct label *l, struct box b, cons
 		return;
 	if (min_size > b.h)
 		min_size = b.h;
-	if (text_fit(font, text, b, min_size, &k, &shrunk)) {
+	if (text_fit(kit->ttf, font, text, b, min_size, &k, &shrunk)) {
 		l->text_shrunk += shrunk;
 		ink_blit(l, &k, b, a, white);
 		ink_free(&k);
@@ -351,7 +353,7 @@ static void draw_text(struct label_kit *kit, struct label *l, struct box b, cons
 			n--;
 		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80);
 		snprintf(buf, sizeof(buf), "%.*s%s", (int)n, text, ellipsis);
-		if (text_fit(font, buf, b, min_size, &k, &shrunk)) {
+		if (text_fit(kit->ttf, font, buf, b, min_size, &k, &shrunk)) {
 			ink_blit(l, &k, b, a, white);
 			ink_free(&k);
 			return;
@@ -377,24 +379,29 @@ struct label_kit *label_kit_open(const char *font_config, const char *strings_pa
 		reason = "no CJK font installed (fonts-noto-cjk)";
 		goto out_strings;
 	}
-	if (TTF_Init() != 0) {
+	kit->ttf = ttf_open(NULL, 0);
+	if (!kit->ttf) {
+		reason = "SDL2_ttf does not load (libsdl2-ttf-2.0-0)";
+		goto out_strings;
+	}
+	if (kit->ttf->TTF_Init() != 0) {
 		reason = "TTF_Init failed";
 		goto out_strings;
 	}
 	reason = "font file does not open";
-	kit->regular = TTF_OpenFontIndex(reg.path, 32, reg.face);
+	kit->regular = kit->ttf->TTF_OpenFontIndex(reg.path, 32, reg.face);
 	if (!kit->regular)
 		goto out_ttf;
-	kit->bold = TTF_OpenFontIndex(bold.path, 32, bold.face);
+	kit->bold = kit->ttf->TTF_OpenFontIndex(bold.path, 32, bold.face);
 	if (!kit->bold)
 		goto out_regular;
-	TTF_SetFontHinting(kit->regular, TTF_HINTING_MONO);
-	TTF_SetFontHinting(kit->bold, TTF_HINTING_MONO);
+	kit->ttf->TTF_SetFontHinting(kit->regular, TTF_HINTING_MONO);
+	kit->ttf->TTF_SetFontHinting(kit->bold, TTF_HINTING_MONO);
 	return kit;
 out_regular:
-	TTF_CloseFont(kit->regular);
+	kit->ttf->TTF_CloseFont(kit->regular);
 out_ttf:
-	TTF_Quit();
+	kit->ttf->TTF_Quit();
 out_strings:
 	label_strings_free(kit->strings);
 out_free:
@@ -409,9 +416,9 @@ void label_kit_close(struct label_kit *kit)
 {
 	if (!kit)
 		return;
-	TTF_CloseFont(kit->bold);
-	TTF_CloseFont(kit->regular);
-	TTF_Quit();
+	kit->ttf->TTF_CloseFont(kit->bold);
+	kit->ttf->TTF_CloseFont(kit->regular);
+	kit->ttf->TTF_Quit();
 	label_strings_free(kit->strings);
 	free(kit);
 }
