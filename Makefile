@@ -53,20 +53,22 @@ PROGRAMS    := $(notdir $(patsubst %/,%,$(dir $(wildcard app/kiosk/*.c app/stati
 PROGRAMS    := $(sort $(PROGRAMS))
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 
-# ZXing-cpp, the camera pipeline's optional second QR engine (Debian: libzxing-dev), behind
-# a C++ shim: built in when pkg-config finds it; `make ZXING=0` builds with zbar alone.
+# ZXing-cpp, the camera pipeline's optional second QR engine (Debian: libzxing-dev), as a
+# plugin, lib/healthkiosk/zxing.so beside bin/, that drivers/camera/zxing.c opens when a
+# camera first decodes (ZXing and the C++ runtime stay off the start-up path): built when
+# pkg-config finds zxing; `make ZXING=0` builds with zbar alone.
 ZXING       ?= $(if $(shell $(PKG_CONFIG) --exists zxing 2>/dev/null && echo y),1,0)
 CXX         ?= c++
 CXXFLAGS    ?= -O2 -g
 ALL_CXXFLAGS = -std=c++17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow $(CXXFLAGS) -I. \
-               $(patsubst -I%,-isystem %,$(pkg_cflags))
-LIB_CXX_SRC :=
+               -fPIC -fvisibility=hidden $(patsubst -I%,-isystem %,$(pkg_cflags))
+PLUGINS     :=
 ifeq ($(ZXING),1)
 PKGS        += zxing
-LIB_CXX_SRC := drivers/camera/zxing.cpp
-LIB_SRC     := $(filter-out drivers/camera/zxing_none.c,$(LIB_SRC))
-LDLIBS_ALL  += -lstdc++
+LAZY_PKGS   += zxing
+PLUGINS     := zxing.so
 endif
+zxing_libs   = $(eval zxing_libs := $$(shell $(PKG_CONFIG) --libs zxing))$(zxing_libs)
 TOOL_SRC    := $(wildcard tests/tools/*.c)
 
 # Two configurations share the rules below: the release build in $(BUILD)/ and the
@@ -82,7 +84,7 @@ $(1)/obj/%.o: %.cpp
 	@echo "  CXX     $$@"
 	$(Q)$$(CXX) $$(ALL_CXXFLAGS) $(2) -MMD -MP -c $$< -o $$@
 
-$(1)/libhk.a: $$(LIB_SRC:%.c=$(1)/obj/%.o) $$(LIB_CXX_SRC:%.cpp=$(1)/obj/%.o)
+$(1)/libhk.a: $$(LIB_SRC:%.c=$(1)/obj/%.o)
 	@mkdir -p $$(dir $$@)
 	@echo "  AR      $$@"
 	$(Q)rm -f $$@ && $$(AR) rcs $$@ $$^
@@ -91,6 +93,11 @@ $(1)/bin/%: $(1)/libhk.a $$$$(addprefix $(1)/obj/,$$$$(addsuffix .o,$$$$(basenam
 	@mkdir -p $$(dir $$@)
 	@echo "  LD      $$@"
 	$(Q)$$(CC) $(2) -o $$@ $$(filter %.o,$$^) $(1)/libhk.a $$(LDLIBS_ALL)
+
+$(1)/lib/healthkiosk/zxing.so: $(1)/obj/drivers/camera/zxing_plugin.o
+	@mkdir -p $$(dir $$@)
+	@echo "  LD      $$@"
+	$(Q)$$(CXX) $(2) -shared -o $$@ $$< $$(zxing_libs)
 
 $(1)/tools/%: $(1)/obj/tests/tools/%.o $(1)/libhk.a
 	@mkdir -p $$(dir $$@)
@@ -119,15 +126,17 @@ $(BUILD)/san/obj/tests/unit/%.o: tests/unit/%.c
         san-programs test-rootfs
 .DEFAULT_GOAL := all
 
-all: $(PROGRAMS:%=$(BUILD)/bin/%) $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+all: $(PROGRAMS:%=$(BUILD)/bin/%) $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%) \
+     $(PLUGINS:%=$(BUILD)/lib/healthkiosk/%)
 
 deps:
 	@rootfs/install-deps.sh build
 deps-test:
 	@rootfs/install-deps.sh build test run
 
-san-programs: $(PROGRAMS:%=$(BUILD)/san/bin/%) $(TOOL_SRC:tests/tools/%.c=$(BUILD)/san/tools/%)
-san-tests: $(UNIT_SRC:tests/unit/%.c=$(BUILD)/san/tests/%)
+san-programs: $(PROGRAMS:%=$(BUILD)/san/bin/%) $(TOOL_SRC:tests/tools/%.c=$(BUILD)/san/tools/%) \
+              $(PLUGINS:%=$(BUILD)/san/lib/healthkiosk/%)
+san-tests: $(UNIT_SRC:tests/unit/%.c=$(BUILD)/san/tests/%) $(PLUGINS:%=$(BUILD)/san/lib/healthkiosk/%)
 
 # `make test` installs what is missing, then builds and runs in a fresh make so that
 # pkg-config sees the packages just installed.
@@ -157,6 +166,8 @@ fuzz: deps-test
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/healthkiosk
 	$(if $(PROGRAMS),install -m 0755 $(PROGRAMS:%=$(BUILD)/bin/%) $(DESTDIR)$(PREFIX)/bin/)
+	$(if $(PLUGINS),install -d $(DESTDIR)$(PREFIX)/lib/healthkiosk)
+	$(if $(PLUGINS),install -m 0644 $(PLUGINS:%=$(BUILD)/lib/healthkiosk/%) $(DESTDIR)$(PREFIX)/lib/healthkiosk/)
 	$(if $(wildcard assets/.),cp -R assets/. $(DESTDIR)$(PREFIX)/share/healthkiosk/)
 
 clean:

@@ -266,6 +266,11 @@ for f in "$stage/root$prefix"/bin/*; do
 	[ -f "$f" ] || continue
 	put "$f" "$prefix/bin/${f##*/}" 0755
 done
+# plugins the programs open at run time (the ZXing engine): $libdir is bin/../lib/healthkiosk
+for f in "$stage/root$prefix"/lib/healthkiosk/*.so; do
+	[ -f "$f" ] || continue
+	put "$f" "$libdir/${f##*/}" 0644
+done
 if [ -d "$stage/root$prefix/share/healthkiosk" ]; then
 	(cd "$stage/root$prefix/share/healthkiosk" && find . -type f) | sort | while read -r f; do
 		put "$stage/root$prefix/share/healthkiosk/${f#./}" "$prefix/share/healthkiosk/${f#./}" 0644

@@ -192,3 +192,18 @@ void *lib_sym(void *lib, const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", dlerror());
 	return fn;
 }
+
+int lib_plugin_path(const char *name, char *out, size_t outlen)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return -errno;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	int len = snprintf(out, outlen, "%s/../lib/healthkiosk/%s", exe, name);
+	return len < 0 || (size_t)len >= outlen ? -ENAMETOOLONG : 0;
+}

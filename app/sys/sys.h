@@ -48,5 +48,9 @@ int64_t clock_mono_ms(void);
 #define LIB_POINTER(fn) __typeof__(fn) *fn;
 void *lib_open(const char *soname, char *err, size_t errlen);
 void *lib_sym(void *lib, const char *name, char *err, size_t errlen);
+/* The path of one of the project's own plugins: <dir of this program>/../lib/healthkiosk/
+ * name, which is $(PREFIX)/lib/healthkiosk once installed and $(BUILD)/lib/healthkiosk in
+ * the build tree. 0, or -errno (-ENAMETOOLONG). */
+int lib_plugin_path(const char *name, char *out, size_t outlen);
 
 #endif

@@ -40,7 +40,8 @@ void contrast_normalise(const uint8_t *src, int stride, int w, int h, int window
 int rectify_quad(const uint8_t *src, int w, int h, int stride, const float q[4][2], float margin,
                  int side, uint8_t *dst);
 
-/* ZXing-cpp (QR only, its default hints), when the build has it. */
+/* ZXing-cpp (QR only, its default hints), when its plugin is installed (drivers/camera/zxing.c);
+ * the first call opens it. */
 bool zxing_available(void);
 /* Decode the first QR code of the image into out (cut to cap-1 bytes, NUL-terminated).
  * Returns its length, 0 when none, -ENOTSUP without ZXing, -ENOMEM. Never throws. */

@@ -95,7 +95,8 @@ files_ok() {
 		/etc/systemd/system.conf.d/healthkiosk-watchdog.conf /etc/systemd/journald.conf.d/healthkiosk.conf \
 		/etc/apt/apt.conf.d/99healthkiosk-no-auto-updates /usr/local/bin/healthkiosk-support \
 		/usr/local/lib/healthkiosk/healthkiosk-drm-probe /usr/local/lib/healthkiosk/healthkiosk-check-input \
-		/usr/local/lib/healthkiosk/VERSION /usr/local/share/doc/healthkiosk/appliance.md; do
+		/usr/local/lib/healthkiosk/VERSION /usr/local/lib/healthkiosk/zxing.so \
+		/usr/local/share/doc/healthkiosk/appliance.md; do
 		[ -f "$E$f" ] || { show "missing $f"; return 1; }
 	done
 	[ "$(stat -c '%a %u:%g' "$E/var/lib/healthkiosk")" = "1770 0:$(awk -F: '$1 == "healthkiosk" { print $3 }' "$E/etc/group")" ]

@@ -1,22 +1,17 @@
-// drivers/camera/zxing.cpp: the C interface to ZXing-cpp (QR only), the camera pipeline's
-// second engine; built only when pkg-config finds zxing (see the Makefile's ZXING).
+// drivers/camera/zxing_plugin.cpp: the plugin zxing.so (QR only with ZXing-cpp), the camera
+// pipeline's second engine, which drivers/camera/zxing.c opens; built only when pkg-config
+// finds zxing (see the Makefile's ZXING). Its one entry point follows zxing_decode().
 #define ZX_USE_UTF8 1
-extern "C" {
-#include "drivers/camera/scan.h"
-}
-
 #include <ReadBarcode.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <new>
 
-extern "C" bool zxing_available(void)
-{
-	return true;
-}
-
-extern "C" int zxing_decode(const uint8_t *luma, int w, int h, int stride, char *out, size_t cap)
+// The plugin is built with -fvisibility=hidden: this is all it exports.
+extern "C" __attribute__((visibility("default"))) int
+hk_zxing_decode(const uint8_t *luma, int w, int h, int stride, char *out, size_t cap)
 {
 	if (!luma || w <= 0 || h <= 0 || stride < w || !cap)
 		return -EINVAL;
