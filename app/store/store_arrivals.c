@@ -174,15 +174,8 @@ int store_arrivals_in_group(struct store *st, const char *group_id, struct arriv
 	size_t count = 0, cap = 0;
 	int rc, status = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 4;
-			struct arrival_record *grown = realloc(list, cap * sizeof(*list));
-			if (!grown) {
-				status = STORE_E_NOMEM;
-				goto out_free;
-			}
-			list = grown;
-		}
+		if ((status = store_grow((void **)&list, &cap, count, sizeof(*list))))
+			goto out_free;
 		status = store_arrival_from_row(s, 0, &list[count++]);
 		if (status)
 			goto out_free;

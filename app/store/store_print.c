@@ -250,16 +250,9 @@ int store_print_jobs_list(struct store *st, unsigned state_mask, struct print_jo
 			free(job.payload);
 			continue;
 		}
-		if (count == cap) {
-			size_t ncap = cap ? 2 * cap : 8;
-			struct print_job *grown = realloc(jobs, ncap * sizeof(*jobs));
-			if (!grown) {
-				free(job.payload);
-				status = store_failf(st, STORE_E_NOMEM, "print job list");
-				goto out_free;
-			}
-			jobs = grown;
-			cap = ncap;
+		if ((status = store_grow((void **)&jobs, &cap, count, sizeof(*jobs)))) {
+			free(job.payload);
+			goto out_free;
 		}
 		jobs[count++] = job;
 	}

@@ -209,7 +209,7 @@ int store_revocations_list(struct store *st, const char *prefix, struct revocati
                            size_t *n)
 {
 	struct revocation_record *list = NULL;
-	size_t count = 0;
+	size_t count = 0, cap = 0;
 	int status = 0, rc;
 	*out = NULL;
 	*n = 0;
@@ -220,15 +220,8 @@ int store_revocations_list(struct store *st, const char *prefix, struct revocati
 		return STORE_E_SQL;
 	store_bind_text(s, 1, prefix ? prefix : "", false);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (count % 64 == 0) {
-			struct revocation_record *grown =
-			    realloc(list, (count + 64) * sizeof(*list));
-			if (!grown) {
-				status = store_failf(st, STORE_E_NOMEM, "out of memory");
-				goto out_free;
-			}
-			list = grown;
-		}
+		if ((status = store_grow((void **)&list, &cap, count, sizeof(*list))))
+			goto out_free;
 		struct revocation_record *r = &list[count++];
 		memset(r, 0, sizeof(*r));
 		if (store_column_text(s, 0, r->issuer, sizeof(r->issuer)) |
