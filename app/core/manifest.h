@@ -89,7 +89,8 @@ int manifest_row_parse(const struct manifest_columns *cols, const struct csv_row
 
 /* "14" -> 14+0, "14+7" -> 14+7. Days on site 1..99, at home 0..99. False on anything else.
  * Lenient on purpose, unlike policy_term_parse() for the configuration: a manifest comes from
- * other offices' spreadsheets, so spaces around the numbers and "14+0" are read too. */
+ * other offices' spreadsheets, so spaces around the term, leading zeros ("014") and "14+0"
+ * are read too. */
 bool manifest_term_parse(const char *s, int *onsite_days, int *home_days);
 
 /* Canonical document type for a name or alias ("passport", "护照" -> "passport"); NULL
