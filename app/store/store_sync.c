@@ -174,6 +174,11 @@ static int pending_replay(struct store *st, const char *dev, int64_t seq,
 		struct store_change e = {c->seq, "checkin_end", c->key, body};
 		if (!status && applied)
 			status = pulled_mark(st, &e);
+		if (status == STORE_E_INVALID) { /* it names someone else: stays kept, unapplied */
+			fprintf(stderr, "store: kept end of check-in %s not applied: %s\n", c->key,
+			        store_errmsg(st));
+			status = 0;
+		}
 	}
 	free(body);
 	body = NULL;

@@ -501,6 +501,28 @@ static void test_checkin_end_before_checkin(void **state)
 	store_close(st);
 }
 
+/* A kept end naming another person than the check-in that arrives under its key ends
+ * nobody, and the check-in still applies. */
+static void test_checkin_end_mismatch_kept(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = make_store(f->path);
+	assert_int_equal(store_pull_apply(st, feed, 4, 4, T0, NULL), 0);
+	struct store_change odd = {20, "checkin_end", "kiosk-2/1", END_BODY(7, "1201", "released")};
+	struct store_pull_result pr;
+	assert_int_equal(store_pull_apply(st, &odd, 1, 20, T0, &pr), 0);
+	assert_int_equal(pr.kept, 1);
+	assert_int_equal(store_pull_apply(st, &feed[10], 1, 21, T0, &pr), 0);
+	assert_int_equal(pr.applied, 1);
+	struct store_resident res;
+	assert_int_equal(store_resident_get(st, 8, &res), 0);
+	assert_int_equal(res.status, RESIDENT_IN_QUARANTINE);
+	assert_int_equal(open_in(f->path, "1202"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT applied FROM pulled WHERE kind = 'checkin_end'"),
+	                 0);
+	store_close(st);
+}
+
 static void test_leases(void **state)
 {
 	struct fx *f = *state;
@@ -732,6 +754,7 @@ int main(void)
 	    T(test_room_with_people_not_freed),
 	    T(test_checkin_end_frees_room),
 	    T(test_checkin_end_before_checkin),
+	    T(test_checkin_end_mismatch_kept),
 	    T(test_leases),
 	    T(test_own_records_rebuilt),
 	    T(test_checkin_without_room),
