@@ -410,6 +410,96 @@ int store_apply_record(struct store *st, const char *device_id, int64_t seq, con
 	return status;
 }
 
+/* ---- a check-in the station ended (pulled "checkin_end" changes) ---- */
+
+int store_checkin_end_apply(struct store *st, const char *device_id, int64_t seq, const char *body,
+                            int64_t now, bool *applied)
+{
+	char room[STORE_ROOM_MAX], outcome[16], have_room[STORE_ROOM_MAX + 8], state[16];
+	int64_t arrival = 0, at = now, id = 0, have_arrival = 0;
+	int status;
+	*applied = false;
+	json_t *b = json_loads(body ? body : "", 0, NULL);
+	bool ok = json_is_object(b) && int_of(b, "arrival_id", &arrival) &&
+	          text_of(b, "room", room, sizeof(room)) &&
+	          text_of(b, "outcome", outcome, sizeof(outcome)) &&
+	          (strcmp(outcome, "released") == 0 || strcmp(outcome, "transferred") == 0 ||
+	           strcmp(outcome, "void") == 0) &&
+	          (json_is_null(json_object_get(b, "at")) || int_of(b, "at", &at));
+	json_decref(b);
+	if (!ok)
+		return store_failf(st, STORE_E_INVALID, "check-in end %s/%lld malformed", device_id,
+		                   (long long)seq);
+	sqlite3_stmt *s = store_prepare(st, "SELECT id, arrival_id, room, state FROM checkins "
+	                                    "WHERE device_id = ?1 AND device_seq = ?2");
+	if (!s)
+		return STORE_E_SQL;
+	store_bind_text(s, 1, device_id, false);
+	sqlite3_bind_int64(s, 2, seq);
+	int rc = sqlite3_step(s);
+	status = 0;
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		have_arrival = sqlite3_column_int64(s, 1);
+		if ((status = store_column_text(s, 2, have_room, sizeof(have_room))) == 0)
+			status = store_column_text(s, 3, state, sizeof(state));
+	} else if (rc != SQLITE_DONE) {
+		status = store_fail(st, sqlite3_extended_errcode(st->db));
+	}
+	sqlite3_finalize(s);
+	if (status || rc == SQLITE_DONE)
+		return status; /* not held here (yet): applied when its check-in arrives */
+	/* the same (device, seq) naming someone else: a store recreated under the same id
+	 * numbered a new check-in like an old one; never end the wrong person's stay */
+	if (have_arrival != arrival || strcmp(have_room, room) != 0)
+		return store_failf(st, STORE_E_INVALID,
+		                   "check-in end %s/%lld names another check-in here", device_id,
+		                   (long long)seq);
+	*applied = true;
+	if (strcmp(state, "active") != 0)
+		return 0; /* ended here already (the desk that did it, or a repeat) */
+	bool is_void = strcmp(outcome, "void") == 0;
+	if ((status = store_begin(st)))
+		return status;
+	s = store_prepare(st, "UPDATE checkins SET state = ?2, outcome = ?3 WHERE id = ?1");
+	if (s) {
+		sqlite3_bind_int64(s, 1, id);
+		store_bind_text(s, 2, is_void ? "void" : "released", false);
+		if (is_void)
+			sqlite3_bind_null(s, 3);
+		else
+			store_bind_text(s, 3, outcome, false);
+	}
+	if ((status = exec_bound(st, s)))
+		goto out_rollback;
+	s = store_prepare(st, "UPDATE occupancy SET until = max(since, ?2) WHERE checkin_id = ?1 "
+	                      "AND until IS NULL");
+	if (s) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, at);
+	}
+	if ((status = exec_bound(st, s)))
+		goto out_rollback;
+	/* an emptied room takes the station's latest word on it (a "free" this store refused
+	 * while the person still counted here), else cleaning as at the station */
+	s = store_prepare(st, "UPDATE rooms SET state = coalesce((SELECT json_extract(body, "
+	                      "'$.state') FROM pulled WHERE kind = 'room' AND key = ?1 AND "
+	                      "json_extract(body, '$.state') IN ('free', 'cleaning', 'blocked')), "
+	                      "'cleaning') WHERE number = ?1 AND NOT EXISTS (SELECT 1 FROM "
+	                      "occupancy WHERE room = ?1 AND until IS NULL)");
+	if (s)
+		store_bind_text(s, 1, room, false);
+	if ((status = exec_bound(st, s)))
+		goto out_rollback;
+	if ((status = store_commit(st)))
+		goto out_rollback;
+	return 0;
+out_rollback:
+	store_rollback(st);
+	*applied = false;
+	return status;
+}
+
 int store_conflict_add(struct store *st, const char *device_id, int64_t seq, const char *kind,
                        const char *reason, int64_t arrival_id, const char *room, const char *winner,
                        int64_t at, const char *body)

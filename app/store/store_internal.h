@@ -77,6 +77,17 @@ int store_audit_append_own(struct store *st, const char *actor, const char *acti
 int store_checkin_end_rows(struct store *st, int64_t arrival_id, int64_t at, const char *outcome,
                            char room[STORE_ROOM_MAX]);
 
+/* A check-in the station ended ("checkin_end" change, docs/sync.md), applied inside the
+ * caller's transaction: the check-in (device_id, seq) held here becomes released,
+ * transferred or void, its occupancy row is closed at the body's "at" (now when null), and a
+ * room left empty takes the state the station last published for it (`pulled`), else
+ * cleaning. Wristbands are left to the station's own wristband_void changes. *applied true
+ * when the check-in is held here and now ended (also when it already was: a repeat changes
+ * nothing); false with 0 when it is not held here (yet). STORE_E_INVALID for a malformed
+ * body or one naming another arrival or room than the check-in held under that key. */
+int store_checkin_end_apply(struct store *st, const char *device_id, int64_t seq, const char *body,
+                            int64_t now, bool *applied);
+
 #define STORE_ARRIVAL_COLUMNS                                                                      \
 	"id, batch, name, doc_type, doc_number, nationality, phone, category, onsite_days, "       \
 	"home_days, group_id, elderly, child, pregnant, dietary, notes, expected_day, "            \

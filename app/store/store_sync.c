@@ -134,6 +134,79 @@ static bool is_record_kind(const char *kind)
 	       strcmp(kind, "wristband_void") == 0;
 }
 
+static int pulled_mark(struct store *st, const struct store_change *c);
+
+/* The pulled (kind, key) kept but not applied, for a change that could apply now: *body
+ * malloc'd, NULL when there is none. */
+static int pulled_pending(struct store *st, const char *kind, const char *key, char **body)
+{
+	*body = NULL;
+	sqlite3_stmt *s = store_prepare(st, "SELECT body FROM pulled WHERE kind = ?1 AND key = ?2 "
+	                                    "AND applied = 0");
+	if (!s)
+		return STORE_E_SQL;
+	store_bind_text(s, 1, kind, false);
+	store_bind_text(s, 2, key, false);
+	int rc = sqlite3_step(s), status = 0;
+	if (rc == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(s, 0);
+		if (!(*body = strdup(text ? text : "")))
+			status = store_failf(st, STORE_E_NOMEM, "out of memory");
+	} else if (rc != SQLITE_DONE) {
+		status = store_fail(st, sqlite3_extended_errcode(st->db));
+	}
+	sqlite3_finalize(s);
+	return status;
+}
+
+/* A check-in (device dev, seq; change c) just applied here whose end, or the void of its
+ * band, was pulled earlier and kept because the check-in was not here then (its pull came
+ * later, or it did not apply at first): applied now, in the caller's savepoint, so the
+ * person is not left counted in the room. */
+static int pending_replay(struct store *st, const char *dev, int64_t seq,
+                          const struct store_change *c, int64_t now)
+{
+	char *body = NULL, serial[STORE_SERIAL_MAX] = "";
+	bool applied = false;
+	int status = pulled_pending(st, "checkin_end", c->key, &body);
+	if (!status && body) {
+		status = store_checkin_end_apply(st, dev, seq, body, now, &applied);
+		struct store_change e = {c->seq, "checkin_end", c->key, body};
+		if (!status && applied)
+			status = pulled_mark(st, &e);
+		if (status == STORE_E_INVALID) { /* it names someone else: stays kept, unapplied */
+			fprintf(stderr, "store: kept end of check-in %s not applied: %s\n", c->key,
+			        store_errmsg(st));
+			status = 0;
+		}
+	}
+	free(body);
+	body = NULL;
+	if (status)
+		return status;
+	sqlite3_stmt *s = store_prepare(st, "SELECT serial FROM wristbands WHERE device_id = ?1 "
+	                                    "AND device_seq = ?2");
+	if (!s)
+		return STORE_E_SQL;
+	store_bind_text(s, 1, dev, false);
+	sqlite3_bind_int64(s, 2, seq);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		status = store_column_text(s, 0, serial, sizeof(serial));
+	else if (rc != SQLITE_DONE)
+		status = store_fail(st, sqlite3_extended_errcode(st->db));
+	sqlite3_finalize(s);
+	if (status || !*serial || (status = pulled_pending(st, "wristband_void", serial, &body)) ||
+	    !body)
+		return status;
+	struct store_change v = {c->seq, "wristband_void", serial, body};
+	status = run_change(st, sql_band, &v, now);
+	if (!status && sqlite3_changes(st->db) > 0)
+		status = pulled_mark(st, &v);
+	free(body);
+	return status;
+}
+
 /* Apply one change into the tables, in the caller's savepoint. *applied tells whether it
  * was written (false: kept in `pulled` only). Returns a store status. */
 static int change_apply(struct store *st, const struct store_identity *me,
@@ -179,6 +252,10 @@ static int change_apply(struct store *st, const struct store_identity *me,
 		if (checkin && !*applied)
 			return store_failf(st, STORE_E_EXISTS, "check-in %s not applied here: %s",
 			                   c->key, out.reason);
+		/* an end (and band voids) of it pulled before it could be applied here */
+		if (checkin && out.outcome == STORE_APPLIED &&
+		    (status = pending_replay(st, dev, seq, c, now)))
+			return status;
 		/* the station already holds it: a device forwards nothing it pulled (for an own
 		 * past record only its own row: marking "through its seq" could reach rows this
 		 * store made since) */
@@ -195,6 +272,13 @@ static int change_apply(struct store *st, const struct store_identity *me,
 		int rc = sqlite3_step(s);
 		sqlite3_finalize(s);
 		return rc == SQLITE_DONE ? 0 : store_fail(st, rc);
+	}
+	if (strcmp(c->kind, "checkin_end") == 0) {
+		/* any device's check-in, this store's own included */
+		if (!record_key(c->key, dev, &seq))
+			return store_failf(st, STORE_E_INVALID,
+			                   "checkin_end key is not DEVICE/SEQ");
+		return store_checkin_end_apply(st, dev, seq, c->body, now, applied);
 	}
 	if (strcmp(c->kind, "arrival") == 0 || strcmp(c->kind, "risk") == 0) {
 		char *end = NULL;

@@ -627,6 +627,13 @@ static const struct {
 	const char *table;
 	const char *query;
 } mirrors[] = {
+    /* A check-in that ended here (released or transferred at the front desk, or void), keyed
+     * by the record that made it, so a device drops that person from its occupancy rows.
+     * Before "room": in one pass the room's new state follows the end that caused it. */
+    {"checkin_end", "checkins",
+     "SELECT device_id || '/' || device_seq, json_object('arrival_id', arrival_id, 'room', "
+     "room, 'outcome', coalesce(outcome, state), 'at', (SELECT max(o.until) FROM occupancy o "
+     "WHERE o.checkin_id = c.id)) FROM checkins c WHERE state <> 'active'"},
     {"room", "{rooms}",
      "SELECT number, json_object('floor', floor, 'capacity', capacity, 'state', state) "
      "FROM {rooms}"},

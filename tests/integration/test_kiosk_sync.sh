@@ -7,7 +7,8 @@
 # waiting (screenshot kept in $BUILD/test-artifacts/kiosk-sync/), then the station back: every
 # check-in held there exactly once, rooms only ever from the kiosk's own leases. A security
 # post's data age across a restart; a front desk whose risk colour reaches the station and
-# whose occupancy view shows the sync status.
+# whose occupancy view shows the sync status, and whose release of a resident frees the room
+# in the entrance kiosk's own store: leased to the kiosk again, it is kept and filled.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/tap.sh
 export ASAN_OPTIONS=detect_leaks=0 # X11 and fontconfig keep caches until exit
@@ -341,6 +342,17 @@ ok_if "front desk: the station holds the desk's risk change within seconds" \
 	until_is "$SDB" "SELECT count(*) FROM risk_changes WHERE arrival_id = 4 AND risk = 'red' AND set_by = 'STAFF01'" 1
 ok_if "  pushed by desk-1 once" \
 	test "$(sq "SELECT count(*) FROM sync_records WHERE device_id = 'desk-1' AND kind = 'risk_change'")" -eq 1
+# The resident of $room leaves: released at the desk, the release reaches the station, which
+# publishes the end of the kiosk's check-in; staff clean the room and set it free.
+click ACT 6
+wait_state CONFIRM >/dev/null
+click CONFIRM
+ok_if "front desk: the resident of $room is released" desk_until status released
+ok_if "  the station ends the check-in the entrance kiosk made" \
+	until_is "$SDB" "SELECT outcome FROM checkins WHERE arrival_id = 4" released
+ok_if "  and publishes which check-in ended, in which room" \
+	test "$(sq "SELECT count(*) FROM sync_changes c JOIN checkins k ON c.key = k.device_id || '/' || k.device_seq WHERE c.kind = 'checkin_end' AND k.arrival_id = 4 AND k.device_id = 'kiosk-1' AND json_extract(c.body, '$.room') = '$room' AND json_extract(c.body, '$.outcome') = 'released'")" -eq 1
+ctl rooms state "$room" free >/dev/null
 ok_if "front desk: nothing waits in its outbox" until_is "$D/desk.db" "SELECT count(*) FROM outbox WHERE sent_at IS NULL" 0
 for _ in 1 2 3; do [ "$(desk_field state)" = HOME ] && break; click BACK; sleep 0.3; done
 click OCCUPANCY
@@ -356,6 +368,31 @@ for f in "$D"/desk-screens/*OCCUPANCY*.png; do [ -e "$f" ] && cp "$f" "$D/desk-o
 kill "$KIOSK"
 wait "$KIOSK"
 ok_if "SIGTERM stops the synced front desk cleanly" test $? -eq 0
+KIOSK=
+
+# The entrance kiosk back: the released person no longer counts in $room there, so when the
+# station leases $room to it again it keeps the lease and the next person is put there.
+start_station "$PORT" || echo "# stationd did not restart"
+ctl demo issue-code --arrival 1 --key "$D/demo-issuer.pem" --out "$D/codes/1.txt" >/dev/null
+STATE="$D/state.json"
+"$SAN_BIN/kiosk" --config "$D/kiosk.conf" --windowed --size 800x480 --state-file "$STATE" \
+	2>>"$D/kiosk.log" &
+KIOSK=$!
+WIN=$(timeout 20 xdotool search --sync --onlyvisible --class kiosk | head -n 1)
+xdotool windowfocus --sync "$WIN" 2>/dev/null
+ok_if "entrance: the release ends the check-in in the kiosk's own store" \
+	until_is "$KDB" "SELECT count(*) FROM occupancy WHERE room = '$room' AND until IS NULL" 0
+ok_if "entrance: $room is leased to the kiosk again, free there, and kept (not given back)" \
+	bash -c "$(declare -f until_is); until_is '$KDB' \"SELECT count(*) FROM room_leases l JOIN rooms r ON r.number = l.room WHERE l.room = '$room' AND l.give_back = 0 AND r.state = 'free'\" 1 && sleep 3 &&
+	  until_is '$KDB' \"SELECT count(*) FROM room_leases WHERE room = '$room' AND give_back = 0\" 1 1"
+ok_if "entrance: the next person checks in" checkin_person 1
+click DISMISS
+ok_if "  into $room, freed by the release" test "$(kq "SELECT room FROM checkins WHERE arrival_id = 1")" = "$room"
+ok_if "  the station holds that check-in in $room, no conflict" \
+	bash -c "$(declare -f until_is); until_is '$SDB' \"SELECT room FROM checkins WHERE arrival_id = 1 AND state = 'active'\" '$room' &&
+	  [ \"\$(sqlite3 '$SDB' 'SELECT count(*) FROM conflicts')\" = 0 ]"
+kill "$KIOSK"
+wait "$KIOSK"
 KIOSK=
 ok_if "the desk's log holds no name and no document number" \
 	bash -c "! grep -E '张|李|王|刘|SMITH|Alex|4403|1101|P1234567|E52345678' '$D/desk.log'"

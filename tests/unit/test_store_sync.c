@@ -366,6 +366,163 @@ static void test_own_records_rebuilt(void **state)
 	free(body);
 }
 
+#define END_BODY(arrival, room, outcome)                                                           \
+	"{\"arrival_id\":" #arrival ",\"room\":\"" room "\",\"outcome\":\"" outcome                \
+	"\",\"at\":1796500000}"
+
+static int64_t open_in(const char *path, const char *room)
+{
+	char sql[128];
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM occupancy WHERE room = '%s' AND until IS NULL", room);
+	return sql_int(path, sql);
+}
+
+/* A resident of this kiosk released at the station: the end is pulled, the room counts as
+ * free here again (also after a "free" this store refused while the person was in it), a
+ * lease of it is used and not given back; the same end again changes nothing. */
+static void test_checkin_end_frees_room(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = make_store(f->path);
+	assert_int_equal(store_pull_apply(st, feed, 4, 4, T0, NULL), 0);
+	struct checkin_record c = rec_for(7, "1202", "S1");
+	struct checkin_result cr;
+	assert_int_equal(store_checkin_commit(st, &c, &cr), 0);
+	assert_int_equal(store_outbox_mark_sent(st, "", cr.device_seq, T0), 0);
+	char key[32];
+	snprintf(key, sizeof(key), "kiosk-1/%lld", (long long)cr.device_seq);
+	/* the station cleaned the room and said free before this kiosk heard of the release */
+	struct store_change freed[] = {
+	    {50, "room", "1202", "{\"floor\":12,\"capacity\":1,\"state\":\"free\"}"},
+	};
+	assert_int_equal(store_pull_apply(st, freed, 1, 50, T0, NULL), 0);
+	struct room_info r;
+	assert_int_equal(store_room_get(st, "1202", &r), 0);
+	assert_int_equal(r.state, ROOM_OCCUPIED);
+	struct store_lease l = {"1202", 1, T0 + 1000, false};
+	assert_int_equal(store_leases_set(st, &l, 1), 0);
+	char rooms[2][STORE_ROOM_MAX];
+	size_t n = 0;
+	assert_int_equal(store_leases_returning(st, rooms, 2, &n), 0);
+	assert_int_equal(n, 1); /* still counted as occupied: would go back unused */
+	/* a malformed end, and one naming another person under this key, change nothing */
+	struct store_change wrong[] = {
+	    {51, "checkin_end", key, "{\"arrival_id\":7}"},
+	    {52, "checkin_end", "kiosk-1", END_BODY(7, "1202", "released")},
+	};
+	struct store_pull_result pr;
+	assert_int_equal(store_pull_apply(st, wrong, 2, 52, T0, &pr), 0);
+	assert_int_equal(pr.kept, 2);
+	struct store_change other = {53, "checkin_end", key, END_BODY(8, "1202", "released")};
+	assert_int_equal(store_pull_apply(st, &other, 1, 53, T0, &pr), 0);
+	assert_int_equal(pr.kept, 1);
+	assert_int_equal(open_in(f->path, "1202"), 1);
+
+	struct store_change end = {54, "checkin_end", key, END_BODY(7, "1202", "released")};
+	assert_int_equal(store_pull_apply(st, &end, 1, 54, T0 + 9, &pr), 0);
+	assert_int_equal(pr.applied, 1);
+	assert_int_equal(open_in(f->path, "1202"), 0);
+	assert_int_equal(sql_int(f->path, "SELECT until FROM occupancy WHERE arrival_id = 7"),
+	                 1796500000);
+	struct store_resident res;
+	assert_int_equal(store_resident_get(st, 7, &res), 0);
+	assert_int_equal(res.status, RESIDENT_RELEASED);
+	assert_int_equal(store_room_get(st, "1202", &r), 0);
+	assert_int_equal(r.state, ROOM_FREE); /* the station's word, no longer refused */
+	assert_int_equal(r.occupants, 0);
+	int places = 0;
+	assert_int_equal(store_leases_free_places(st, T0, &places), 0);
+	assert_int_equal(places, 1);
+	assert_int_equal(store_leases_returning(st, rooms, 2, &n), 0);
+	assert_int_equal(n, 0); /* the lease is kept for the next person */
+	/* applied twice: the same change, and the station publishing it again */
+	int64_t occ = sql_int(f->path, "SELECT count(*) FROM occupancy");
+	assert_int_equal(store_pull_apply(st, &end, 1, 54, T0 + 10, &pr), 0);
+	assert_int_equal(pr.outdated, 1);
+	struct store_change again = {60, "checkin_end", key, END_BODY(7, "1202", "released")};
+	assert_int_equal(store_pull_apply(st, &again, 1, 60, T0 + 11, &pr), 0);
+	assert_int_equal(pr.applied, 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM occupancy"), occ);
+	assert_int_equal(sql_int(f->path, "SELECT until FROM occupancy WHERE arrival_id = 7"),
+	                 1796500000);
+	/* the room is filled again here */
+	c = rec_for(8, "1202", "S2");
+	assert_int_equal(store_checkin_commit(st, &c, NULL), 0);
+	assert_int_equal(open_in(f->path, "1202"), 1);
+	assert_int_equal(store_room_get(st, "1202", &r), 0);
+	assert_int_equal(r.state, ROOM_OCCUPIED);
+	/* a later end of the first stay does not touch the new resident */
+	struct store_change late = {61, "checkin_end", key, END_BODY(7, "1202", "transferred")};
+	assert_int_equal(store_pull_apply(st, &late, 1, 61, T0 + 12, &pr), 0);
+	assert_int_equal(open_in(f->path, "1202"), 1);
+	assert_int_equal(store_resident_get(st, 8, &res), 0);
+	assert_int_equal(res.status, RESIDENT_IN_QUARANTINE);
+	store_close(st);
+}
+
+/* Another kiosk's check-in whose end (and band void) is pulled before the check-in itself:
+ * the end is kept, then applied with the check-in, so the room is not left counted full. */
+static void test_checkin_end_before_checkin(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = make_store(f->path);
+	assert_int_equal(store_pull_apply(st, feed, 4, 4, T0, NULL), 0);
+	struct store_change early[] = {
+	    {20, "checkin_end", "kiosk-2/1", END_BODY(8, "1202", "transferred")},
+	    {21, "wristband_void", "S-K2-1", "{\"state\":\"void\",\"reason\":\"transferred\"}"},
+	};
+	struct store_pull_result pr;
+	assert_int_equal(store_pull_apply(st, early, 2, 21, T0, &pr), 0);
+	assert_int_equal(pr.applied, 0);
+	assert_int_equal(pr.kept, 2);
+	/* the check-in it ends arrives later (feed[10]: arrival 8 in 1202, band S-K2-1) */
+	assert_int_equal(store_pull_apply(st, &feed[10], 1, 22, T0, &pr), 0);
+	assert_int_equal(pr.applied, 1);
+	assert_int_equal(open_in(f->path, "1202"), 0);
+	struct store_resident res;
+	assert_int_equal(store_resident_get(st, 8, &res), 0);
+	assert_int_equal(res.status, RESIDENT_TRANSFERRED);
+	struct wristband_info band;
+	assert_int_equal(store_wristband_get(st, "S-K2-1", &band), 0);
+	assert_int_equal(band.state, WRISTBAND_VOID);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM pulled WHERE applied = 0"), 0);
+	struct room_info r;
+	assert_int_equal(store_room_get(st, "1202", &r), 0);
+	assert_int_equal(r.occupants, 0);
+	/* the check-in and its end again: nothing changes; the room takes a new person */
+	assert_int_equal(store_pull_apply(st, early, 2, 22, T0, &pr), 0);
+	assert_int_equal(store_pull_apply(st, &feed[10], 1, 22, T0, &pr), 0);
+	assert_int_equal(pr.outdated, 1);
+	assert_int_equal(open_in(f->path, "1202"), 0);
+	struct checkin_record c = rec_for(7, "1202", "S1");
+	assert_int_equal(store_checkin_commit(st, &c, NULL), 0);
+	assert_int_equal(open_in(f->path, "1202"), 1);
+	store_close(st);
+}
+
+/* A kept end naming another person than the check-in that arrives under its key ends
+ * nobody, and the check-in still applies. */
+static void test_checkin_end_mismatch_kept(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = make_store(f->path);
+	assert_int_equal(store_pull_apply(st, feed, 4, 4, T0, NULL), 0);
+	struct store_change odd = {20, "checkin_end", "kiosk-2/1", END_BODY(7, "1201", "released")};
+	struct store_pull_result pr;
+	assert_int_equal(store_pull_apply(st, &odd, 1, 20, T0, &pr), 0);
+	assert_int_equal(pr.kept, 1);
+	assert_int_equal(store_pull_apply(st, &feed[10], 1, 21, T0, &pr), 0);
+	assert_int_equal(pr.applied, 1);
+	struct store_resident res;
+	assert_int_equal(store_resident_get(st, 8, &res), 0);
+	assert_int_equal(res.status, RESIDENT_IN_QUARANTINE);
+	assert_int_equal(open_in(f->path, "1202"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT applied FROM pulled WHERE kind = 'checkin_end'"),
+	                 0);
+	store_close(st);
+}
+
 static void test_leases(void **state)
 {
 	struct fx *f = *state;
@@ -595,6 +752,9 @@ int main(void)
 	    T(test_apply_idempotent),
 	    T(test_apply_unknown_and_malformed),
 	    T(test_room_with_people_not_freed),
+	    T(test_checkin_end_frees_room),
+	    T(test_checkin_end_before_checkin),
+	    T(test_checkin_end_mismatch_kept),
 	    T(test_leases),
 	    T(test_own_records_rebuilt),
 	    T(test_checkin_without_room),

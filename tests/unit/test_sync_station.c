@@ -603,6 +603,54 @@ static void test_apply_pushed_records(void **state)
 	assert_int_equal(store_resident_get(store, 2, &r), 0);
 	assert_int_equal(r.status, RESIDENT_IN_QUARANTINE);
 	assert_int_equal(r.planned_release, day_from_ymd(2026, 12, 20));
+
+	/* the release is published (which check-in, which room, how and when), before the
+	 * room's new state; the kiosk that checked the person in drops them from the room */
+	struct sync_pull_reply pr;
+	struct sync_device sec = {.id = "post", .role = SYNC_ROLE_SECURITY};
+	assert_int_equal(b->ops->pull(b, &sec, 0, 1000, &pr), 0);
+	assert_false(pr.more);
+	size_t end = pr.n, room = pr.n, ends = 0;
+	for (size_t i = 0; i < pr.n; i++) {
+		if (strcmp(pr.changes[i].kind, "checkin_end") == 0) {
+			end = i;
+			ends++;
+		}
+		if (strcmp(pr.changes[i].kind, "room") == 0 &&
+		    strcmp(pr.changes[i].key, "1201") == 0)
+			room = i;
+	}
+	assert_int_equal(ends, 1); /* arrival 2 is still in quarantine */
+	assert_string_equal(pr.changes[end].key, "k1/1");
+	assert_string_equal(pr.changes[end].body, "{\"arrival_id\":1,\"room\":\"1201\","
+	                                          "\"outcome\":\"released\",\"at\":1795002000}");
+	assert_true(room < pr.n && end < room);
+	assert_non_null(strstr(pr.changes[room].body, "cleaning"));
+	struct store_change *ch = calloc(pr.n, sizeof(*ch));
+	for (size_t i = 0; i < pr.n; i++)
+		ch[i] = (struct store_change){pr.changes[i].seq, pr.changes[i].kind,
+		                              pr.changes[i].key, pr.changes[i].body};
+	assert_int_equal(store_room_get(k1, "1201", &ri), 0);
+	assert_int_equal(ri.occupants, 1);
+	struct store_pull_result spr;
+	assert_int_equal(store_pull_apply(k1, ch, pr.n, pr.cursor, 1795002100, &spr), 0);
+	assert_int_equal(store_resident_get(k1, 1, &r), 0);
+	assert_int_equal(r.status, RESIDENT_RELEASED);
+	assert_int_equal(store_room_get(k1, "1201", &ri), 0);
+	assert_int_equal(ri.occupants, 0);
+	assert_int_equal(ri.state, ROOM_CLEANING);
+	assert_int_equal(store_resident_get(k1, 2, &r), 0);
+	assert_int_equal(r.status, RESIDENT_IN_QUARANTINE);
+	/* the same pull again changes nothing */
+	assert_int_equal(store_pull_apply(k1, ch, pr.n, pr.cursor, 1795002200, &spr), 0);
+	assert_int_equal(spr.applied, 0);
+	assert_int_equal(spr.outdated, pr.n);
+	free(ch);
+	sync_pull_reply_free(&pr);
+	/* nothing new to publish: the end is published once */
+	int64_t again = -1;
+	assert_int_equal(sync_station_mirror(st, &again), 0);
+	assert_int_equal(again, 0);
 	assert_true(sync_station_integrity_ok(st));
 	sync_station_close(st);
 	store_close(k1);
