@@ -136,6 +136,7 @@ enum event_kind {
 	               */
 	EV_STAFF_OK,  /* ticket of FX_CHECK_PIN: badge and PIN match */
 	EV_STAFF_BAD, /* ticket of FX_CHECK_PIN: they do not */
+	EV_STORAGE,   /* .storage: the store's free disk space crossed its threshold */
 	EV_KIND_COUNT
 };
 
@@ -183,6 +184,9 @@ struct event {
 		struct {
 			char digits[FLOW_PIN_MAX + 1];
 		} pin;
+		struct {
+			bool low; /* below the configured free space: refuse new visits */
+		} storage;
 	};
 };
 

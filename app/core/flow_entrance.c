@@ -313,6 +313,16 @@ static void briefing_show(struct flow_entrance *f, int64_t now)
 	enter(f, FLOW_BRIEFING, now);
 }
 
+/* The briefing, unless the store's disk filled up since the scan: the person is told now,
+ * not after reading five minutes of rules that could not be recorded. */
+static void briefing_or_refuse(struct flow_entrance *f, int64_t now, struct effects *out)
+{
+	if (f->storage_low)
+		refuse(f, REASON_STORAGE_LOW, now, out);
+	else
+		briefing_show(f, now);
+}
+
 static void fault(struct flow_entrance *f, enum reason r, int64_t now, struct effects *out)
 {
 	f->reason = r;
@@ -859,7 +869,7 @@ static void on_touch(struct flow_entrance *f, const struct event *ev, int64_t no
 				s->t_family = now;
 				family_show(f, REASON_OK, now);
 			} else {
-				briefing_show(f, now);
+				briefing_or_refuse(f, now, out);
 			}
 		} else if (b == BTN_NOT_ME) {
 			refuse(f, REASON_NOT_ME, now, out);
@@ -870,7 +880,7 @@ static void on_touch(struct flow_entrance *f, const struct event *ev, int64_t no
 	case FLOW_FAMILY:
 		if (b == BTN_ADD_DONE) {
 			s->timings.family_ms = since(now, s->t_family);
-			briefing_show(f, now);
+			briefing_or_refuse(f, now, out);
 		} else if (b == BTN_REMOVE_MEMBER && arg >= 1 && arg < s->count) {
 			memmove(&s->people[arg], &s->people[arg + 1],
 			        (size_t)(s->count - arg - 1) * sizeof(s->people[0]));
@@ -910,6 +920,19 @@ static void on_touch(struct flow_entrance *f, const struct event *ev, int64_t no
 	}
 }
 
+/* The first code of a visit: verified, or refused at once when the check-in could not be
+ * stored (the code is not even read: nothing of the person is kept). */
+static void first_scan(struct flow_entrance *f, const struct event *ev, int64_t now,
+                       struct effects *out)
+{
+	if (!f->storage_low) {
+		verify_start(f, ev, false, now, out);
+		return;
+	}
+	f->session.t_scan = now;
+	refuse(f, REASON_STORAGE_LOW, now, out);
+}
+
 static void on_scan(struct flow_entrance *f, const struct event *ev, int64_t now,
                     struct effects *out)
 {
@@ -920,11 +943,11 @@ static void on_scan(struct flow_entrance *f, const struct event *ev, int64_t now
 	case FLOW_DONE:
 		/* the next person is already scanning: this visit is over */
 		session_end(f, f->reason, now, out);
-		verify_start(f, ev, false, now, out);
+		first_scan(f, ev, now, out);
 		break;
 	case FLOW_ATTRACT:
 	case FLOW_EVIDENCE: /* the health code after the credential (the session goes on) */
-		verify_start(f, ev, false, now, out);
+		first_scan(f, ev, now, out);
 		break;
 	case FLOW_FAMILY:
 		if (f->session.count >= f->cfg.max_group) {
@@ -1163,6 +1186,12 @@ static void dispatch(struct flow_entrance *f, const struct event *ev, int64_t no
 		    ev->ticket == s->pin_ticket)
 			on_pin_answer(f, ev, now_ms, out);
 		break;
+	case EV_STORAGE: {
+		unsigned char low; /* read as a byte: a bool holding anything but 0/1 is no bool */
+		memcpy(&low, &ev->storage.low, 1);
+		f->storage_low = low != 0;
+		break;
+	}
 	case EV_NONE:
 	case EV_TICK:
 	case EV_KIND_COUNT:

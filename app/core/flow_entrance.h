@@ -124,6 +124,9 @@ struct flow_entrance {
 	uint32_t next_ticket;        /* survives sessions so late answers never match */
 	int pin_bad;                 /* bad PINs in a row on this kiosk, across visits */
 	int64_t pin_locked_until_ms; /* staff badges refused until then; 0 none */
+	bool storage_low; /* EV_STORAGE: the store's disk is nearly full, so a new visit is
+	                     refused at its first scan (REASON_STORAGE_LOW) and a visit under
+	                     way before its briefing, not after the person has read it */
 	struct flow_session session; /* personal data lives here only */
 };
 

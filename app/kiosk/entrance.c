@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <SDL.h>
 
@@ -71,6 +72,9 @@ struct entrance {
 	char sync_line[200];         /* the staff panel's sync line, refreshed once a second */
 	bool sync_warn;
 	int64_t sync_line_ms;
+	int64_t storage_checked_ms; /* when the store's free disk space was last looked at */
+	long long storage_free_mb;  /* what was found then; -1 unknown */
+	char storage_line[200];     /* the staff panel's disk line */
 };
 
 /* A print job's outcome on the spooler's thread, handed to the UI thread. */
@@ -271,6 +275,14 @@ static void carry_out(struct entrance *e, const struct effects *fx, int64_t now_
 			do_reprint(e, f, now_s);
 			break;
 		case FX_BEEP: {
+			if (f->beep.kind == BEEP_REFUSE && e->flow.state == FLOW_REFUSED &&
+			    e->flow.reason == REASON_STORAGE_LOW)
+				log_warn(
+				    "check-in refused before the briefing: the store's disk is "
+				    "nearly full (%lld MB free, store.min_free_mb = %d); free "
+				    "space "
+				    "on the data partition",
+				    e->storage_free_mb, e->kc->store_min_free_mb);
 			static const enum sound sounds[BEEP_COUNT] = {[BEEP_OK] = SOUND_OK,
 			                                              [BEEP_REFUSE] = SOUND_REFUSE,
 			                                              [BEEP_ATTENTION] =
@@ -322,6 +334,45 @@ static void step(struct entrance *e, const struct event *ev)
 	}
 }
 
+/* ---- the store's disk ---- */
+
+/* Look at the free space of the store's file system and tell the flow when it crosses
+ * store.min_free_mb: the flow then refuses new visits at their first scan instead of after
+ * the briefing, where the commit would fail (which stays the last line of defence). Run at
+ * every scan, at start, and every 5 s on the attract screen and the staff panel. */
+static void storage_check(struct entrance *e, int64_t now_ms)
+{
+	e->storage_checked_ms = now_ms;
+	char dir[sizeof(e->kc->store_path)];
+	snprintf(dir, sizeof(dir), "%s", e->kc->store_path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		slash[slash == dir ? 1 : 0] = '\0';
+	struct statvfs sv;
+	if (statvfs(dir, &sv) != 0) {
+		if (e->storage_free_mb >= 0)
+			log_warn("store disk space unknown: %s: %s", dir, strerror(errno));
+		e->storage_free_mb = -1; /* unknown is not low: the commit still guards */
+		return;
+	}
+	e->storage_free_mb = (long long)(((unsigned long long)sv.f_bavail * sv.f_frsize) >> 20);
+	bool low = e->kc->store_min_free_mb > 0 && e->storage_free_mb < e->kc->store_min_free_mb;
+	if (low == e->flow.storage_low)
+		return;
+	if (low)
+		log_warn("store disk nearly full: %lld MB free on %s, store.min_free_mb = %d: new "
+		         "check-ins are refused at the scan (E_STORAGE_LOW)",
+		         e->storage_free_mb, dir, e->kc->store_min_free_mb);
+	else
+		log_info("store disk space back: %lld MB free on %s: check-ins are taken again",
+		         e->storage_free_mb, dir);
+	struct event ev = {.kind = EV_STORAGE};
+	ev.storage.low = low;
+	step(e, &ev);
+}
+
 /* ---- input ---- */
 
 static void scanned(struct entrance *e, const struct scan *sc)
@@ -335,6 +386,7 @@ static void scanned(struct entrance *e, const struct scan *sc)
 		ev.kind = EV_STAFF_BADGE;
 		snprintf(ev.badge.id, sizeof(ev.badge.id), "%s", sc->text + plen);
 	} else {
+		storage_check(e, clock_mono_ms()); /* before the person starts, not at the commit */
 		ev.kind = EV_SCAN;
 		size_t n = sc->len < sizeof(ev.scan.text) ? sc->len : sizeof(ev.scan.text) - 1;
 		memcpy(ev.scan.text, sc->text, n); /* SCAN_MAX < FLOW_SCAN_MAX: never cut */
@@ -408,6 +460,7 @@ static void write_state(struct entrance *e)
 	json_object_set_new(root, "reason", json_string(reason_code(e->flow.reason)));
 	json_object_set_new(root, "ack_enabled", json_boolean(e->flow.ack_enabled));
 	json_object_set_new(root, "people", json_integer(e->flow.session.count));
+	json_object_set_new(root, "storage_low", json_boolean(e->flow.storage_low));
 	json_object_set_new(root, "screens", json_integer(e->shots));
 	json_t *buttons = json_array();
 	for (int i = 0; i < e->dl.count; i++) {
@@ -447,18 +500,35 @@ static void sync_line_update(struct entrance *e)
 	                       sizeof(e->sync_line), &e->sync_warn);
 }
 
+/* The staff panel's disk line: free space on the store's file system, a warning below
+ * store.min_free_mb. */
+static void storage_line_update(struct entrance *e)
+{
+	e->storage_line[0] = '\0';
+	if (e->flow.overlay != FLOW_OVERLAY_STAFF || e->storage_free_mb < 0)
+		return;
+	char n[24];
+	snprintf(n, sizeof(n), "%lld", e->storage_free_mb);
+	const struct strings_arg args[] = {{"n", n}};
+	strings_format(e->strings, e->flow.storage_low ? "staff.storage.low" : "staff.storage.ok",
+	               ui_lang(e->flow.lang), args, 1, e->storage_line, sizeof(e->storage_line));
+}
+
 static void draw(struct entrance *e)
 {
 	const enum flow_lang fl = e->flow.lang;
 	if (e->flow.overlay != FLOW_OVERLAY_STAFF || fl != e->shown_lang)
 		e->sync_line[0] = '\0';
 	sync_line_update(e);
+	storage_line_update(e);
 	struct screen_entrance_extra x = {
 	    .briefing = e->briefing[fl].text,
 	    .camera = e->input.camera != NULL,
 	    .sync_waiting = -1,
 	    .sync_status = e->sync_line[0] ? e->sync_line : NULL,
 	    .sync_warn = e->sync_warn,
+	    .storage = e->storage_line[0] ? e->storage_line : NULL,
+	    .storage_warn = e->flow.storage_low,
 	};
 	if (screen_entrance_build(&e->dl, &e->layout, e->strings, &e->flow, &x) != 0)
 		log_err("screen %s did not fit its display list", flow_state_name(e->flow.state));
@@ -621,6 +691,8 @@ int kiosk_run_entrance(const struct kiosk_config *kc)
 	/* SDL turns SIGTERM and SIGINT into SDL_QUIT, which ui_wait_event() reports */
 	if (kc->exit_after_first_frame)
 		e.quit = true;
+	e.storage_free_mb = 0;
+	storage_check(&e, clock_mono_ms()); /* a full disk is in the log from the start */
 	kiosk_watch_start(&e.watch);
 	log_info("entrance kiosk ready: %dx%d, renderer %s", e.layout.width, e.layout.height,
 	         ui_renderer_name(e.ui));
@@ -633,6 +705,10 @@ int kiosk_run_entrance(const struct kiosk_config *kc)
 		step(&e, NULL); /* time passes: timeouts, countdown */
 		draw(&e);
 		adopt_station_briefings(&e, clock_mono_ms());
+		int64_t now = clock_mono_ms();
+		if ((e.flow.state == FLOW_ATTRACT || e.flow.overlay == FLOW_OVERLAY_STAFF) &&
+		    now - e.storage_checked_ms >= 5000)
+			storage_check(&e, now);
 		kiosk_watch_beat(&e.watch);
 	}
 	kiosk_watch_stop();

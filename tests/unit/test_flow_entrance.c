@@ -215,6 +215,9 @@ static void event_fill(struct run *r, const struct row *w, struct event *ev)
 	case EV_STAFF_BAD:
 		ev->ticket = r->t_pin;
 		break;
+	case EV_STORAGE:
+		ev->storage.low = w->arg != 0;
+		break;
 	default:
 		break;
 	}
@@ -1829,6 +1832,12 @@ static void storm_event(struct storm *st, const struct flow_entrance *f, struct 
 		ev->touch.button = (enum button)rng_below(BTN_COUNT + 1);
 		ev->touch.arg = (int)rng_below(14) - 2;
 		break;
+	case EV_STORAGE:
+		if (rng_below(4) == 0) /* not a 0/1 byte: still read as low */
+			memset(&ev->storage.low, 0x40, 1);
+		else
+			ev->storage.low = rng_below(3) == 0;
+		break;
 	case EV_LANGUAGE:
 		ev->language.lang = (enum flow_lang)rng_below(FLOW_LANG_COUNT + 1);
 		break;
@@ -2066,6 +2075,118 @@ static void test_random_storms(void **state)
 	free(ev);
 	free(out);
 	free(f);
+}
+
+/* ---- the store's disk nearly full (docs/reliability.md, "Faults") ---- */
+
+/* Storage low: a new visit is refused at its first scan (the code not even sent to the
+ * verifier), a visit under way is refused where it would go on to the briefing, and a person
+ * already reading the briefing goes on (the commit's own failure is the last line). */
+static void test_storage_low_refused_before_briefing(void **state)
+{
+	(void)state;
+	struct flow_config c = config_test();
+	struct run *r = run_new(&c);
+	const enum reason L = REASON_STORAGE_LOW;
+	const struct row at_scan[] = {
+	    {.ev = EV_STORAGE, .arg = 1, .state = FLOW_ATTRACT, .fx = ""},
+	    {.ev = EV_SCAN,
+	     .text = "HC1:adult",
+	     .state = FLOW_REFUSED,
+	     .reason = L,
+	     .fx = "BEEP_REFUSE"},
+	    /* the next person scanning over the refusal: refused as well, nothing verified */
+	    {.dt = 3000,
+	     .ev = EV_SCAN,
+	     .text = "HC1:spouse",
+	     .state = FLOW_REFUSED,
+	     .reason = L,
+	     .fx = "CLEAR BEEP_REFUSE"},
+	    {.dt = 12000, .state = FLOW_ATTRACT, .fx = "CLEAR"},
+	    /* space freed: the next scan is verified as usual */
+	    {.ev = EV_STORAGE, .arg = 0, .state = FLOW_ATTRACT, .fx = ""},
+	    {.ev = EV_SCAN, .text = "HC1:adult", .state = FLOW_VERIFYING, .fx = "VERIFY"},
+	    {.dt = 300, .ev = EV_VERIFIED, .who = ADULT, .state = FLOW_IDENTITY, .fx = "BEEP_OK"},
+	    {.dt = 4000, .ev = EV_TOUCH, .btn = BTN_THIS_IS_ME, .state = FLOW_FAMILY, .fx = ""},
+	    /* the disk fills while the family is added: refused at "done", before the rules */
+	    {.ev = EV_STORAGE, .arg = 1, .state = FLOW_FAMILY, .fx = ""},
+	    {.dt = 2000,
+	     .ev = EV_TOUCH,
+	     .btn = BTN_ADD_DONE,
+	     .state = FLOW_REFUSED,
+	     .reason = L,
+	     .fx = "BEEP_REFUSE"},
+	    {.ev = EV_TOUCH, .btn = BTN_DISMISS, .state = FLOW_ATTRACT, .fx = "CLEAR"},
+	};
+	RUN(r, at_scan);
+	assert_int_equal(r->checkins, 0);
+	assert_false(flow_entrance_has_personal_data(&r->f));
+	assert_true(r->f.storage_low);
+	run_free(r);
+
+	/* a kiosk without the family step: refused at "this is me" */
+	c.max_group = 1;
+	r = run_new(&c);
+	const struct row single[] = {
+	    {.ev = EV_SCAN, .text = "HC1:adult", .state = FLOW_VERIFYING, .fx = "VERIFY"},
+	    {.dt = 300, .ev = EV_VERIFIED, .who = ADULT, .state = FLOW_IDENTITY, .fx = "BEEP_OK"},
+	    {.ev = EV_STORAGE, .arg = 1, .state = FLOW_IDENTITY, .fx = ""},
+	    {.dt = 4000,
+	     .ev = EV_TOUCH,
+	     .btn = BTN_THIS_IS_ME,
+	     .state = FLOW_REFUSED,
+	     .reason = L,
+	     .fx = "BEEP_REFUSE"},
+	};
+	RUN(r, single);
+	assert_int_equal(r->f.session.count, 0);
+	run_free(r);
+
+	/* already reading: the check-in is tried (and fails at the commit if it must) */
+	c = config_test();
+	r = run_new(&c);
+	RUN(r, to_briefing);
+	const struct row reading[] = {
+	    {.ev = EV_STORAGE, .arg = 1, .state = FLOW_BRIEFING, .fx = ""},
+	    {.dt = 5000, .ev = EV_BRIEFING_END, .state = FLOW_BRIEFING, .fx = ""},
+	    {.dt = 25000,
+	     .ev = EV_ACK,
+	     .text = "sha256:b1",
+	     .state = FLOW_CHECKING_IN,
+	     .fx = "CHECKIN"},
+	    {.ev = EV_ASSIGN_FAILED,
+	     .why = REASON_STORE_FAILED,
+	     .state = FLOW_FAULT,
+	     .reason = REASON_STORE_FAILED,
+	     .fx = "BEEP_REFUSE"},
+	};
+	RUN(r, reading);
+	run_free(r);
+
+	/* an evidence screen waiting for the health code: the code is refused too */
+	r = run_new(&c);
+	const struct row evidence[] = {
+	    {.ev = EV_SCAN, .text = "HC1:dcc", .state = FLOW_VERIFYING, .fx = "VERIFY"},
+	    {.ev = EV_VERIFIED,
+	     .who = INTL,
+	     .why = REASON_EVIDENCE_ONLY,
+	     .state = FLOW_EVIDENCE,
+	     .reason = REASON_EVIDENCE_ONLY,
+	     .fx = "BEEP_OK"},
+	    {.ev = EV_STORAGE,
+	     .arg = 1,
+	     .state = FLOW_EVIDENCE,
+	     .reason = REASON_EVIDENCE_ONLY,
+	     .fx = ""},
+	    {.ev = EV_SCAN,
+	     .text = "HC1:adult",
+	     .state = FLOW_REFUSED,
+	     .reason = L,
+	     .fx = "BEEP_REFUSE"},
+	};
+	RUN(r, evidence);
+	assert_int_equal(r->f.session.evidence.kind, FLOW_EVIDENCE_NONE);
+	run_free(r);
 }
 
 /* ---- international credentials (docs/international.md) ---- */
@@ -2334,6 +2455,7 @@ int main(void)
 	    cmocka_unit_test(test_intl_evidence_dropped),
 	    cmocka_unit_test(test_intl_refused),
 	    cmocka_unit_test(test_intl_member_evidence),
+	    cmocka_unit_test(test_storage_low_refused_before_briefing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
