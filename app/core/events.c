@@ -11,8 +11,8 @@ static const char *const event_names[EV_KIND_COUNT] = {
 };
 
 static const char *const effect_names[FX_KIND_COUNT] = {
-    "FX_NONE", "FX_VERIFY", "FX_CHECKIN",   "FX_PRINT", "FX_REPRINT",
-    "FX_BEEP", "FX_AUDIT",  "FX_CHECK_PIN", "FX_CLEAR", "FX_TIMINGS",
+    "FX_NONE",  "FX_VERIFY",    "FX_CHECKIN", "FX_PRINT",   "FX_REPRINT",   "FX_BEEP",
+    "FX_AUDIT", "FX_CHECK_PIN", "FX_CLEAR",   "FX_TIMINGS", "FX_PIN_STATE",
 };
 
 static const char *const button_names[BTN_COUNT] = {

@@ -249,6 +249,7 @@ enum effect_kind {
 	FX_CHECK_PIN, /* .check_pin: answer EV_STAFF_OK or EV_STAFF_BAD */
 	FX_CLEAR,     /* personal data wiped from the flow: wipe screen caches and copies too */
 	FX_TIMINGS,   /* .timings: final timings of the check-in of FX_CHECKIN's ticket */
+	FX_PIN_STATE, /* .pin_state: the staff PIN lockout changed: keep it across restarts */
 	FX_KIND_COUNT
 };
 
@@ -299,6 +300,10 @@ struct effect {
 			uint32_t checkin_ticket;
 			struct flow_timings timings;
 		} timings;
+		struct {
+			int bad;           /* bad PINs in a row now (0 after a lockout starts) */
+			int64_t locked_ms; /* the lockout left from now, ms; 0 none */
+		} pin_state;
 		struct {
 			enum reason reason; /* REASON_OK: ended normally; REASON_TIMEOUT: abandoned;
 			                       else why it ended */

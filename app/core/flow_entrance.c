@@ -709,26 +709,44 @@ static void pin_submit(struct flow_entrance *f, const char *digits, size_t size,
 	overlay_arm(f, now);
 }
 
+/* The PIN lockout as it stands, for the wiring to keep across restarts. */
+static void fx_pin_state(struct flow_entrance *f, int64_t now, struct effects *out)
+{
+	struct effect *e = fx_push(out, FX_PIN_STATE, 0);
+	if (!e)
+		return;
+	e->pin_state.bad = f->pin_bad;
+	e->pin_state.locked_ms = now < f->pin_locked_until_ms ? f->pin_locked_until_ms - now : 0;
+}
+
 static void on_pin_answer(struct flow_entrance *f, const struct event *ev, int64_t now,
                           struct effects *out)
 {
 	struct flow_session *s = &f->session;
 	s->pin_ticket = 0;
 	if (ev->kind == EV_STAFF_OK) {
+		bool had_bad = f->pin_bad != 0;
 		s->pin_failures = 0;
 		f->pin_bad = 0;
 		f->overlay = FLOW_OVERLAY_STAFF;
 		overlay_arm(f, now);
 		fx_audit(f, out, AUDIT_STAFF_LOGIN, f->reason);
+		if (had_bad)
+			fx_pin_state(f, now, out);
 		return;
 	}
 	s->pin_failures++;
 	fx_audit(f, out, AUDIT_STAFF_PIN_BAD, f->reason);
-	if (++f->pin_bad >= f->cfg.pin_attempts && f->cfg.pin_lockout_ms > 0) {
+	bool locks = ++f->pin_bad >= f->cfg.pin_attempts && f->cfg.pin_lockout_ms > 0;
+	if (locks) {
 		f->pin_bad = 0;
 		f->pin_locked_until_ms = now + f->cfg.pin_lockout_ms;
 	}
-	if (s->pin_failures >= f->cfg.pin_attempts) {
+	fx_pin_state(f, now, out); /* kept before the screen changes: pulling the plug now
+	                              does not forget it */
+	/* the panel closes with the lockout too: bad PINs of earlier visits (or from before a
+	 * restart) count, so this panel gives no further tries */
+	if (s->pin_failures >= f->cfg.pin_attempts || locks) {
 		fx_audit(f, out, AUDIT_STAFF_LOCKED_OUT, f->reason);
 		pin_close(f, now);
 		return;
@@ -1207,6 +1225,21 @@ void flow_entrance_step(struct flow_entrance *f, const struct event *ev, int64_t
 	if (ev)
 		dispatch(f, ev, now_ms, out);
 	view_update(f, now_ms);
+}
+
+void flow_entrance_pin_restore(struct flow_entrance *f, int bad, int64_t locked_until_wall_ms,
+                               int64_t wall_now_ms, int64_t now_ms)
+{
+	f->pin_bad = bad < 0 ? 0 : bad >= f->cfg.pin_attempts ? f->cfg.pin_attempts - 1 : bad;
+	f->pin_locked_until_ms = 0;
+	if (f->cfg.pin_lockout_ms <= 0 || locked_until_wall_ms <= wall_now_ms)
+		return;
+	/* the wall clock may have been set back while the kiosk was off: never longer than a
+	 * whole lockout from now */
+	int64_t left = since(locked_until_wall_ms, wall_now_ms);
+	if (left > f->cfg.pin_lockout_ms)
+		left = f->cfg.pin_lockout_ms;
+	f->pin_locked_until_ms = deadline_after(now_ms, (int32_t)left);
 }
 
 bool flow_entrance_staff_called(const struct flow_entrance *f)

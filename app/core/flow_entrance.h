@@ -147,6 +147,16 @@ int flow_entrance_init(struct flow_entrance *f, const struct flow_config *cfg);
 void flow_entrance_step(struct flow_entrance *f, const struct event *ev, int64_t now_ms,
                         struct effects *out);
 
+/* Take the staff PIN lockout as it was before a restart (kept from FX_PIN_STATE): bad PINs in
+ * a row (capped below cfg.pin_attempts, so the next bad one locks) and when the lockout ends
+ * on the wall clock (unix ms; 0 none), with wall_now_ms the wall clock and now_ms the flow's
+ * monotonic clock now. The lockout left is capped at cfg.pin_lockout_ms, so a wall clock set
+ * backwards cannot make it last longer than one lockout from now (one set forwards ends it
+ * early: a restart cannot tell that from time really passed); none when the config has no
+ * lockout. Emits nothing; call after flow_entrance_init and before the first step. */
+void flow_entrance_pin_restore(struct flow_entrance *f, int bad, int64_t locked_until_wall_ms,
+                               int64_t wall_now_ms, int64_t now_ms);
+
 /* True while the panel "staff has been called" shows (an overlay, an approval or a fault). */
 bool flow_entrance_staff_called(const struct flow_entrance *f);
 /* Milliseconds the briefing must still be shown at now before the ack may be enabled (the

@@ -196,6 +196,9 @@ int kiosk_config_load(struct kiosk_config *kc, const char *path, char *err, size
 			FAIL("%s: %s must be seconds from 1 to 3600", path, secs[i].key);
 		*secs[i].dst = (int32_t)(v * 1000);
 	}
+	if (!config_get_int(&c, "flow.pin_lockout_s", 0, 86400, kc->flow.pin_lockout_ms / 1000, &v))
+		FAIL("%s: flow.pin_lockout_s must be seconds from 0 to 86400", path);
+	kc->flow.pin_lockout_ms = (int32_t)(v * 1000);
 	bool b;
 	if (!config_get_bool(&c, "ui.fullscreen", kc->fullscreen, &b))
 		FAIL("%s: ui.fullscreen must be yes or no", path);

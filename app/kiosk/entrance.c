@@ -253,6 +253,47 @@ static void do_audit(struct entrance *e, const struct effect *fx, int64_t now_s)
 		sync_client_kick(e->sync);
 }
 
+#define PIN_LOCKOUT_SCOPE "entrance" /* the store's pin_lockout row of this kiosk mode */
+
+/* The staff PIN lockout changed: kept in the store on the wall clock (the monotonic clock
+ * starts again at a reboot), so pulling the plug does not lift it. */
+static void pin_state_keep(struct entrance *e, const struct effect *fx)
+{
+	int64_t wall = clock_unix_ms();
+	struct store_pin_lockout l = {
+	    .bad = fx->pin_state.bad,
+	    .locked_until_ms = fx->pin_state.locked_ms > 0 ? wall + fx->pin_state.locked_ms : 0,
+	    .saved_at_ms = wall,
+	};
+	int rc = store_pin_lockout_set(e->store, PIN_LOCKOUT_SCOPE, &l);
+	if (rc != 0)
+		log_err("staff PIN lockout not stored (a restart would lift it): %s",
+		        store_status_name(rc));
+	else if (l.locked_until_ms)
+		log_warn("staff sign-in locked for %lld s after %d bad PINs in a row",
+		         (long long)(fx->pin_state.locked_ms / 1000), e->kc->flow.pin_attempts);
+}
+
+/* The lockout as it was before this start (a restart, a power cut). */
+static void pin_state_restore(struct entrance *e)
+{
+	struct store_pin_lockout l;
+	int rc = store_pin_lockout_get(e->store, PIN_LOCKOUT_SCOPE, &l);
+	if (rc != 0) {
+		log_err("staff PIN lockout not read: %s", store_status_name(rc));
+		return;
+	}
+	int64_t now = clock_mono_ms();
+	flow_entrance_pin_restore(&e->flow, l.bad, l.locked_until_ms, clock_unix_ms(), now);
+	if (e->flow.pin_locked_until_ms > now)
+		log_warn("staff sign-in still locked for %lld s (a PIN lockout from before the "
+		         "restart)",
+		         (long long)((e->flow.pin_locked_until_ms - now + 999) / 1000));
+	else if (e->flow.pin_bad > 0)
+		log_info("%d bad staff PINs in a row from before the restart count",
+		         e->flow.pin_bad);
+}
+
 static void carry_out(struct entrance *e, const struct effects *fx, int64_t now_s)
 {
 	for (int i = 0; i < fx->count; i++) {
@@ -305,6 +346,9 @@ static void carry_out(struct entrance *e, const struct effects *fx, int64_t now_
 		}
 		case FX_CLEAR:
 			verify_service_forget_all(e->verify);
+			break;
+		case FX_PIN_STATE:
+			pin_state_keep(e, f);
 			break;
 		case FX_TIMINGS:
 			log_info("visit done: verdict %" PRId64 " ms, briefing %" PRId64
@@ -688,6 +732,7 @@ int kiosk_run_entrance(const struct kiosk_config *kc)
 		log_warn("no audio device: the kiosk runs silent");
 	if (load_briefings(&e) != 0 || open_parts(&e) != 0)
 		goto out_close;
+	pin_state_restore(&e);
 	/* SDL turns SIGTERM and SIGINT into SDL_QUIT, which ui_wait_event() reports */
 	if (kc->exit_after_first_frame)
 		e.quit = true;

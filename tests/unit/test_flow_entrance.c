@@ -919,7 +919,7 @@ static void test_staff_bad_pin_lockout(void **state)
 	     .state = FLOW_APPROVAL,
 	     .overlay = FLOW_OVERLAY_PIN,
 	     .reason = W,
-	     .fx = "AUDIT_STAFF_PIN_BAD"},
+	     .fx = "AUDIT_STAFF_PIN_BAD PIN_STATE"},
 	    /* an answer that came twice does nothing */
 	    {.ev = EV_STAFF_OK,
 	     .state = FLOW_APPROVAL,
@@ -936,7 +936,7 @@ static void test_staff_bad_pin_lockout(void **state)
 	     .state = FLOW_APPROVAL,
 	     .overlay = FLOW_OVERLAY_PIN,
 	     .reason = W,
-	     .fx = "AUDIT_STAFF_PIN_BAD"},
+	     .fx = "AUDIT_STAFF_PIN_BAD PIN_STATE"},
 	    {.ev = EV_STAFF_PIN,
 	     .text = "2222",
 	     .state = FLOW_APPROVAL,
@@ -948,7 +948,7 @@ static void test_staff_bad_pin_lockout(void **state)
 	     .state = FLOW_APPROVAL,
 	     .overlay = FLOW_OVERLAY_CALL,
 	     .reason = W,
-	     .fx = "AUDIT_STAFF_PIN_BAD AUDIT_STAFF_LOCKED_OUT"},
+	     .fx = "AUDIT_STAFF_PIN_BAD PIN_STATE AUDIT_STAFF_LOCKED_OUT"},
 	    /* staff buttons do nothing without a signed-in panel */
 	    {.ev = EV_TOUCH,
 	     .btn = BTN_STAFF_APPROVE,
@@ -987,6 +987,115 @@ static void test_staff_bad_pin_lockout(void **state)
 	};
 	RUN(r, rows);
 	assert_string_equal(r->f.session.badge, "");
+	run_free(r);
+}
+
+/* The PIN lockout kept across a restart: taken back from the wall clock, capped at one
+ * lockout however far the clock went back, none once over or without a lockout; the bad PINs
+ * of before the restart count (the next one locks and closes the panel); each change goes out
+ * as FX_PIN_STATE for the wiring to keep. */
+static void test_staff_pin_lockout_restored(void **state)
+{
+	(void)state;
+	struct flow_config c = config_test();
+	c.pin_lockout_ms = 60000;
+	const int64_t wall = 1795000000000; /* unix ms */
+	const enum reason W = REASON_NOT_ON_MANIFEST;
+	const struct row refused = {.ev = EV_STAFF_BADGE,
+	                            .text = "S-1",
+	                            .state = FLOW_APPROVAL,
+	                            .reason = W,
+	                            .fx = "AUDIT_STAFF_LOCKED_ATTEMPT"};
+	const struct row opens = {.ev = EV_STAFF_BADGE,
+	                          .text = "S-1",
+	                          .state = FLOW_APPROVAL,
+	                          .overlay = FLOW_OVERLAY_PIN,
+	                          .reason = W,
+	                          .fx = ""};
+	/* {saved lockout end - wall now, the lockout left after the restart} */
+	const int64_t cases[][2] = {
+	    {30000, 30000},               /* killed half way through: the other half */
+	    {10LL * 86400 * 1000, 60000}, /* the clock set back 10 days: one lockout, no more */
+	    {0, 0},                       /* ended just as the kiosk came back */
+	    {-5000, 0},                   /* ended while it was off */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run *r = run_new(&c);
+		flow_entrance_pin_restore(&r->f, 0, wall + cases[i][0], wall, r->now);
+		RUN(r, walk_in_to_approval);
+		if (cases[i][1] > 0) {
+			struct row w = refused;
+			w.dt = cases[i][1] - 1;
+			run_rows(r, &w, 1);
+			w.dt = 1;
+			w.fx = "";
+			w.overlay = FLOW_OVERLAY_PIN;
+			run_rows(r, &w, 1);
+		} else {
+			run_rows(r, &opens, 1);
+		}
+		run_free(r);
+	}
+
+	/* two bad PINs before the restart: the first one after it locks and closes the panel */
+	struct run *r = run_new(&c);
+	flow_entrance_pin_restore(&r->f, 2, 0, wall, r->now);
+	assert_int_equal(r->f.pin_bad, 2);
+	assert_int_equal(r->f.pin_locked_until_ms, 0);
+	RUN(r, walk_in_to_approval);
+	const struct row last_try[] = {
+	    opens,
+	    {.ev = EV_STAFF_PIN,
+	     .text = "0000",
+	     .state = FLOW_APPROVAL,
+	     .overlay = FLOW_OVERLAY_PIN_CHECK,
+	     .reason = W,
+	     .fx = "CHECK_PIN"},
+	    {.ev = EV_STAFF_BAD,
+	     .state = FLOW_APPROVAL,
+	     .reason = W,
+	     .fx = "AUDIT_STAFF_PIN_BAD PIN_STATE AUDIT_STAFF_LOCKED_OUT"},
+	};
+	RUN(r, last_try);
+	const struct effect *ps = effects_find(r->fx, FX_PIN_STATE, 0);
+	assert_non_null(ps);
+	assert_int_equal(ps->pin_state.bad, 0);
+	assert_int_equal(ps->pin_state.locked_ms, 60000);
+	run_rows(r, &refused, 1);
+	run_free(r);
+
+	/* one bad PIN, then a good one: each change kept, the count back to zero */
+	r = run_new(&c);
+	flow_entrance_pin_restore(&r->f, 99, 0, wall, r->now); /* more than the attempts */
+	assert_int_equal(r->f.pin_bad, c.pin_attempts - 1);
+	flow_entrance_pin_restore(&r->f, 1, 0, wall, r->now);
+	RUN(r, walk_in_to_approval);
+	const struct row good[] = {
+	    opens,
+	    {.ev = EV_STAFF_PIN,
+	     .text = "1234",
+	     .state = FLOW_APPROVAL,
+	     .overlay = FLOW_OVERLAY_PIN_CHECK,
+	     .reason = W,
+	     .fx = "CHECK_PIN"},
+	    {.ev = EV_STAFF_OK,
+	     .state = FLOW_APPROVAL,
+	     .overlay = FLOW_OVERLAY_STAFF,
+	     .reason = W,
+	     .fx = "AUDIT_STAFF_LOGIN PIN_STATE"},
+	};
+	RUN(r, good);
+	ps = effects_find(r->fx, FX_PIN_STATE, 0);
+	assert_non_null(ps);
+	assert_int_equal(ps->pin_state.bad, 0);
+	assert_int_equal(ps->pin_state.locked_ms, 0);
+	run_free(r);
+
+	/* no lockout configured: a saved one is not taken */
+	c.pin_lockout_ms = 0;
+	r = run_new(&c);
+	flow_entrance_pin_restore(&r->f, 0, wall + 30000, wall, r->now);
+	assert_int_equal(r->f.pin_locked_until_ms, 0);
 	run_free(r);
 }
 
@@ -2438,6 +2547,7 @@ int main(void)
 	    cmocka_unit_test(test_staff_check_pin_payload_and_hardware_pin),
 	    cmocka_unit_test(test_staff_denies),
 	    cmocka_unit_test(test_staff_bad_pin_lockout),
+	    cmocka_unit_test(test_staff_pin_lockout_restored),
 	    cmocka_unit_test(test_staff_resume_and_end),
 	    cmocka_unit_test(test_member_needs_staff),
 	    cmocka_unit_test(test_already_checked_in_reprint),
