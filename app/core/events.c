@@ -4,15 +4,15 @@
 #include <string.h>
 
 static const char *const event_names[EV_KIND_COUNT] = {
-    "EV_NONE",        "EV_TICK",          "EV_SCAN",         "EV_VERIFIED",
-    "EV_TOUCH",       "EV_LANGUAGE",      "EV_BRIEFING_END", "EV_ACK",
-    "EV_ASSIGNED",    "EV_ASSIGN_FAILED", "EV_PRINTED",      "EV_PRINT_FAILED",
-    "EV_STAFF_BADGE", "EV_STAFF_PIN",     "EV_STAFF_OK",     "EV_STAFF_BAD",
+    "EV_NONE",      "EV_TICK",         "EV_SCAN",        "EV_VERIFIED",  "EV_TOUCH",
+    "EV_LANGUAGE",  "EV_BRIEFING_END", "EV_ACK",         "EV_ASSIGNED",  "EV_ASSIGN_FAILED",
+    "EV_PRINTED",   "EV_PRINT_FAILED", "EV_STAFF_BADGE", "EV_STAFF_PIN", "EV_STAFF_OK",
+    "EV_STAFF_BAD", "EV_STORAGE",
 };
 
 static const char *const effect_names[FX_KIND_COUNT] = {
-    "FX_NONE", "FX_VERIFY", "FX_CHECKIN",   "FX_PRINT", "FX_REPRINT",
-    "FX_BEEP", "FX_AUDIT",  "FX_CHECK_PIN", "FX_CLEAR", "FX_TIMINGS",
+    "FX_NONE",  "FX_VERIFY",    "FX_CHECKIN", "FX_PRINT",   "FX_REPRINT",   "FX_BEEP",
+    "FX_AUDIT", "FX_CHECK_PIN", "FX_CLEAR",   "FX_TIMINGS", "FX_PIN_STATE",
 };
 
 static const char *const button_names[BTN_COUNT] = {

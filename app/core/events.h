@@ -136,6 +136,7 @@ enum event_kind {
 	               */
 	EV_STAFF_OK,  /* ticket of FX_CHECK_PIN: badge and PIN match */
 	EV_STAFF_BAD, /* ticket of FX_CHECK_PIN: they do not */
+	EV_STORAGE,   /* .storage: the store's free disk space crossed its threshold */
 	EV_KIND_COUNT
 };
 
@@ -183,6 +184,9 @@ struct event {
 		struct {
 			char digits[FLOW_PIN_MAX + 1];
 		} pin;
+		struct {
+			bool low; /* below the configured free space: refuse new visits */
+		} storage;
 	};
 };
 
@@ -245,6 +249,7 @@ enum effect_kind {
 	FX_CHECK_PIN, /* .check_pin: answer EV_STAFF_OK or EV_STAFF_BAD */
 	FX_CLEAR,     /* personal data wiped from the flow: wipe screen caches and copies too */
 	FX_TIMINGS,   /* .timings: final timings of the check-in of FX_CHECKIN's ticket */
+	FX_PIN_STATE, /* .pin_state: the staff PIN lockout changed: keep it across restarts */
 	FX_KIND_COUNT
 };
 
@@ -295,6 +300,10 @@ struct effect {
 			uint32_t checkin_ticket;
 			struct flow_timings timings;
 		} timings;
+		struct {
+			int bad;           /* bad PINs in a row now (0 after a lockout starts) */
+			int64_t locked_ms; /* the lockout left from now, ms; 0 none */
+		} pin_state;
 		struct {
 			enum reason reason; /* REASON_OK: ended normally; REASON_TIMEOUT: abandoned;
 			                       else why it ended */

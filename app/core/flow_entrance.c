@@ -313,6 +313,16 @@ static void briefing_show(struct flow_entrance *f, int64_t now)
 	enter(f, FLOW_BRIEFING, now);
 }
 
+/* The briefing, unless the store's disk filled up since the scan: the person is told now,
+ * not after reading five minutes of rules that could not be recorded. */
+static void briefing_or_refuse(struct flow_entrance *f, int64_t now, struct effects *out)
+{
+	if (f->storage_low)
+		refuse(f, REASON_STORAGE_LOW, now, out);
+	else
+		briefing_show(f, now);
+}
+
 static void fault(struct flow_entrance *f, enum reason r, int64_t now, struct effects *out)
 {
 	f->reason = r;
@@ -699,26 +709,44 @@ static void pin_submit(struct flow_entrance *f, const char *digits, size_t size,
 	overlay_arm(f, now);
 }
 
+/* The PIN lockout as it stands, for the wiring to keep across restarts. */
+static void fx_pin_state(struct flow_entrance *f, int64_t now, struct effects *out)
+{
+	struct effect *e = fx_push(out, FX_PIN_STATE, 0);
+	if (!e)
+		return;
+	e->pin_state.bad = f->pin_bad;
+	e->pin_state.locked_ms = now < f->pin_locked_until_ms ? f->pin_locked_until_ms - now : 0;
+}
+
 static void on_pin_answer(struct flow_entrance *f, const struct event *ev, int64_t now,
                           struct effects *out)
 {
 	struct flow_session *s = &f->session;
 	s->pin_ticket = 0;
 	if (ev->kind == EV_STAFF_OK) {
+		bool had_bad = f->pin_bad != 0;
 		s->pin_failures = 0;
 		f->pin_bad = 0;
 		f->overlay = FLOW_OVERLAY_STAFF;
 		overlay_arm(f, now);
 		fx_audit(f, out, AUDIT_STAFF_LOGIN, f->reason);
+		if (had_bad)
+			fx_pin_state(f, now, out);
 		return;
 	}
 	s->pin_failures++;
 	fx_audit(f, out, AUDIT_STAFF_PIN_BAD, f->reason);
-	if (++f->pin_bad >= f->cfg.pin_attempts && f->cfg.pin_lockout_ms > 0) {
+	bool locks = ++f->pin_bad >= f->cfg.pin_attempts && f->cfg.pin_lockout_ms > 0;
+	if (locks) {
 		f->pin_bad = 0;
 		f->pin_locked_until_ms = now + f->cfg.pin_lockout_ms;
 	}
-	if (s->pin_failures >= f->cfg.pin_attempts) {
+	fx_pin_state(f, now, out); /* kept before the screen changes: pulling the plug now
+	                              does not forget it */
+	/* the panel closes with the lockout too: bad PINs of earlier visits (or from before a
+	 * restart) count, so this panel gives no further tries */
+	if (s->pin_failures >= f->cfg.pin_attempts || locks) {
 		fx_audit(f, out, AUDIT_STAFF_LOCKED_OUT, f->reason);
 		pin_close(f, now);
 		return;
@@ -859,7 +887,7 @@ static void on_touch(struct flow_entrance *f, const struct event *ev, int64_t no
 				s->t_family = now;
 				family_show(f, REASON_OK, now);
 			} else {
-				briefing_show(f, now);
+				briefing_or_refuse(f, now, out);
 			}
 		} else if (b == BTN_NOT_ME) {
 			refuse(f, REASON_NOT_ME, now, out);
@@ -870,7 +898,7 @@ static void on_touch(struct flow_entrance *f, const struct event *ev, int64_t no
 	case FLOW_FAMILY:
 		if (b == BTN_ADD_DONE) {
 			s->timings.family_ms = since(now, s->t_family);
-			briefing_show(f, now);
+			briefing_or_refuse(f, now, out);
 		} else if (b == BTN_REMOVE_MEMBER && arg >= 1 && arg < s->count) {
 			memmove(&s->people[arg], &s->people[arg + 1],
 			        (size_t)(s->count - arg - 1) * sizeof(s->people[0]));
@@ -910,6 +938,19 @@ static void on_touch(struct flow_entrance *f, const struct event *ev, int64_t no
 	}
 }
 
+/* The first code of a visit: verified, or refused at once when the check-in could not be
+ * stored (the code is not even read: nothing of the person is kept). */
+static void first_scan(struct flow_entrance *f, const struct event *ev, int64_t now,
+                       struct effects *out)
+{
+	if (!f->storage_low) {
+		verify_start(f, ev, false, now, out);
+		return;
+	}
+	f->session.t_scan = now;
+	refuse(f, REASON_STORAGE_LOW, now, out);
+}
+
 static void on_scan(struct flow_entrance *f, const struct event *ev, int64_t now,
                     struct effects *out)
 {
@@ -920,11 +961,11 @@ static void on_scan(struct flow_entrance *f, const struct event *ev, int64_t now
 	case FLOW_DONE:
 		/* the next person is already scanning: this visit is over */
 		session_end(f, f->reason, now, out);
-		verify_start(f, ev, false, now, out);
+		first_scan(f, ev, now, out);
 		break;
 	case FLOW_ATTRACT:
 	case FLOW_EVIDENCE: /* the health code after the credential (the session goes on) */
-		verify_start(f, ev, false, now, out);
+		first_scan(f, ev, now, out);
 		break;
 	case FLOW_FAMILY:
 		if (f->session.count >= f->cfg.max_group) {
@@ -1163,6 +1204,12 @@ static void dispatch(struct flow_entrance *f, const struct event *ev, int64_t no
 		    ev->ticket == s->pin_ticket)
 			on_pin_answer(f, ev, now_ms, out);
 		break;
+	case EV_STORAGE: {
+		unsigned char low; /* read as a byte: a bool holding anything but 0/1 is no bool */
+		memcpy(&low, &ev->storage.low, 1);
+		f->storage_low = low != 0;
+		break;
+	}
 	case EV_NONE:
 	case EV_TICK:
 	case EV_KIND_COUNT:
@@ -1178,6 +1225,21 @@ void flow_entrance_step(struct flow_entrance *f, const struct event *ev, int64_t
 	if (ev)
 		dispatch(f, ev, now_ms, out);
 	view_update(f, now_ms);
+}
+
+void flow_entrance_pin_restore(struct flow_entrance *f, int bad, int64_t locked_until_wall_ms,
+                               int64_t wall_now_ms, int64_t now_ms)
+{
+	f->pin_bad = bad < 0 ? 0 : bad >= f->cfg.pin_attempts ? f->cfg.pin_attempts - 1 : bad;
+	f->pin_locked_until_ms = 0;
+	if (f->cfg.pin_lockout_ms <= 0 || locked_until_wall_ms <= wall_now_ms)
+		return;
+	/* the wall clock may have been set back while the kiosk was off: never longer than a
+	 * whole lockout from now */
+	int64_t left = since(locked_until_wall_ms, wall_now_ms);
+	if (left > f->cfg.pin_lockout_ms)
+		left = f->cfg.pin_lockout_ms;
+	f->pin_locked_until_ms = deadline_after(now_ms, (int32_t)left);
 }
 
 bool flow_entrance_staff_called(const struct flow_entrance *f)

@@ -124,6 +124,9 @@ struct flow_entrance {
 	uint32_t next_ticket;        /* survives sessions so late answers never match */
 	int pin_bad;                 /* bad PINs in a row on this kiosk, across visits */
 	int64_t pin_locked_until_ms; /* staff badges refused until then; 0 none */
+	bool storage_low; /* EV_STORAGE: the store's disk is nearly full, so a new visit is
+	                     refused at its first scan (REASON_STORAGE_LOW) and a visit under
+	                     way before its briefing, not after the person has read it */
 	struct flow_session session; /* personal data lives here only */
 };
 
@@ -143,6 +146,16 @@ int flow_entrance_init(struct flow_entrance *f, const struct flow_config *cfg);
  * wiped) with the effects requested, in order; it must not be NULL. */
 void flow_entrance_step(struct flow_entrance *f, const struct event *ev, int64_t now_ms,
                         struct effects *out);
+
+/* Take the staff PIN lockout as it was before a restart (kept from FX_PIN_STATE): bad PINs in
+ * a row (capped below cfg.pin_attempts, so the next bad one locks) and when the lockout ends
+ * on the wall clock (unix ms; 0 none), with wall_now_ms the wall clock and now_ms the flow's
+ * monotonic clock now. The lockout left is capped at cfg.pin_lockout_ms, so a wall clock set
+ * backwards cannot make it last longer than one lockout from now (one set forwards ends it
+ * early: a restart cannot tell that from time really passed); none when the config has no
+ * lockout. Emits nothing; call after flow_entrance_init and before the first step. */
+void flow_entrance_pin_restore(struct flow_entrance *f, int bad, int64_t locked_until_wall_ms,
+                               int64_t wall_now_ms, int64_t now_ms);
 
 /* True while the panel "staff has been called" shows (an overlay, an approval or a fault). */
 bool flow_entrance_staff_called(const struct flow_entrance *f);

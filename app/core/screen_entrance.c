@@ -120,8 +120,11 @@ static int build_staff(struct display_list *dl, const struct layout *l, const st
                        const struct screen_entrance_extra *x)
 {
 	const struct flow_session *ss = &f->session;
-	struct screen_staff st = {
-	    .sync_waiting = x->sync_waiting, .status = x->sync_status, .status_warn = x->sync_warn};
+	struct screen_staff st = {.sync_waiting = x->sync_waiting,
+	                          .status = x->sync_status,
+	                          .status_warn = x->sync_warn,
+	                          .storage = x->storage,
+	                          .storage_warn = x->storage_warn};
 	bool admit = ss->pending == FLOW_PENDING_ADMIT && f->state == FLOW_APPROVAL;
 	bool reprint = ss->pending == FLOW_PENDING_REPRINT && f->state == FLOW_REFUSED;
 	bool no_room = ss->pending == FLOW_PENDING_NO_ROOM && f->state == FLOW_FAULT;

@@ -24,6 +24,9 @@ struct screen_entrance_extra {
 	const char *sync_status; /* staff panel: the sync line (kiosk_sync_status_text), NULL:
 	                          * from sync_waiting; residents never see it */
 	bool sync_warn;          /* staff panel: sync_status as a warning (station unreachable) */
+	const char *storage;     /* staff panel: the store's free disk space ("staff.storage.*"),
+	                          * NULL: not shown */
+	bool storage_warn;       /* staff panel: storage below the configured minimum */
 };
 
 /* Build the screen for f into dl (started afresh) at l's size, in f->lang. Texts come from s:

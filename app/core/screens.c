@@ -947,6 +947,10 @@ int screen_staff_panel(struct display_list *dl, const struct layout *l, const st
 	if (st->reason && st->reason[0])
 		put_text_opt(dl, l, &r, st->reason, DL_BODY, DL_REGULAR, DL_WHITE, DL_LEFT,
 		             l->gap / 2);
+	if (st->storage && st->storage[0])
+		put_text_opt(dl, l, &r, st->storage, DL_SMALL,
+		             st->storage_warn ? DL_BOLD : DL_REGULAR, DL_WHITE, DL_LEFT,
+		             l->gap / 2);
 	put_text_opt(dl, l, &r, strings_get(s, "staff.audit_note", c->lang), DL_SMALL, DL_REGULAR,
 	             DL_WHITE, DL_LEFT, 0);
 	return finish(dl, l, s, c);

@@ -165,10 +165,14 @@ struct screen_staff {
 	const char *status;   /* the sync line as the wiring composed it (replaces the line
 	                       * from sync_waiting), may be NULL */
 	bool status_warn;     /* status shown as an amber pill (the station is not reachable) */
+	const char *storage;  /* the store's free disk space as the wiring composed it, may be
+	                       * NULL */
+	bool storage_warn;    /* storage shown as a warning (below the configured minimum) */
 };
 /* The signed-in staff panel over a dimmed screen: the pending decision with its reason code,
  * approve / deny (enabled only when a decision is pending), resume and end session, online or
- * offline with the records waiting to sync, and that every action is audited. */
+ * offline with the records waiting to sync, the free disk space, and that every action is
+ * audited. */
 int screen_staff_panel(struct display_list *dl, const struct layout *l, const struct strings *s,
                        const struct screen_common *c, const struct screen_staff *st);
 

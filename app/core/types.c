@@ -55,6 +55,7 @@ static const char *const reason_codes[REASON_COUNT] = {
     [REASON_EVIDENCE_ONLY] = "E_EVIDENCE_ONLY",
     [REASON_INTL_REFUSED] = "E_INTL_NOT_ACCEPTED",
     [REASON_NO_LEASED_ROOM] = "E_NO_LEASED_ROOM",
+    [REASON_STORAGE_LOW] = "E_STORAGE_LOW",
 };
 
 static const char *const category_names[CATEGORY_COUNT] = {"inbound", "close_contact",

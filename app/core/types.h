@@ -90,6 +90,8 @@ enum reason {
 	/* station sync (docs/sync.md) */
 	REASON_NO_LEASED_ROOM, /* no room leased to this kiosk fits: staff approve a check-in
 	                        * without a room; the front desk assigns it */
+	/* the kiosk (docs/reliability.md, "Faults") */
+	REASON_STORAGE_LOW, /* the store's disk is nearly full: no check-in started, front desk */
 	REASON_COUNT
 };
 

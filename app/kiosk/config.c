@@ -24,6 +24,7 @@ static void defaults(struct kiosk_config *kc)
 	snprintf(kc->band_key_path, sizeof(kc->band_key_path), "/etc/healthkiosk/band.key");
 	snprintf(kc->band_pub_path, sizeof(kc->band_pub_path), "/etc/healthkiosk/band.key.pub");
 	flow_security_config_defaults(&kc->security);
+	kc->store_min_free_mb = 64;
 	kc->sync.lease_want = 4;
 	kc->sync.interval_s = 5;
 	kc->fullscreen = true;
@@ -170,6 +171,7 @@ int kiosk_config_load(struct kiosk_config *kc, const char *path, char *err, size
 	    {"flow.pin_attempts", 1, 10, &kc->flow.pin_attempts},
 	    {"sync.lease_want", 0, 64, &kc->sync.lease_want},
 	    {"sync.interval", 1, 3600, &kc->sync.interval_s},
+	    {"store.min_free_mb", 0, 16777216, &kc->store_min_free_mb},
 	};
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
 		if (!config_get_int(&c, ints[i].key, ints[i].min, ints[i].max, *ints[i].dst, &v))
@@ -194,6 +196,9 @@ int kiosk_config_load(struct kiosk_config *kc, const char *path, char *err, size
 			FAIL("%s: %s must be seconds from 1 to 3600", path, secs[i].key);
 		*secs[i].dst = (int32_t)(v * 1000);
 	}
+	if (!config_get_int(&c, "flow.pin_lockout_s", 0, 86400, kc->flow.pin_lockout_ms / 1000, &v))
+		FAIL("%s: flow.pin_lockout_s must be seconds from 0 to 86400", path);
+	kc->flow.pin_lockout_ms = (int32_t)(v * 1000);
 	bool b;
 	if (!config_get_bool(&c, "ui.fullscreen", kc->fullscreen, &b))
 		FAIL("%s: ui.fullscreen must be yes or no", path);

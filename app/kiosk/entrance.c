@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <SDL.h>
 
@@ -71,6 +72,9 @@ struct entrance {
 	char sync_line[200];         /* the staff panel's sync line, refreshed once a second */
 	bool sync_warn;
 	int64_t sync_line_ms;
+	int64_t storage_checked_ms; /* when the store's free disk space was last looked at */
+	long long storage_free_mb;  /* what was found then; -1 unknown */
+	char storage_line[200];     /* the staff panel's disk line */
 };
 
 /* A print job's outcome on the spooler's thread, handed to the UI thread. */
@@ -249,6 +253,47 @@ static void do_audit(struct entrance *e, const struct effect *fx, int64_t now_s)
 		sync_client_kick(e->sync);
 }
 
+#define PIN_LOCKOUT_SCOPE "entrance" /* the store's pin_lockout row of this kiosk mode */
+
+/* The staff PIN lockout changed: kept in the store on the wall clock (the monotonic clock
+ * starts again at a reboot), so pulling the plug does not lift it. */
+static void pin_state_keep(struct entrance *e, const struct effect *fx)
+{
+	int64_t wall = clock_unix_ms();
+	struct store_pin_lockout l = {
+	    .bad = fx->pin_state.bad,
+	    .locked_until_ms = fx->pin_state.locked_ms > 0 ? wall + fx->pin_state.locked_ms : 0,
+	    .saved_at_ms = wall,
+	};
+	int rc = store_pin_lockout_set(e->store, PIN_LOCKOUT_SCOPE, &l);
+	if (rc != 0)
+		log_err("staff PIN lockout not stored (a restart would lift it): %s",
+		        store_status_name(rc));
+	else if (l.locked_until_ms)
+		log_warn("staff sign-in locked for %lld s after %d bad PINs in a row",
+		         (long long)(fx->pin_state.locked_ms / 1000), e->kc->flow.pin_attempts);
+}
+
+/* The lockout as it was before this start (a restart, a power cut). */
+static void pin_state_restore(struct entrance *e)
+{
+	struct store_pin_lockout l;
+	int rc = store_pin_lockout_get(e->store, PIN_LOCKOUT_SCOPE, &l);
+	if (rc != 0) {
+		log_err("staff PIN lockout not read: %s", store_status_name(rc));
+		return;
+	}
+	int64_t now = clock_mono_ms();
+	flow_entrance_pin_restore(&e->flow, l.bad, l.locked_until_ms, clock_unix_ms(), now);
+	if (e->flow.pin_locked_until_ms > now)
+		log_warn("staff sign-in still locked for %lld s (a PIN lockout from before the "
+		         "restart)",
+		         (long long)((e->flow.pin_locked_until_ms - now + 999) / 1000));
+	else if (e->flow.pin_bad > 0)
+		log_info("%d bad staff PINs in a row from before the restart count",
+		         e->flow.pin_bad);
+}
+
 static void carry_out(struct entrance *e, const struct effects *fx, int64_t now_s)
 {
 	for (int i = 0; i < fx->count; i++) {
@@ -271,6 +316,14 @@ static void carry_out(struct entrance *e, const struct effects *fx, int64_t now_
 			do_reprint(e, f, now_s);
 			break;
 		case FX_BEEP: {
+			if (f->beep.kind == BEEP_REFUSE && e->flow.state == FLOW_REFUSED &&
+			    e->flow.reason == REASON_STORAGE_LOW)
+				log_warn(
+				    "check-in refused before the briefing: the store's disk is "
+				    "nearly full (%lld MB free, store.min_free_mb = %d); free "
+				    "space "
+				    "on the data partition",
+				    e->storage_free_mb, e->kc->store_min_free_mb);
 			static const enum sound sounds[BEEP_COUNT] = {[BEEP_OK] = SOUND_OK,
 			                                              [BEEP_REFUSE] = SOUND_REFUSE,
 			                                              [BEEP_ATTENTION] =
@@ -293,6 +346,9 @@ static void carry_out(struct entrance *e, const struct effects *fx, int64_t now_
 		}
 		case FX_CLEAR:
 			verify_service_forget_all(e->verify);
+			break;
+		case FX_PIN_STATE:
+			pin_state_keep(e, f);
 			break;
 		case FX_TIMINGS:
 			log_info("visit done: verdict %" PRId64 " ms, briefing %" PRId64
@@ -322,6 +378,45 @@ static void step(struct entrance *e, const struct event *ev)
 	}
 }
 
+/* ---- the store's disk ---- */
+
+/* Look at the free space of the store's file system and tell the flow when it crosses
+ * store.min_free_mb: the flow then refuses new visits at their first scan instead of after
+ * the briefing, where the commit would fail (which stays the last line of defence). Run at
+ * every scan, at start, and every 5 s on the attract screen and the staff panel. */
+static void storage_check(struct entrance *e, int64_t now_ms)
+{
+	e->storage_checked_ms = now_ms;
+	char dir[sizeof(e->kc->store_path)];
+	snprintf(dir, sizeof(dir), "%s", e->kc->store_path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		slash[slash == dir ? 1 : 0] = '\0';
+	struct statvfs sv;
+	if (statvfs(dir, &sv) != 0) {
+		if (e->storage_free_mb >= 0)
+			log_warn("store disk space unknown: %s: %s", dir, strerror(errno));
+		e->storage_free_mb = -1; /* unknown is not low: the commit still guards */
+		return;
+	}
+	e->storage_free_mb = (long long)(((unsigned long long)sv.f_bavail * sv.f_frsize) >> 20);
+	bool low = e->kc->store_min_free_mb > 0 && e->storage_free_mb < e->kc->store_min_free_mb;
+	if (low == e->flow.storage_low)
+		return;
+	if (low)
+		log_warn("store disk nearly full: %lld MB free on %s, store.min_free_mb = %d: new "
+		         "check-ins are refused at the scan (E_STORAGE_LOW)",
+		         e->storage_free_mb, dir, e->kc->store_min_free_mb);
+	else
+		log_info("store disk space back: %lld MB free on %s: check-ins are taken again",
+		         e->storage_free_mb, dir);
+	struct event ev = {.kind = EV_STORAGE};
+	ev.storage.low = low;
+	step(e, &ev);
+}
+
 /* ---- input ---- */
 
 static void scanned(struct entrance *e, const struct scan *sc)
@@ -335,6 +430,7 @@ static void scanned(struct entrance *e, const struct scan *sc)
 		ev.kind = EV_STAFF_BADGE;
 		snprintf(ev.badge.id, sizeof(ev.badge.id), "%s", sc->text + plen);
 	} else {
+		storage_check(e, clock_mono_ms()); /* before the person starts, not at the commit */
 		ev.kind = EV_SCAN;
 		size_t n = sc->len < sizeof(ev.scan.text) ? sc->len : sizeof(ev.scan.text) - 1;
 		memcpy(ev.scan.text, sc->text, n); /* SCAN_MAX < FLOW_SCAN_MAX: never cut */
@@ -408,6 +504,7 @@ static void write_state(struct entrance *e)
 	json_object_set_new(root, "reason", json_string(reason_code(e->flow.reason)));
 	json_object_set_new(root, "ack_enabled", json_boolean(e->flow.ack_enabled));
 	json_object_set_new(root, "people", json_integer(e->flow.session.count));
+	json_object_set_new(root, "storage_low", json_boolean(e->flow.storage_low));
 	json_object_set_new(root, "screens", json_integer(e->shots));
 	json_t *buttons = json_array();
 	for (int i = 0; i < e->dl.count; i++) {
@@ -447,6 +544,20 @@ static void sync_line_update(struct entrance *e)
 	                       sizeof(e->sync_line), &e->sync_warn);
 }
 
+/* The staff panel's disk line: free space on the store's file system, a warning below
+ * store.min_free_mb. */
+static void storage_line_update(struct entrance *e)
+{
+	e->storage_line[0] = '\0';
+	if (e->flow.overlay != FLOW_OVERLAY_STAFF || e->storage_free_mb < 0)
+		return;
+	char n[24];
+	snprintf(n, sizeof(n), "%lld", e->storage_free_mb);
+	const struct strings_arg args[] = {{"n", n}};
+	strings_format(e->strings, e->flow.storage_low ? "staff.storage.low" : "staff.storage.ok",
+	               ui_lang(e->flow.lang), args, 1, e->storage_line, sizeof(e->storage_line));
+}
+
 /* The screen for e's flow; also the first screen, built before the window exists. */
 static int build(void *ctx, const struct layout *layout, const struct strings *strings,
                  struct display_list *dl)
@@ -458,6 +569,8 @@ static int build(void *ctx, const struct layout *layout, const struct strings *s
 	    .sync_waiting = -1,
 	    .sync_status = e->sync_line[0] ? e->sync_line : NULL,
 	    .sync_warn = e->sync_warn,
+	    .storage = e->storage_line[0] ? e->storage_line : NULL,
+	    .storage_warn = e->flow.storage_low,
 	};
 	return screen_entrance_build(dl, layout, strings, &e->flow, &x);
 }
@@ -468,6 +581,7 @@ static void draw(struct entrance *e)
 	if (e->flow.overlay != FLOW_OVERLAY_STAFF || fl != e->shown_lang)
 		e->sync_line[0] = '\0';
 	sync_line_update(e);
+	storage_line_update(e);
 	if (build(e, &e->layout, e->strings, &e->dl) != 0)
 		log_err("screen %s did not fit its display list", flow_state_name(e->flow.state));
 	bool new_screen = e->flow.state != e->shown_state || e->flow.overlay != e->shown_overlay ||
@@ -627,9 +741,12 @@ int kiosk_run_entrance(const struct kiosk_config *kc)
 		log_warn("no audio device: the kiosk runs silent");
 	if (load_briefings(&e) != 0 || open_parts(&e) != 0)
 		goto out_close;
+	pin_state_restore(&e);
 	/* SDL turns SIGTERM and SIGINT into SDL_QUIT, which ui_wait_event() reports */
 	if (kc->exit_after_first_frame)
 		e.quit = true;
+	e.storage_free_mb = 0;
+	storage_check(&e, clock_mono_ms()); /* a full disk is in the log from the start */
 	kiosk_watch_start(&e.watch);
 	log_info("entrance kiosk ready: %dx%d, renderer %s", e.layout.width, e.layout.height,
 	         ui_renderer_name(e.ui));
@@ -642,6 +759,10 @@ int kiosk_run_entrance(const struct kiosk_config *kc)
 		step(&e, NULL); /* time passes: timeouts, countdown */
 		draw(&e);
 		adopt_station_briefings(&e, clock_mono_ms());
+		int64_t now = clock_mono_ms();
+		if ((e.flow.state == FLOW_ATTRACT || e.flow.overlay == FLOW_OVERLAY_STAFF) &&
+		    now - e.storage_checked_ms >= 5000)
+			storage_check(&e, now);
 		kiosk_watch_beat(&e.watch);
 	}
 	kiosk_watch_stop();

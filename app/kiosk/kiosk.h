@@ -31,6 +31,8 @@ enum kiosk_mode {
 struct kiosk_config {
 	enum kiosk_mode mode;
 	char store_path[512];   /* the device's SQLite store */
+	int store_min_free_mb;  /* entrance: below this much free space on the store's file
+	                         * system new check-ins are refused at the scan; 0 never */
 	char assets_dir[512];   /* assets/ (strings, briefing texts) */
 	char scanner_spec[256]; /* "wedge", "serial:...", "evdev:..." */
 	char camera_spec[512];  /* "" none, "files:DIR", "v4l2:...", "rpicam" */

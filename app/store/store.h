@@ -18,7 +18,7 @@
 #include "app/core/resident.h"
 #include "app/core/types.h"
 
-#define STORE_SCHEMA_VERSION 6 /* PRAGMA user_version this build writes */
+#define STORE_SCHEMA_VERSION 7 /* PRAGMA user_version this build writes */
 
 #define STORE_ID_MAX     64   /* device ids, station ids, badge ids, kids */
 #define STORE_ROOM_MAX   16   /* room number "1201" */
@@ -617,6 +617,20 @@ int store_badge_add_pin(struct store *st, const char *badge_id, const char *role
 /* *ok true when the badge exists, is not revoked and pin matches its hash (constant-time
  * compare; an unknown badge takes as long as a known one). Returns 0 or a store failure. */
 int store_badge_check_pin(struct store *st, const char *badge_id, const char *pin, bool *ok);
+
+/* ---- a kiosk's staff PIN lockout, kept across restarts (schema v7) ---- */
+
+struct store_pin_lockout {
+	int bad;                 /* bad PINs in a row, >= 0 */
+	int64_t locked_until_ms; /* wall clock (unix ms) the lockout ends; 0 none */
+	int64_t saved_at_ms;     /* wall clock (unix ms) when saved */
+};
+/* The lockout state saved for scope ("entrance"); *out all zero when none was saved.
+ * Returns 0 or a store failure. */
+int store_pin_lockout_get(struct store *st, const char *scope, struct store_pin_lockout *out);
+/* Save the lockout state of scope, replacing the last one (one durable write).
+ * STORE_E_INVALID for an empty or over-long scope, a negative count or time. */
+int store_pin_lockout_set(struct store *st, const char *scope, const struct store_pin_lockout *in);
 
 /* ---- records pushed by other devices, applied on the station (schema v5) ---- */
 

@@ -318,7 +318,20 @@ static const char schema_v6[] =
     "CREATE INDEX checkins_waiting_arrival ON checkins_waiting (arrival_id);\n"
     "PRAGMA user_version = 6;\n";
 
+/* v7: a kiosk's staff PIN lockout survives a restart (docs/security.md): per kind of sign-in
+ * (scope, "entrance"), the bad PINs in a row and the wall-clock time (unix ms) the lockout
+ * ends, so pulling the plug does not reset the count. */
+static const char schema_v7[] =
+    "CREATE TABLE pin_lockout (\n"
+    "  scope TEXT PRIMARY KEY,\n"
+    "  bad INTEGER NOT NULL DEFAULT 0 CHECK (bad >= 0),\n"
+    "  locked_until_ms INTEGER NOT NULL DEFAULT 0 CHECK (locked_until_ms >= 0),\n"
+    "  saved_at_ms INTEGER NOT NULL DEFAULT 0\n"
+    ") STRICT;\n"
+    "PRAGMA user_version = 7;\n";
+
 const struct store_migration store_migrations[] = {
-    {1, schema_v1}, {2, schema_v2}, {3, schema_v3}, {4, schema_v4}, {5, schema_v5}, {6, schema_v6},
+    {1, schema_v1}, {2, schema_v2}, {3, schema_v3}, {4, schema_v4},
+    {5, schema_v5}, {6, schema_v6}, {7, schema_v7},
 };
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(*store_migrations);

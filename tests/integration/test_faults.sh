@@ -1,7 +1,7 @@
 #!/bin/bash
 # Faults the entrance kiosk meets in service, each on the real (sanitized) kiosk under Xvfb
 # driven as people would (tests/demo/drive.sh): a full disk (a file size limit, which works
-# as root and not), the printer unplugged in the middle of a job, the store file corrupt at
+# as root and not) found at the commit, a nearly full disk refused at the scan, the printer unplugged in the middle of a job, the store file corrupt at
 # boot, and the clock jumping backwards. Each checks what the person sees, what staff are
 # told and what is kept (docs/reliability.md, "Faults").
 cd "$(dirname "$0")/../.." || exit 1
@@ -146,6 +146,38 @@ ok_if "disk full: no wristband was printed for the refused check-in" \
 	test "$(find "$F/sink" -name '*.bin' | wc -l)" -eq 1
 start_kiosk after
 ok_if "disk freed: the next check-in goes through" test "$(checkin 2)" = DONE
+click DISMISS
+wait_state ATTRACT >/dev/null
+stop_kiosk
+
+# ---- the store's disk nearly full (store.min_free_mb above the space left): refused at the
+# scan, before the person reads the briefing; the commit-time refusal above stays behind it ----
+avail_mb=$(df -Pm "$F" | awk 'NR == 2 {print $4}')
+sed -i "/^path = /a min_free_mb = $((avail_mb + 1024))" "$F/kiosk.conf"
+before=$(q "SELECT count(*) FROM checkins")
+bands_before=$(find "$F/sink" -name '*.bin' | wc -l)
+start_kiosk lowdisk
+scan_wedge "$(cat "$F/codes/7.txt")"
+st=$(wait_state REFUSED IDENTITY FAMILY BRIEFING FAULT)
+echo "# disk nearly full (${avail_mb} MB free, minimum $((avail_mb + 1024)) MB): screen $st, reason $(field reason)"
+sed 's/^/# /' "$F/logs/lowdisk.log" | grep -i "disk" | tail -3
+ok_if "disk nearly full: refused at the scan with E_STORAGE_LOW, before the briefing" \
+	test "$st" = REFUSED -a "$(field reason)" = E_STORAGE_LOW -a "$(field storage_low)" = true
+ok_if "disk nearly full: the code was not even verified (nothing of the person read)" \
+	bash -c "! grep -q 'verified:' '$F/logs/lowdisk.log'"
+ok_if "disk nearly full: staff are told in the log, at start and at the refusal" \
+	bash -c "grep -q 'store disk nearly full: [0-9]* MB free' '$F/logs/lowdisk.log' &&
+		grep -q 'check-in refused before the briefing' '$F/logs/lowdisk.log'"
+click DISMISS
+wait_state ATTRACT >/dev/null
+stop_kiosk
+ok_if "disk nearly full: nothing stored or printed, nothing lost, the store intact" \
+	test "$(q "SELECT count(*) FROM checkins")" = "$before" -a "$(q 'PRAGMA integrity_check')" = ok -a \
+	"$(find "$F/sink" -name '*.bin' | wc -l)" -eq "$bands_before"
+write_conf "$PRINTER"
+start_kiosk lowdisk-after
+ok_if "disk space back: the same person checks in" test "$(checkin 7)" = DONE
+ok_if "disk space back: the check-in is stored" test "$(q "SELECT count(*) FROM checkins")" -eq $((before + 1))
 click DISMISS
 wait_state ATTRACT >/dev/null
 stop_kiosk

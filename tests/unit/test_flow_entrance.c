@@ -215,6 +215,9 @@ static void event_fill(struct run *r, const struct row *w, struct event *ev)
 	case EV_STAFF_BAD:
 		ev->ticket = r->t_pin;
 		break;
+	case EV_STORAGE:
+		ev->storage.low = w->arg != 0;
+		break;
 	default:
 		break;
 	}
@@ -916,7 +919,7 @@ static void test_staff_bad_pin_lockout(void **state)
 	     .state = FLOW_APPROVAL,
 	     .overlay = FLOW_OVERLAY_PIN,
 	     .reason = W,
-	     .fx = "AUDIT_STAFF_PIN_BAD"},
+	     .fx = "AUDIT_STAFF_PIN_BAD PIN_STATE"},
 	    /* an answer that came twice does nothing */
 	    {.ev = EV_STAFF_OK,
 	     .state = FLOW_APPROVAL,
@@ -933,7 +936,7 @@ static void test_staff_bad_pin_lockout(void **state)
 	     .state = FLOW_APPROVAL,
 	     .overlay = FLOW_OVERLAY_PIN,
 	     .reason = W,
-	     .fx = "AUDIT_STAFF_PIN_BAD"},
+	     .fx = "AUDIT_STAFF_PIN_BAD PIN_STATE"},
 	    {.ev = EV_STAFF_PIN,
 	     .text = "2222",
 	     .state = FLOW_APPROVAL,
@@ -945,7 +948,7 @@ static void test_staff_bad_pin_lockout(void **state)
 	     .state = FLOW_APPROVAL,
 	     .overlay = FLOW_OVERLAY_CALL,
 	     .reason = W,
-	     .fx = "AUDIT_STAFF_PIN_BAD AUDIT_STAFF_LOCKED_OUT"},
+	     .fx = "AUDIT_STAFF_PIN_BAD PIN_STATE AUDIT_STAFF_LOCKED_OUT"},
 	    /* staff buttons do nothing without a signed-in panel */
 	    {.ev = EV_TOUCH,
 	     .btn = BTN_STAFF_APPROVE,
@@ -984,6 +987,115 @@ static void test_staff_bad_pin_lockout(void **state)
 	};
 	RUN(r, rows);
 	assert_string_equal(r->f.session.badge, "");
+	run_free(r);
+}
+
+/* The PIN lockout kept across a restart: taken back from the wall clock, capped at one
+ * lockout however far the clock went back, none once over or without a lockout; the bad PINs
+ * of before the restart count (the next one locks and closes the panel); each change goes out
+ * as FX_PIN_STATE for the wiring to keep. */
+static void test_staff_pin_lockout_restored(void **state)
+{
+	(void)state;
+	struct flow_config c = config_test();
+	c.pin_lockout_ms = 60000;
+	const int64_t wall = 1795000000000; /* unix ms */
+	const enum reason W = REASON_NOT_ON_MANIFEST;
+	const struct row refused = {.ev = EV_STAFF_BADGE,
+	                            .text = "S-1",
+	                            .state = FLOW_APPROVAL,
+	                            .reason = W,
+	                            .fx = "AUDIT_STAFF_LOCKED_ATTEMPT"};
+	const struct row opens = {.ev = EV_STAFF_BADGE,
+	                          .text = "S-1",
+	                          .state = FLOW_APPROVAL,
+	                          .overlay = FLOW_OVERLAY_PIN,
+	                          .reason = W,
+	                          .fx = ""};
+	/* {saved lockout end - wall now, the lockout left after the restart} */
+	const int64_t cases[][2] = {
+	    {30000, 30000},               /* killed half way through: the other half */
+	    {10LL * 86400 * 1000, 60000}, /* the clock set back 10 days: one lockout, no more */
+	    {0, 0},                       /* ended just as the kiosk came back */
+	    {-5000, 0},                   /* ended while it was off */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run *r = run_new(&c);
+		flow_entrance_pin_restore(&r->f, 0, wall + cases[i][0], wall, r->now);
+		RUN(r, walk_in_to_approval);
+		if (cases[i][1] > 0) {
+			struct row w = refused;
+			w.dt = cases[i][1] - 1;
+			run_rows(r, &w, 1);
+			w.dt = 1;
+			w.fx = "";
+			w.overlay = FLOW_OVERLAY_PIN;
+			run_rows(r, &w, 1);
+		} else {
+			run_rows(r, &opens, 1);
+		}
+		run_free(r);
+	}
+
+	/* two bad PINs before the restart: the first one after it locks and closes the panel */
+	struct run *r = run_new(&c);
+	flow_entrance_pin_restore(&r->f, 2, 0, wall, r->now);
+	assert_int_equal(r->f.pin_bad, 2);
+	assert_int_equal(r->f.pin_locked_until_ms, 0);
+	RUN(r, walk_in_to_approval);
+	const struct row last_try[] = {
+	    opens,
+	    {.ev = EV_STAFF_PIN,
+	     .text = "0000",
+	     .state = FLOW_APPROVAL,
+	     .overlay = FLOW_OVERLAY_PIN_CHECK,
+	     .reason = W,
+	     .fx = "CHECK_PIN"},
+	    {.ev = EV_STAFF_BAD,
+	     .state = FLOW_APPROVAL,
+	     .reason = W,
+	     .fx = "AUDIT_STAFF_PIN_BAD PIN_STATE AUDIT_STAFF_LOCKED_OUT"},
+	};
+	RUN(r, last_try);
+	const struct effect *ps = effects_find(r->fx, FX_PIN_STATE, 0);
+	assert_non_null(ps);
+	assert_int_equal(ps->pin_state.bad, 0);
+	assert_int_equal(ps->pin_state.locked_ms, 60000);
+	run_rows(r, &refused, 1);
+	run_free(r);
+
+	/* one bad PIN, then a good one: each change kept, the count back to zero */
+	r = run_new(&c);
+	flow_entrance_pin_restore(&r->f, 99, 0, wall, r->now); /* more than the attempts */
+	assert_int_equal(r->f.pin_bad, c.pin_attempts - 1);
+	flow_entrance_pin_restore(&r->f, 1, 0, wall, r->now);
+	RUN(r, walk_in_to_approval);
+	const struct row good[] = {
+	    opens,
+	    {.ev = EV_STAFF_PIN,
+	     .text = "1234",
+	     .state = FLOW_APPROVAL,
+	     .overlay = FLOW_OVERLAY_PIN_CHECK,
+	     .reason = W,
+	     .fx = "CHECK_PIN"},
+	    {.ev = EV_STAFF_OK,
+	     .state = FLOW_APPROVAL,
+	     .overlay = FLOW_OVERLAY_STAFF,
+	     .reason = W,
+	     .fx = "AUDIT_STAFF_LOGIN PIN_STATE"},
+	};
+	RUN(r, good);
+	ps = effects_find(r->fx, FX_PIN_STATE, 0);
+	assert_non_null(ps);
+	assert_int_equal(ps->pin_state.bad, 0);
+	assert_int_equal(ps->pin_state.locked_ms, 0);
+	run_free(r);
+
+	/* no lockout configured: a saved one is not taken */
+	c.pin_lockout_ms = 0;
+	r = run_new(&c);
+	flow_entrance_pin_restore(&r->f, 0, wall + 30000, wall, r->now);
+	assert_int_equal(r->f.pin_locked_until_ms, 0);
 	run_free(r);
 }
 
@@ -1829,6 +1941,12 @@ static void storm_event(struct storm *st, const struct flow_entrance *f, struct 
 		ev->touch.button = (enum button)rng_below(BTN_COUNT + 1);
 		ev->touch.arg = (int)rng_below(14) - 2;
 		break;
+	case EV_STORAGE:
+		if (rng_below(4) == 0) /* not a 0/1 byte: still read as low */
+			memset(&ev->storage.low, 0x40, 1);
+		else
+			ev->storage.low = rng_below(3) == 0;
+		break;
 	case EV_LANGUAGE:
 		ev->language.lang = (enum flow_lang)rng_below(FLOW_LANG_COUNT + 1);
 		break;
@@ -2066,6 +2184,118 @@ static void test_random_storms(void **state)
 	free(ev);
 	free(out);
 	free(f);
+}
+
+/* ---- the store's disk nearly full (docs/reliability.md, "Faults") ---- */
+
+/* Storage low: a new visit is refused at its first scan (the code not even sent to the
+ * verifier), a visit under way is refused where it would go on to the briefing, and a person
+ * already reading the briefing goes on (the commit's own failure is the last line). */
+static void test_storage_low_refused_before_briefing(void **state)
+{
+	(void)state;
+	struct flow_config c = config_test();
+	struct run *r = run_new(&c);
+	const enum reason L = REASON_STORAGE_LOW;
+	const struct row at_scan[] = {
+	    {.ev = EV_STORAGE, .arg = 1, .state = FLOW_ATTRACT, .fx = ""},
+	    {.ev = EV_SCAN,
+	     .text = "HC1:adult",
+	     .state = FLOW_REFUSED,
+	     .reason = L,
+	     .fx = "BEEP_REFUSE"},
+	    /* the next person scanning over the refusal: refused as well, nothing verified */
+	    {.dt = 3000,
+	     .ev = EV_SCAN,
+	     .text = "HC1:spouse",
+	     .state = FLOW_REFUSED,
+	     .reason = L,
+	     .fx = "CLEAR BEEP_REFUSE"},
+	    {.dt = 12000, .state = FLOW_ATTRACT, .fx = "CLEAR"},
+	    /* space freed: the next scan is verified as usual */
+	    {.ev = EV_STORAGE, .arg = 0, .state = FLOW_ATTRACT, .fx = ""},
+	    {.ev = EV_SCAN, .text = "HC1:adult", .state = FLOW_VERIFYING, .fx = "VERIFY"},
+	    {.dt = 300, .ev = EV_VERIFIED, .who = ADULT, .state = FLOW_IDENTITY, .fx = "BEEP_OK"},
+	    {.dt = 4000, .ev = EV_TOUCH, .btn = BTN_THIS_IS_ME, .state = FLOW_FAMILY, .fx = ""},
+	    /* the disk fills while the family is added: refused at "done", before the rules */
+	    {.ev = EV_STORAGE, .arg = 1, .state = FLOW_FAMILY, .fx = ""},
+	    {.dt = 2000,
+	     .ev = EV_TOUCH,
+	     .btn = BTN_ADD_DONE,
+	     .state = FLOW_REFUSED,
+	     .reason = L,
+	     .fx = "BEEP_REFUSE"},
+	    {.ev = EV_TOUCH, .btn = BTN_DISMISS, .state = FLOW_ATTRACT, .fx = "CLEAR"},
+	};
+	RUN(r, at_scan);
+	assert_int_equal(r->checkins, 0);
+	assert_false(flow_entrance_has_personal_data(&r->f));
+	assert_true(r->f.storage_low);
+	run_free(r);
+
+	/* a kiosk without the family step: refused at "this is me" */
+	c.max_group = 1;
+	r = run_new(&c);
+	const struct row single[] = {
+	    {.ev = EV_SCAN, .text = "HC1:adult", .state = FLOW_VERIFYING, .fx = "VERIFY"},
+	    {.dt = 300, .ev = EV_VERIFIED, .who = ADULT, .state = FLOW_IDENTITY, .fx = "BEEP_OK"},
+	    {.ev = EV_STORAGE, .arg = 1, .state = FLOW_IDENTITY, .fx = ""},
+	    {.dt = 4000,
+	     .ev = EV_TOUCH,
+	     .btn = BTN_THIS_IS_ME,
+	     .state = FLOW_REFUSED,
+	     .reason = L,
+	     .fx = "BEEP_REFUSE"},
+	};
+	RUN(r, single);
+	assert_int_equal(r->f.session.count, 0);
+	run_free(r);
+
+	/* already reading: the check-in is tried (and fails at the commit if it must) */
+	c = config_test();
+	r = run_new(&c);
+	RUN(r, to_briefing);
+	const struct row reading[] = {
+	    {.ev = EV_STORAGE, .arg = 1, .state = FLOW_BRIEFING, .fx = ""},
+	    {.dt = 5000, .ev = EV_BRIEFING_END, .state = FLOW_BRIEFING, .fx = ""},
+	    {.dt = 25000,
+	     .ev = EV_ACK,
+	     .text = "sha256:b1",
+	     .state = FLOW_CHECKING_IN,
+	     .fx = "CHECKIN"},
+	    {.ev = EV_ASSIGN_FAILED,
+	     .why = REASON_STORE_FAILED,
+	     .state = FLOW_FAULT,
+	     .reason = REASON_STORE_FAILED,
+	     .fx = "BEEP_REFUSE"},
+	};
+	RUN(r, reading);
+	run_free(r);
+
+	/* an evidence screen waiting for the health code: the code is refused too */
+	r = run_new(&c);
+	const struct row evidence[] = {
+	    {.ev = EV_SCAN, .text = "HC1:dcc", .state = FLOW_VERIFYING, .fx = "VERIFY"},
+	    {.ev = EV_VERIFIED,
+	     .who = INTL,
+	     .why = REASON_EVIDENCE_ONLY,
+	     .state = FLOW_EVIDENCE,
+	     .reason = REASON_EVIDENCE_ONLY,
+	     .fx = "BEEP_OK"},
+	    {.ev = EV_STORAGE,
+	     .arg = 1,
+	     .state = FLOW_EVIDENCE,
+	     .reason = REASON_EVIDENCE_ONLY,
+	     .fx = ""},
+	    {.ev = EV_SCAN,
+	     .text = "HC1:adult",
+	     .state = FLOW_REFUSED,
+	     .reason = L,
+	     .fx = "BEEP_REFUSE"},
+	};
+	RUN(r, evidence);
+	assert_int_equal(r->f.session.evidence.kind, FLOW_EVIDENCE_NONE);
+	run_free(r);
 }
 
 /* ---- international credentials (docs/international.md) ---- */
@@ -2317,6 +2547,7 @@ int main(void)
 	    cmocka_unit_test(test_staff_check_pin_payload_and_hardware_pin),
 	    cmocka_unit_test(test_staff_denies),
 	    cmocka_unit_test(test_staff_bad_pin_lockout),
+	    cmocka_unit_test(test_staff_pin_lockout_restored),
 	    cmocka_unit_test(test_staff_resume_and_end),
 	    cmocka_unit_test(test_member_needs_staff),
 	    cmocka_unit_test(test_already_checked_in_reprint),
@@ -2334,6 +2565,7 @@ int main(void)
 	    cmocka_unit_test(test_intl_evidence_dropped),
 	    cmocka_unit_test(test_intl_refused),
 	    cmocka_unit_test(test_intl_member_evidence),
+	    cmocka_unit_test(test_storage_low_refused_before_briefing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -679,6 +679,38 @@ static void test_room_screen_without_room(void **state)
 	}
 }
 
+/* The staff panel shows the store's free disk space when the wiring gives it (a warning below
+ * the minimum), in both languages and sizes, with the sync line and the decision still there;
+ * without it, no disk line. */
+static void test_staff_panel_storage(void **state)
+{
+	(void)state;
+	struct layout l;
+	char line[200];
+	const struct strings_arg args[] = {{"n", "37"}};
+	for (int lang = LANG_ZH_CN; lang <= LANG_EN; lang++) {
+		struct screen_common c = {.lang = (enum lang)lang, .step = -1};
+		for (int low = 0; low < 2; low++) {
+			strings_format(strs, low ? "staff.storage.low" : "staff.storage.ok",
+			               (enum lang)lang, args, 1, line, sizeof(line));
+			assert_non_null(strstr(line, "37"));
+			for (int portrait = 0; portrait < 2; portrait++) {
+				layout_init(&l, portrait ? 480 : 800, portrait ? 800 : 480);
+				struct screen_staff st = {.decision = "D",
+				                          .sync_waiting = 2,
+				                          .storage = line,
+				                          .storage_warn = low};
+				assert_int_equal(screen_staff_panel(dl, &l, strs, &c, &st), 0);
+				must_show(line, "staff panel with storage");
+				must_show(key("staff.audit_note", (enum lang)lang), "staff panel");
+				st.storage = NULL;
+				assert_int_equal(screen_staff_panel(dl, &l, strs, &c, &st), 0);
+				assert_false(shows_part(line));
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -688,6 +720,7 @@ int main(void)
 	    cmocka_unit_test(test_reason_texts),
 	    cmocka_unit_test(test_every_state),
 	    cmocka_unit_test(test_room_screen_without_room),
+	    cmocka_unit_test(test_staff_panel_storage),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1002,6 +1002,51 @@ static void test_briefing_latest(void **state)
 	store_close(st);
 }
 
+/* The staff PIN lockout survives closing the store (a restart): saved, replaced, read back
+ * per scope; none saved reads as zero; bad values are refused and change nothing; a v6 file
+ * gains the table on open with nothing in it. */
+static void test_pin_lockout_round_trip(void **state)
+{
+	struct fx *f = *state;
+	for (size_t i = 0; i < store_migrations_count && store_migrations[i].version <= 6; i++)
+		sql_exec(f->path, store_migrations[i].sql);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 6);
+	struct store *st = open_ok(f->path);
+	assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
+	struct store_pin_lockout l = {.bad = 9, .locked_until_ms = 9, .saved_at_ms = 9};
+	assert_int_equal(store_pin_lockout_get(st, "entrance", &l), 0);
+	assert_int_equal(l.bad, 0);
+	assert_int_equal(l.locked_until_ms, 0);
+	assert_int_equal(l.saved_at_ms, 0);
+
+	const struct store_pin_lockout two = {.bad = 2, .saved_at_ms = 1795000000000};
+	const struct store_pin_lockout locked = {.locked_until_ms = 1795000300000,
+	                                         .saved_at_ms = 1795000000123};
+	assert_int_equal(store_pin_lockout_set(st, "entrance", &two), 0);
+	assert_int_equal(store_pin_lockout_set(st, "entrance", &locked), 0); /* replaces */
+	assert_int_equal(store_pin_lockout_set(st, "frontdesk", &two), 0);
+	const struct store_pin_lockout bad_count = {.bad = -1};
+	const struct store_pin_lockout bad_time = {.locked_until_ms = -5};
+	assert_int_equal(store_pin_lockout_set(st, "entrance", &bad_count), STORE_E_INVALID);
+	assert_int_equal(store_pin_lockout_set(st, "entrance", &bad_time), STORE_E_INVALID);
+	assert_int_equal(store_pin_lockout_set(st, "", &two), STORE_E_INVALID);
+	assert_int_equal(store_pin_lockout_get(st, "", &l), STORE_E_INVALID);
+	store_close(st);
+
+	st = open_ok(f->path);
+	assert_int_equal(store_pin_lockout_get(st, "entrance", &l), 0);
+	assert_int_equal(l.bad, 0);
+	assert_int_equal(l.locked_until_ms, 1795000300000);
+	assert_int_equal(l.saved_at_ms, 1795000000123);
+	assert_int_equal(store_pin_lockout_get(st, "frontdesk", &l), 0);
+	assert_int_equal(l.bad, 2);
+	assert_int_equal(l.locked_until_ms, 0);
+	assert_int_equal(store_pin_lockout_get(st, "security", &l), 0);
+	assert_int_equal(l.bad, 0);
+	store_close(st);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM pin_lockout"), 2);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1024,6 +1069,7 @@ int main(void)
 	    T(test_manifest_bad_rows_refuse_all),
 	    T(test_checkins_each_in_time_order),
 	    T(test_briefing_latest),
+	    T(test_pin_lockout_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

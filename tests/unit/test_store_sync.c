@@ -139,7 +139,7 @@ static void test_migration_from_v5(void **state)
 	                  "INSERT INTO outbox (device_id, device_seq, kind, payload, created_at) "
 	                  "VALUES ('kiosk-1', 1, 'audit', '{}', 1790000000);");
 	struct store *st = open_ok(f->path);
-	assert_int_equal(store_schema_version(st), 6);
+	assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
 	int64_t cursor = -1, at = -1;
 	assert_int_equal(store_pull_state(st, &cursor, &at), 0);
 	assert_int_equal(cursor, 0);
