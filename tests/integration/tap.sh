@@ -48,3 +48,10 @@ finish() {
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]
 }
+
+# The names and document numbers of the demo and test stations, whole or masked
+# ("4403**********1235"): none may reach a log. Not a bare "4403" or "1101": wristband ids
+# are random digits and may hold either.
+PERSONAL_DATA='张|李|王|陈|刘|赵|SMITH|Alex|(4403|1101)[0-9]*[*]|110105194910010015|440305198001011235|440305198203154568|44030519900101123X|E22345678|E52345678|E99887766|P1234567'
+# no_personal_data FILE...: true when none of the files holds any of them
+no_personal_data() { ! grep -qE "$PERSONAL_DATA" "$@"; }

@@ -39,10 +39,10 @@ ok_if "the station holds every record exactly once" grep -q '^check station_once
 ok_if "and every check-in once in its own tables" grep -q '^check station_checkins ok$' "$out"
 ok_if "no sanitizer report from the kiosk or stationd" \
 	bash -c "grep -q '^check sanitizers ok$' '$out' && grep -q '^check stationd_sanitizers ok$' '$out'"
-no_personal_data() { # the manifest's names and passport numbers never reach a log
+manifest_data_unlogged() { # the manifest's names and passport numbers never reach a log
 	local names
 	names=$(cut -d, -f2,4 "$TMP/run/manifest.csv" | tail -n +2 | tr ',' '\n' | paste -sd'|')
 	! grep -qE "$names" "$TMP/run/logs/"*
 }
-ok_if "the kiosk's and stationd's logs hold no name and no passport number" no_personal_data
+ok_if "the kiosk's and stationd's logs hold no name and no passport number" manifest_data_unlogged
 finish

@@ -62,12 +62,7 @@ both_languages() {
 		ls "$D"/screens/*BRIEFING-en.png "$D"/screens/*BRIEFING-zh-CN.png >/dev/null 2>&1
 }
 ok_if "screens captured in both languages" both_languages
-# The demo's names and document numbers, whole or masked ("4403**********1235"). Not a bare
-# "4403" or "1101": wristband ids are random digits and may hold either (a false alarm once).
-no_personal_data_logged() {
-	! grep -E '张|李|王|陈|刘|赵|SMITH|Alex|(4403|1101)[0-9]*[*]|110105194910010015|440305198001011235|440305198203154568|44030519900101123X|E22345678|P1234567|E99887766' "$D/kiosk.log"
-}
-ok_if "the kiosk's log holds no name and no document number" no_personal_data_logged
+ok_if "the kiosk's log holds no name and no document number" no_personal_data "$D/kiosk.log"
 
 # The serial scanner box, through a pty: the father's second scan is refused (no second room).
 sed -i 's|^spec = wedge|spec = serial:'"$TMP"'/scanner|' "$D/kiosk.conf"

@@ -395,9 +395,9 @@ kill "$KIOSK"
 wait "$KIOSK"
 KIOSK=
 ok_if "the desk's log holds no name and no document number" \
-	bash -c "! grep -E '张|李|王|刘|SMITH|Alex|4403|1101|P1234567|E52345678' '$D/desk.log'"
+	no_personal_data "$D/desk.log"
 ok_if "the kiosk's log holds no name and no document number" \
-	bash -c "! grep -E '张|李|王|刘|SMITH|Alex|4403|1101|P1234567|E52345678' '$D/kiosk.log'"
+	no_personal_data "$D/kiosk.log"
 art="$BUILD/test-artifacts/kiosk-sync"
 rm -rf "$art" && mkdir -p "$art" && cp -r "$D/screens" "$D/desk-screens" "$D"/*.png "$D/kiosk.log" "$LOG" "$art/" 2>/dev/null
 finish
