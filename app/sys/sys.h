@@ -1,5 +1,6 @@
 /* app/sys/sys.h: the operating-system plumbing every program shares: logging to stderr
- * (journald picks it up, with priorities), whole-file reads, durable file writes, clocks.
+ * (journald picks it up, with priorities), whole-file reads, durable file writes, clocks,
+ * libraries opened at first use.
  * Log lines carry reason codes and record ids, never names or ID numbers. */
 #ifndef HK_SYS_H
 #define HK_SYS_H
@@ -39,12 +40,13 @@ int64_t clock_unix_s(void);
 int64_t clock_unix_ms(void);
 int64_t clock_mono_ms(void);
 
-/* Libraries only some set-ups need (libcups for a cups: printer, libcurl for [sync]) are
- * opened at first use instead of by the loader at exec: with their ~40 dependencies (GnuTLS,
- * Kerberos, Avahi, LDAP) they cost every kiosk start ~8 ms (docs/performance.md). A user
- * lists the functions it calls in an X-macro, keeps a struct of LIB_POINTER members, and
- * fills it with lib_sym once lib_open succeeds. Both return NULL with err saying what is
- * missing. The library stays loaded until exit. */
+/* Libraries that only some set-ups or a later moment need are opened at first use instead of
+ * by the loader at exec, which keeps them and their dependencies off the kiosk's start-up
+ * (docs/performance.md): libcups (a cups: printer), libcurl (the sync thread), SDL2_ttf
+ * (the font thread), the ZXing plugin (a camera). A user lists the functions it calls in an
+ * X-macro, keeps a struct of LIB_POINTER members, and fills it with lib_sym once lib_open
+ * succeeds. Both return NULL with err saying what is missing. The library stays loaded
+ * until exit. */
 #define LIB_POINTER(fn) __typeof__(fn) *fn;
 void *lib_open(const char *soname, char *err, size_t errlen);
 void *lib_sym(void *lib, const char *name, char *err, size_t errlen);
