@@ -515,7 +515,9 @@ int store_seq_take(struct store *st, const char *device_id, int64_t device_seq,
 	return 0;
 }
 
-int store_grow(void **p, size_t *cap, size_t n, size_t size)
+/* Make room for element n of the malloc'd array *p of *cap elements of size bytes (doubling,
+ * 16 at first). Returns 0 or STORE_E_NOMEM (*p unchanged). */
+static int store_grow(void **p, size_t *cap, size_t n, size_t size)
 {
 	if (n < *cap)
 		return 0;
@@ -526,4 +528,42 @@ int store_grow(void **p, size_t *cap, size_t n, size_t size)
 	*p = q;
 	*cap = ncap;
 	return 0;
+}
+
+int store_read_list(struct store *st, sqlite3_stmt *s, size_t size, store_row_fn *row, void *ctx,
+                    void (*drop)(void *elem), void **out, size_t *n)
+{
+	char *list = NULL;
+	size_t count = 0, cap = 0;
+	int rc, status = 0;
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return STORE_E_SQL;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((status = store_grow((void **)&list, &cap, count, size)))
+			goto out_free;
+		void *elem = list + count * size;
+		memset(elem, 0, size);
+		status = row(st, s, elem, ctx);
+		if (status == STORE_ROW_SKIP)
+			continue;
+		count++;
+		if (status)
+			goto out_free;
+	}
+	if (rc != SQLITE_DONE) {
+		status = store_fail(st, sqlite3_extended_errcode(st->db));
+		goto out_free;
+	}
+	sqlite3_finalize(s);
+	*out = list;
+	*n = count;
+	return 0;
+out_free:
+	for (size_t i = 0; drop && i < count; i++)
+		drop(list + i * size);
+	free(list);
+	sqlite3_finalize(s);
+	return status;
 }

@@ -525,48 +525,29 @@ int store_conflict_add(struct store *st, const char *device_id, int64_t seq, con
 	return exec_bound(st, s);
 }
 
+static int conflict_row(struct store *st, sqlite3_stmt *s, void *elem, void *ctx)
+{
+	struct store_conflict *c = elem;
+	(void)ctx;
+	c->id = sqlite3_column_int64(s, 0);
+	c->device_seq = sqlite3_column_int64(s, 2);
+	c->arrival_id = sqlite3_column_int64(s, 5);
+	c->at = sqlite3_column_int64(s, 8);
+	if (store_column_text(s, 1, c->device_id, sizeof(c->device_id)) ||
+	    store_column_text(s, 3, c->kind, sizeof(c->kind)) ||
+	    store_column_text(s, 4, c->reason, sizeof(c->reason)) ||
+	    store_column_text(s, 6, c->room, sizeof(c->room)) ||
+	    store_column_text(s, 7, c->winner, sizeof(c->winner)))
+		return store_failf(st, STORE_E_INVALID, "conflict row does not fit");
+	return 0;
+}
+
 int store_conflicts_open(struct store *st, struct store_conflict **out, size_t *n)
 {
-	struct store_conflict *list = NULL;
-	size_t count = 0, cap = 0;
-	int rc, status = 0;
-	*out = NULL;
-	*n = 0;
 	sqlite3_stmt *s = store_prepare(
 	    st, "SELECT id, device_id, device_seq, kind, reason, coalesce(arrival_id, 0), room, "
 	        "winner, at FROM conflicts WHERE resolved_at IS NULL ORDER BY at, id");
-	if (!s)
-		return STORE_E_SQL;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((status = store_grow((void **)&list, &cap, count, sizeof(*list))))
-			goto out_free;
-		struct store_conflict *c = &list[count++];
-		memset(c, 0, sizeof(*c));
-		c->id = sqlite3_column_int64(s, 0);
-		c->device_seq = sqlite3_column_int64(s, 2);
-		c->arrival_id = sqlite3_column_int64(s, 5);
-		c->at = sqlite3_column_int64(s, 8);
-		if (store_column_text(s, 1, c->device_id, sizeof(c->device_id)) ||
-		    store_column_text(s, 3, c->kind, sizeof(c->kind)) ||
-		    store_column_text(s, 4, c->reason, sizeof(c->reason)) ||
-		    store_column_text(s, 6, c->room, sizeof(c->room)) ||
-		    store_column_text(s, 7, c->winner, sizeof(c->winner))) {
-			status = store_failf(st, STORE_E_INVALID, "conflict row does not fit");
-			goto out_free;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		status = store_fail(st, sqlite3_extended_errcode(st->db));
-		goto out_free;
-	}
-	sqlite3_finalize(s);
-	*out = list;
-	*n = count;
-	return 0;
-out_free:
-	sqlite3_finalize(s);
-	free(list);
-	return status;
+	return store_read_list(st, s, sizeof(**out), conflict_row, NULL, NULL, (void **)out, n);
 }
 
 int store_conflict_resolve(struct store *st, int64_t id, const char *actor, int64_t now)

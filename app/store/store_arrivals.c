@@ -158,6 +158,12 @@ int store_arrivals_set_subjects(struct store *st, const int64_t *ids,
 	return store_commit(st);
 }
 
+static int arrival_row(struct store *st, sqlite3_stmt *s, void *elem, void *ctx)
+{
+	(void)st, (void)ctx;
+	return store_arrival_from_row(s, 0, elem);
+}
+
 int store_arrivals_in_group(struct store *st, const char *group_id, struct arrival_record **out,
                             size_t *n)
 {
@@ -167,31 +173,9 @@ int store_arrivals_in_group(struct store *st, const char *group_id, struct arriv
 		return 0;
 	sqlite3_stmt *s = store_prepare(st, "SELECT " STORE_ARRIVAL_COLUMNS
 	                                    " FROM arrivals WHERE group_id = ?1 ORDER BY id");
-	if (!s)
-		return STORE_E_SQL;
-	store_bind_text(s, 1, group_id, false);
-	struct arrival_record *list = NULL;
-	size_t count = 0, cap = 0;
-	int rc, status = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((status = store_grow((void **)&list, &cap, count, sizeof(*list))))
-			goto out_free;
-		status = store_arrival_from_row(s, 0, &list[count++]);
-		if (status)
-			goto out_free;
-	}
-	if (rc != SQLITE_DONE) {
-		status = store_fail(st, sqlite3_extended_errcode(st->db));
-		goto out_free;
-	}
-	sqlite3_finalize(s);
-	*out = list;
-	*n = count;
-	return 0;
-out_free:
-	free(list);
-	sqlite3_finalize(s);
-	return status;
+	if (s)
+		store_bind_text(s, 1, group_id, false);
+	return store_read_list(st, s, sizeof(**out), arrival_row, NULL, NULL, (void **)out, n);
 }
 
 int store_arrivals_count(struct store *st, size_t *n)

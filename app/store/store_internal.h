@@ -22,9 +22,15 @@ struct store_migration {
 	int version; /* user_version after this step */
 	const char *sql;
 };
-/* Make room for element n of the malloc'd array *p of *cap elements of size bytes (doubling,
- * 16 at first). Returns 0 or STORE_E_NOMEM (*p unchanged). */
-int store_grow(void **p, size_t *cap, size_t n, size_t size);
+/* The list readers' loop. Steps s (prepared and bound; finalized here in every case) to its
+ * end with one element of size bytes per row: row() fills a zeroed element and returns 0,
+ * STORE_ROW_SKIP to leave the row out, or a STORE_E_* that ends the read. 0 with the list
+ * in *out (free()) and its length in *n, or the error with nothing kept: drop (may be NULL)
+ * frees what row() put in each element it touched. */
+#define STORE_ROW_SKIP 1
+typedef int store_row_fn(struct store *st, sqlite3_stmt *s, void *elem, void *ctx);
+int store_read_list(struct store *st, sqlite3_stmt *s, size_t size, store_row_fn *row, void *ctx,
+                    void (*drop)(void *elem), void **out, size_t *n);
 
 extern const struct store_migration store_migrations[];
 extern const size_t store_migrations_count;

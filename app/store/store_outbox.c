@@ -31,11 +31,31 @@ void store_outbox_free(struct outbox_item *items, size_t n)
 	free(items);
 }
 
+static int outbox_row(struct store *st, sqlite3_stmt *s, void *elem, void *ctx)
+{
+	struct outbox_item *it = elem;
+	(void)ctx;
+	it->id = sqlite3_column_int64(s, 0);
+	it->device_seq = sqlite3_column_int64(s, 2);
+	it->created_at = sqlite3_column_int64(s, 5);
+	const char *payload = (const char *)sqlite3_column_text(s, 4);
+	it->payload = strdup(payload ? payload : "{}");
+	if (!it->payload)
+		return STORE_E_NOMEM;
+	if (store_column_text(s, 1, it->device_id, sizeof(it->device_id)) ||
+	    store_column_text(s, 3, it->kind, sizeof(it->kind)))
+		return store_failf(st, STORE_E_INVALID, "outbox row %lld too long",
+		                   (long long)it->id);
+	return 0;
+}
+
+static void outbox_drop(void *elem)
+{
+	free(((struct outbox_item *)elem)->payload);
+}
+
 int store_outbox_pending(struct store *st, size_t max, struct outbox_item **items, size_t *n)
 {
-	struct outbox_item *list = NULL;
-	size_t count = 0, cap = 0;
-	int rc, status = 0;
 	*items = NULL;
 	*n = 0;
 	if (max == 0)
@@ -43,43 +63,10 @@ int store_outbox_pending(struct store *st, size_t max, struct outbox_item **item
 	sqlite3_stmt *s = store_prepare(st, "SELECT id, device_id, device_seq, kind, payload, "
 	                                    "created_at FROM outbox WHERE sent_at IS NULL "
 	                                    "ORDER BY id LIMIT ?1");
-	if (!s)
-		return STORE_E_SQL;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)(max > INT64_MAX ? INT64_MAX : max));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((status = store_grow((void **)&list, &cap, count, sizeof(*list))))
-			goto out_free;
-		struct outbox_item *it = &list[count];
-		memset(it, 0, sizeof(*it));
-		count++;
-		it->id = sqlite3_column_int64(s, 0);
-		it->device_seq = sqlite3_column_int64(s, 2);
-		it->created_at = sqlite3_column_int64(s, 5);
-		const char *payload = (const char *)sqlite3_column_text(s, 4);
-		it->payload = strdup(payload ? payload : "{}");
-		if (!it->payload) {
-			status = STORE_E_NOMEM;
-			goto out_free;
-		}
-		if (store_column_text(s, 1, it->device_id, sizeof(it->device_id)) ||
-		    store_column_text(s, 3, it->kind, sizeof(it->kind))) {
-			status = store_failf(st, STORE_E_INVALID, "outbox row %lld too long",
-			                     (long long)it->id);
-			goto out_free;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		status = store_fail(st, sqlite3_extended_errcode(st->db));
-		goto out_free;
-	}
-	sqlite3_finalize(s);
-	*items = list;
-	*n = count;
-	return 0;
-out_free:
-	store_outbox_free(list, count);
-	sqlite3_finalize(s);
-	return status;
+	if (s)
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)(max > INT64_MAX ? INT64_MAX : max));
+	return store_read_list(st, s, sizeof(**items), outbox_row, NULL, outbox_drop,
+	                       (void **)items, n);
 }
 
 int store_outbox_mark_sent(struct store *st, const char *device_id, int64_t through_seq,

@@ -225,49 +225,33 @@ int store_print_jobs_recover(struct store *st, enum reason reason, const char *e
 	return status;
 }
 
+static int job_row(struct store *st, sqlite3_stmt *s, void *elem, void *ctx)
+{
+	struct print_job *job = elem;
+	const unsigned *state_mask = ctx;
+	(void)st;
+	int status = job_from_row(s, job);
+	if (status || (*state_mask & (1u << job->state)))
+		return status;
+	free(job->payload);
+	return STORE_ROW_SKIP;
+}
+
+static void job_drop(void *elem)
+{
+	free(((struct print_job *)elem)->payload);
+}
+
 int store_print_jobs_list(struct store *st, unsigned state_mask, struct print_job **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
 	sqlite3_stmt *s = store_prepare(
 	    st, JOB_COLUMNS "WHERE (?1 >> CASE state WHEN 'queued' THEN 0 WHEN 'printing' THEN 1 "
 	                    "WHEN 'done' THEN 2 WHEN 'failed' THEN 3 WHEN 'uncertain' THEN 4 "
 	                    "ELSE 5 END) & 1 ORDER BY id");
-	if (!s)
-		return STORE_E_SQL;
-	sqlite3_bind_int64(s, 1, (int64_t)state_mask);
-	struct print_job *jobs = NULL;
-	size_t count = 0, cap = 0;
-	int rc, status = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct print_job job;
-		status = job_from_row(s, &job);
-		if (status) {
-			free(job.payload);
-			goto out_free;
-		}
-		if (!(state_mask & (1u << job.state))) {
-			free(job.payload);
-			continue;
-		}
-		if ((status = store_grow((void **)&jobs, &cap, count, sizeof(*jobs)))) {
-			free(job.payload);
-			goto out_free;
-		}
-		jobs[count++] = job;
-	}
-	if (rc != SQLITE_DONE) {
-		status = store_fail(st, sqlite3_extended_errcode(st->db));
-		goto out_free;
-	}
-	sqlite3_finalize(s);
-	*out = jobs;
-	*n = count;
-	return 0;
-out_free:
-	sqlite3_finalize(s);
-	store_print_jobs_free(jobs, count);
-	return status;
+	if (s)
+		sqlite3_bind_int64(s, 1, (int64_t)state_mask);
+	return store_read_list(st, s, sizeof(**out), job_row, &state_mask, job_drop, (void **)out,
+	                       n);
 }
 
 void store_print_jobs_free(struct print_job *jobs, size_t n)

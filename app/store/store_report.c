@@ -6,10 +6,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int stay_row(struct store *st, sqlite3_stmt *s, void *elem, void *ctx)
+{
+	struct store_stay *y = elem;
+	char cat[32], day[16], risk[16];
+	(void)st, (void)ctx;
+	y->arrival_id = sqlite3_column_int64(s, 0);
+	y->checked_in_at = sqlite3_column_int64(s, 1);
+	y->onsite_days = sqlite3_column_int(s, 4);
+	y->home_days = sqlite3_column_int(s, 5);
+	if (store_column_text(s, 2, y->room, sizeof(y->room)) |
+	        store_column_text(s, 3, cat, sizeof(cat)) |
+	        store_column_text(s, 6, day, sizeof(day)) |
+	        store_column_text(s, 7, risk, sizeof(risk)) ||
+	    !category_parse(cat, &y->category) || !day_parse(day, &y->planned_release) ||
+	    !risk_parse(risk, &y->risk))
+		return STORE_E_INVALID;
+	return 0;
+}
+
 int store_stays_at(struct store *st, int64_t t, struct store_stay **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
 	sqlite3_stmt *s = store_prepare(
 	    st,
 	    "SELECT o.arrival_id, c.at, o.room, a.category, a.onsite_days, a.home_days, "
@@ -18,80 +35,36 @@ int store_stays_at(struct store *st, int64_t t, struct store_stay **out, size_t 
 	    "rc.id DESC LIMIT 1), c.risk) FROM occupancy o JOIN checkins c ON c.id = "
 	    "o.checkin_id JOIN arrivals a ON a.id = o.arrival_id WHERE o.since < ?1 AND "
 	    "(o.until IS NULL OR o.until >= ?1) ORDER BY o.arrival_id");
-	if (!s)
-		return STORE_E_SQL;
-	sqlite3_bind_int64(s, 1, t);
-	size_t cap = 0;
-	int rc, status = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((status = store_grow((void **)out, &cap, *n, sizeof(**out))) != 0)
-			goto out_free;
-		struct store_stay *y = &(*out)[*n];
-		char cat[32], day[16], risk[16];
-		memset(y, 0, sizeof(*y));
-		y->arrival_id = sqlite3_column_int64(s, 0);
-		y->checked_in_at = sqlite3_column_int64(s, 1);
-		y->onsite_days = sqlite3_column_int(s, 4);
-		y->home_days = sqlite3_column_int(s, 5);
-		if (store_column_text(s, 2, y->room, sizeof(y->room)) |
-		        store_column_text(s, 3, cat, sizeof(cat)) |
-		        store_column_text(s, 6, day, sizeof(day)) |
-		        store_column_text(s, 7, risk, sizeof(risk)) ||
-		    !category_parse(cat, &y->category) || !day_parse(day, &y->planned_release) ||
-		    !risk_parse(risk, &y->risk)) {
-			status = STORE_E_INVALID;
-			goto out_free;
-		}
-		(*n)++;
-	}
-	if (rc != SQLITE_DONE) {
-		status = store_fail(st, sqlite3_extended_errcode(st->db));
-		goto out_free;
-	}
-	sqlite3_finalize(s);
+	if (s)
+		sqlite3_bind_int64(s, 1, t);
+	return store_read_list(st, s, sizeof(**out), stay_row, NULL, NULL, (void **)out, n);
+}
+
+/* A check-in's total time; every row counted in *ctx, those without a time left out. */
+static int intake_row(struct store *st, sqlite3_stmt *s, void *elem, void *ctx)
+{
+	(void)st;
+	(*(size_t *)ctx)++;
+	if (sqlite3_column_type(s, 0) == SQLITE_NULL || sqlite3_column_int(s, 0) < 0)
+		return STORE_ROW_SKIP;
+	*(int32_t *)elem = sqlite3_column_int(s, 0);
 	return 0;
-out_free:
-	sqlite3_finalize(s);
-	free(*out);
-	*out = NULL;
-	*n = 0;
-	return status;
 }
 
 int store_intakes_between(struct store *st, int64_t from, int64_t to, size_t *count, int32_t **ms,
                           size_t *n_ms)
 {
 	*count = 0;
-	*ms = NULL;
-	*n_ms = 0;
 	sqlite3_stmt *s = store_prepare(st, "SELECT total_ms FROM checkins WHERE at >= ?1 AND at < "
 	                                    "?2 ORDER BY total_ms IS NULL, total_ms");
-	if (!s)
-		return STORE_E_SQL;
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
-	size_t cap = 0;
-	int rc, status = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		(*count)++;
-		if (sqlite3_column_type(s, 0) == SQLITE_NULL || sqlite3_column_int(s, 0) < 0)
-			continue;
-		if ((status = store_grow((void **)ms, &cap, *n_ms, sizeof(**ms))) != 0)
-			goto out_free;
-		(*ms)[(*n_ms)++] = sqlite3_column_int(s, 0);
+	if (s) {
+		sqlite3_bind_int64(s, 1, from);
+		sqlite3_bind_int64(s, 2, to);
 	}
-	if (rc != SQLITE_DONE) {
-		status = store_fail(st, sqlite3_extended_errcode(st->db));
-		goto out_free;
-	}
-	sqlite3_finalize(s);
-	return 0;
-out_free:
-	sqlite3_finalize(s);
-	free(*ms);
-	*ms = NULL;
-	*n_ms = 0;
-	*count = 0;
+	int status =
+	    store_read_list(st, s, sizeof(**ms), intake_row, count, NULL, (void **)ms, n_ms);
+	if (status)
+		*count = 0;
 	return status;
 }
 

@@ -265,54 +265,27 @@ int store_audit_list(struct store *st, const char *target, const char *action,
 	return status;
 }
 
+static int occupant_row(struct store *st, sqlite3_stmt *s, void *elem, void *ctx)
+{
+	struct store_occupant *o = elem;
+	char risk[16], day[16];
+	(void)st, (void)ctx;
+	o->arrival_id = sqlite3_column_int64(s, 1);
+	if (store_column_text(s, 0, o->room, sizeof(o->room)) |
+	        store_column_text(s, 2, risk, sizeof(risk)) |
+	        store_column_text(s, 3, day, sizeof(day)) ||
+	    !risk_parse(risk, &o->risk) || !day_parse(day, &o->planned_release))
+		return STORE_E_INVALID;
+	return 0;
+}
+
 int store_occupants_list(struct store *st, struct store_occupant **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
 	sqlite3_stmt *s = store_prepare(st, "SELECT o.room, o.arrival_id, " CURRENT_RISK
 	                                    ", c.planned_release FROM occupancy o JOIN checkins c "
 	                                    "ON c.id = o.checkin_id WHERE o.until IS NULL ORDER BY "
 	                                    "o.room, o.arrival_id");
-	if (!s)
-		return STORE_E_SQL;
-	size_t cap = 0;
-	int rc, status = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct store_occupant *p = realloc(*out, ncap * sizeof(**out));
-			if (!p) {
-				status = STORE_E_NOMEM;
-				goto out_free;
-			}
-			*out = p;
-			cap = ncap;
-		}
-		struct store_occupant *o = &(*out)[*n];
-		char risk[16], day[16];
-		memset(o, 0, sizeof(*o));
-		o->arrival_id = sqlite3_column_int64(s, 1);
-		if (store_column_text(s, 0, o->room, sizeof(o->room)) |
-		        store_column_text(s, 2, risk, sizeof(risk)) |
-		        store_column_text(s, 3, day, sizeof(day)) ||
-		    !risk_parse(risk, &o->risk) || !day_parse(day, &o->planned_release)) {
-			status = STORE_E_INVALID;
-			goto out_free;
-		}
-		(*n)++;
-	}
-	if (rc != SQLITE_DONE) {
-		status = store_fail(st, sqlite3_extended_errcode(st->db));
-		goto out_free;
-	}
-	sqlite3_finalize(s);
-	return 0;
-out_free:
-	sqlite3_finalize(s);
-	free(*out);
-	*out = NULL;
-	*n = 0;
-	return status;
+	return store_read_list(st, s, sizeof(**out), occupant_row, NULL, NULL, (void **)out, n);
 }
 
 int store_checkin_set_release(struct store *st, int64_t arrival_id, hk_day day, int64_t at,

@@ -118,50 +118,26 @@ out:
 	return status;
 }
 
+/* A room and its release days; ctx is the prepared release query. */
+static int room_row(struct store *st, sqlite3_stmt *s, void *elem, void *ctx)
+{
+	int status = room_from_row(s, elem);
+	return status ? status : room_releases(st, ctx, elem);
+}
+
 int store_rooms_list(struct store *st, struct room_info **out, size_t *n)
 {
-	struct room_info *list = NULL;
-	size_t count = 0, cap = 0;
-	int rc, status = 0;
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *s =
 	    store_prepare(st, ROOM_SELECT "ORDER BY r.floor, length(r.number), r.number");
 	sqlite3_stmt *rel = releases_prepare(st);
-	if (!s || !rel) {
-		status = STORE_E_SQL;
-		goto out_free;
+	if (!rel) {
+		sqlite3_finalize(s);
+		return STORE_E_SQL;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 32;
-			struct room_info *grown = realloc(list, cap * sizeof(*list));
-			if (!grown) {
-				status = STORE_E_NOMEM;
-				goto out_free;
-			}
-			list = grown;
-		}
-		status = room_from_row(s, &list[count]);
-		if (!status)
-			status = room_releases(st, rel, &list[count]);
-		if (status)
-			goto out_free;
-		count++;
-	}
-	if (rc != SQLITE_DONE) {
-		status = store_fail(st, sqlite3_extended_errcode(st->db));
-		goto out_free;
-	}
+	int status = store_read_list(st, s, sizeof(**out), room_row, rel, NULL, (void **)out, n);
 	sqlite3_finalize(rel);
-	sqlite3_finalize(s);
-	*out = list;
-	*n = count;
-	return 0;
-out_free:
-	free(list);
-	sqlite3_finalize(rel);
-	sqlite3_finalize(s);
 	return status;
 }
 

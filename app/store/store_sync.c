@@ -502,40 +502,21 @@ out_rollback:
 	return status;
 }
 
+static int lease_row(struct store *st, sqlite3_stmt *s, void *elem, void *ctx)
+{
+	struct store_lease *l = elem;
+	(void)st, (void)ctx;
+	l->capacity = sqlite3_column_int(s, 1);
+	l->expires_at = sqlite3_column_int64(s, 2);
+	l->give_back = sqlite3_column_int(s, 3) != 0;
+	return store_column_text(s, 0, l->room, sizeof(l->room));
+}
+
 int store_leases_list(struct store *st, struct store_lease **out, size_t *n)
 {
-	struct store_lease *list = NULL;
-	size_t count = 0, cap = 0;
-	int rc, status = 0;
-	*out = NULL;
-	*n = 0;
 	sqlite3_stmt *s = store_prepare(st, "SELECT room, capacity, expires_at, give_back FROM "
 	                                    "room_leases ORDER BY room");
-	if (!s)
-		return STORE_E_SQL;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((status = store_grow((void **)&list, &cap, count, sizeof(*list))))
-			goto out_free;
-		struct store_lease *l = &list[count++];
-		memset(l, 0, sizeof(*l));
-		if ((status = store_column_text(s, 0, l->room, sizeof(l->room))))
-			goto out_free;
-		l->capacity = sqlite3_column_int(s, 1);
-		l->expires_at = sqlite3_column_int64(s, 2);
-		l->give_back = sqlite3_column_int(s, 3) != 0;
-	}
-	if (rc != SQLITE_DONE) {
-		status = store_fail(st, sqlite3_extended_errcode(st->db));
-		goto out_free;
-	}
-	sqlite3_finalize(s);
-	*out = list;
-	*n = count;
-	return 0;
-out_free:
-	sqlite3_finalize(s);
-	free(list);
-	return status;
+	return store_read_list(st, s, sizeof(**out), lease_row, NULL, NULL, (void **)out, n);
 }
 
 int store_leases_returning(struct store *st, char (*rooms)[STORE_ROOM_MAX], size_t max, size_t *n)

@@ -122,35 +122,16 @@ int store_issuer_key_revoke(struct store *st, const char *kid, int64_t at)
 	              kid, at);
 }
 
+static int key_row(struct store *st, sqlite3_stmt *s, void *elem, void *ctx)
+{
+	(void)st, (void)ctx;
+	return key_from_row(s, elem);
+}
+
 int store_issuer_keys_list(struct store *st, struct issuer_key **out, size_t *n)
 {
-	struct issuer_key *list = NULL;
-	size_t count = 0, cap = 0;
-	int rc, status = 0;
-	*out = NULL;
-	*n = 0;
 	sqlite3_stmt *s = store_prepare(st, KEY_SELECT "ORDER BY kid");
-	if (!s)
-		return STORE_E_SQL;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((status = store_grow((void **)&list, &cap, count, sizeof(*list))))
-			goto out_free;
-		status = key_from_row(s, &list[count++]);
-		if (status)
-			goto out_free;
-	}
-	if (rc != SQLITE_DONE) {
-		status = store_fail(st, sqlite3_extended_errcode(st->db));
-		goto out_free;
-	}
-	sqlite3_finalize(s);
-	*out = list;
-	*n = count;
-	return 0;
-out_free:
-	free(list);
-	sqlite3_finalize(s);
-	return status;
+	return store_read_list(st, s, sizeof(**out), key_row, NULL, NULL, (void **)out, n);
 }
 
 int store_revocation_add(struct store *st, const char *issuer, const char *credential_id,
@@ -205,45 +186,27 @@ int store_revocations_add_all(struct store *st, const struct revocation_record *
 	return store_commit(st);
 }
 
+static int revocation_row(struct store *st, sqlite3_stmt *s, void *elem, void *ctx)
+{
+	struct revocation_record *r = elem;
+	(void)ctx;
+	r->revoked_at = sqlite3_column_int64(s, 2);
+	if (store_column_text(s, 0, r->issuer, sizeof(r->issuer)) |
+	    store_column_text(s, 1, r->credential_id, sizeof(r->credential_id)) |
+	    store_column_text(s, 3, r->reason, sizeof(r->reason)))
+		return store_failf(st, STORE_E_INVALID, "revocation row too long");
+	return 0;
+}
+
 int store_revocations_list(struct store *st, const char *prefix, struct revocation_record **out,
                            size_t *n)
 {
-	struct revocation_record *list = NULL;
-	size_t count = 0, cap = 0;
-	int status = 0, rc;
-	*out = NULL;
-	*n = 0;
 	sqlite3_stmt *s = store_prepare(st, "SELECT issuer, credential_id, revoked_at, reason FROM "
 	                                    "revocations WHERE substr(credential_id, 1, "
 	                                    "length(?1)) = ?1 ORDER BY issuer, credential_id");
-	if (!s)
-		return STORE_E_SQL;
-	store_bind_text(s, 1, prefix ? prefix : "", false);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((status = store_grow((void **)&list, &cap, count, sizeof(*list))))
-			goto out_free;
-		struct revocation_record *r = &list[count++];
-		memset(r, 0, sizeof(*r));
-		if (store_column_text(s, 0, r->issuer, sizeof(r->issuer)) |
-		    store_column_text(s, 1, r->credential_id, sizeof(r->credential_id)) |
-		    store_column_text(s, 3, r->reason, sizeof(r->reason))) {
-			status = store_failf(st, STORE_E_INVALID, "revocation row too long");
-			goto out_free;
-		}
-		r->revoked_at = sqlite3_column_int64(s, 2);
-	}
-	if (rc != SQLITE_DONE) {
-		status = store_fail(st, sqlite3_extended_errcode(st->db));
-		goto out_free;
-	}
-	sqlite3_finalize(s);
-	*out = list;
-	*n = count;
-	return 0;
-out_free:
-	free(list);
-	sqlite3_finalize(s);
-	return status;
+	if (s)
+		store_bind_text(s, 1, prefix ? prefix : "", false);
+	return store_read_list(st, s, sizeof(**out), revocation_row, NULL, NULL, (void **)out, n);
 }
 
 int store_device_add(struct store *st, const struct device_record *d)
@@ -303,35 +266,16 @@ int store_device_revoke(struct store *st, const char *id, int64_t at)
 	              id, at);
 }
 
+static int device_row(struct store *st, sqlite3_stmt *s, void *elem, void *ctx)
+{
+	(void)st, (void)ctx;
+	return device_from_row(s, elem);
+}
+
 int store_devices_list(struct store *st, struct device_record **out, size_t *n)
 {
-	struct device_record *list = NULL;
-	size_t count = 0, cap = 0;
-	int rc, status = 0;
-	*out = NULL;
-	*n = 0;
 	sqlite3_stmt *s = store_prepare(st, DEVICE_SELECT "ORDER BY id");
-	if (!s)
-		return STORE_E_SQL;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((status = store_grow((void **)&list, &cap, count, sizeof(*list))))
-			goto out_free;
-		status = device_from_row(s, &list[count++]);
-		if (status)
-			goto out_free;
-	}
-	if (rc != SQLITE_DONE) {
-		status = store_fail(st, sqlite3_extended_errcode(st->db));
-		goto out_free;
-	}
-	sqlite3_finalize(s);
-	*out = list;
-	*n = count;
-	return 0;
-out_free:
-	free(list);
-	sqlite3_finalize(s);
-	return status;
+	return store_read_list(st, s, sizeof(**out), device_row, NULL, NULL, (void **)out, n);
 }
 
 int store_badge_add(struct store *st, const struct badge_record *b)
