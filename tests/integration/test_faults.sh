@@ -6,6 +6,7 @@
 # told and what is kept (docs/reliability.md, "Faults").
 cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/tap.sh
+. tests/lib/station.sh
 export ASAN_OPTIONS=detect_leaks=0 # X11 and fontconfig keep caches until exit
 F="$TMP"
 DB="$F/kiosk.db"
@@ -36,25 +37,8 @@ SINK_PID=$!
 for _ in $(seq 100); do [ -s "$F/sink.port" ] && break; sleep 0.05; done
 PRINTER="zpl+tcp://127.0.0.1:$(cat "$F/sink.port")?status=off&native_qr=1&timeout_ms=2000"
 write_conf() { # PRINTER-SPEC
-	cat >"$F/kiosk.conf" <<EOF
-[device]
-role = entrance
-station = SZ01
-[store]
-path = $DB
-[scanner]
-spec = wedge
-max_gap_ms = 400
-[printer]
-spec = $1
-[keys]
-band_key = $F/band.key
-[healthcode]
-demo = yes
+	entrance_conf "$F/kiosk.conf" "$DB" "$1" "$F/band.key" en <<EOF
 [ui]
-language = en
-fullscreen = no
-assets = assets
 briefing_min_read_s = 1
 [flow]
 done_s = 30

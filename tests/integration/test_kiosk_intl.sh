@@ -9,6 +9,7 @@
 # Screenshots are kept in $BUILD/test-artifacts/kiosk-intl/.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/tap.sh
+. tests/lib/station.sh
 export ASAN_OPTIONS=detect_leaks=0 # X11 and fontconfig keep caches until exit
 REPO=$PWD
 DATA=${HK_TESTDATA:-$REPO/../shared/testdata}
@@ -36,26 +37,10 @@ setup() {
 ok_if "a station with a manifest, and a fresh DCC whose signer it trusts" setup || sed 's/^/# /' "$TMP/setup.log"
 
 conf() { # $1: healthcode.international
-	cat >"$D/kiosk.conf" <<EOF
-[device]
-role = entrance
-station = SZ01
-[store]
-path = $db
-[scanner]
-spec = wedge
-max_gap_ms = 400
-[printer]
-spec = png:$D/prints
-[keys]
-band_key = $D/band.key
+	entrance_conf "$D/kiosk.conf" "$db" "png:$D/prints" "$D/band.key" zh <<EOF
 [healthcode]
-demo = yes
 international = $1
 [ui]
-language = zh
-fullscreen = no
-assets = assets
 briefing_min_read_s = 3
 EOF
 }

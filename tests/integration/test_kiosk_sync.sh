@@ -11,6 +11,7 @@
 # in the entrance kiosk's own store: leased to the kiosk again, it is kept and filled.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/tap.sh
+. tests/lib/station.sh
 export ASAN_OPTIONS=detect_leaks=0 # X11 and fontconfig keep caches until exit
 D="$TMP/ks"
 SDB="$D/station.db"
@@ -35,30 +36,14 @@ done
 K1=$(ctl devices add kiosk-1 --role entrance)
 K2=$(ctl devices add kiosk-2 --role entrance)
 
-cat >"$D/stationd.ini" <<EOF
-[http]
-listen = 127.0.0.1:0
-[store]
-path = $SDB
-[station]
-id = SZ01
-[sync]
-lease_ttl = 3600
-EOF
+stationd_conf "$D/stationd.ini" "$SDB"
 PID=
 PORT=
-start_station() {
-	sed -i "s/^listen = .*/listen = 127.0.0.1:${1:-0}/" "$D/stationd.ini"
-	: >"$LOG.new"
-	"$SAN_BIN/stationd" --config "$D/stationd.ini" 2>>"$LOG.new" &
-	PID=$!
-	for _ in $(seq 100); do
-		PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$LOG.new" | head -1)
-		[ -n "$PORT" ] && break
-		sleep 0.05
-	done
-	cat "$LOG.new" >>"$LOG"
-	[ -n "$PORT" ]
+start_station() { # [PORT]
+	stationd_start "$SAN_BIN/stationd" "$D/stationd.ini" "$LOG" "${1:-0}"
+	local rc=$?
+	PID=$STATIOND_PID PORT=$STATIOND_PORT
+	return $rc
 }
 start_station || { echo "Bail out! stationd did not start"; exit 1; }
 
@@ -69,27 +54,10 @@ ok_if "another kiosk holds two leased rooms" test "$(wc -l <"$D/k2.rooms")" -eq 
 
 printf '%s\n' "$K1" >"$D/k1.token"
 chmod 600 "$D/k1.token"
-cat >"$D/kiosk.conf" <<EOF
-[device]
-role = entrance
-station = SZ01
-[store]
-path = $KDB
-[scanner]
-spec = wedge
-max_gap_ms = 400
+entrance_conf "$D/kiosk.conf" "$KDB" "png:$D/prints" "$D/band.key" zh <<EOF
 [camera]
 spec = files:$D/camera
-[printer]
-spec = png:$D/prints
-[keys]
-band_key = $D/band.key
-[healthcode]
-demo = yes
 [ui]
-language = zh
-fullscreen = no
-assets = assets
 idle_timeout_s = 60
 briefing_min_read_s = 3
 [flow]

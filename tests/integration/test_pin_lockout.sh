@@ -7,6 +7,7 @@
 # kiosk was off) lasts one lockout from the start, no longer (docs/security.md).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/tap.sh
+. tests/lib/station.sh
 export ASAN_OPTIONS=detect_leaks=0 # X11 and fontconfig keep caches until exit
 F="$TMP"
 DB="$F/kiosk.db"
@@ -18,25 +19,7 @@ ctl band-key init "$F/band.key" >/dev/null
 ctl demo init --key "$F/issuer.pem" >/dev/null
 printf '864213\n' | ctl badges add STAFF01 --role staff >/dev/null
 mkdir -p "$F/prints" "$F/logs"
-cat >"$F/kiosk.conf" <<EOF
-[device]
-role = entrance
-station = SZ01
-[store]
-path = $DB
-[scanner]
-spec = wedge
-max_gap_ms = 400
-[printer]
-spec = png:$F/prints
-[keys]
-band_key = $F/band.key
-[healthcode]
-demo = yes
-[ui]
-language = en
-fullscreen = no
-assets = assets
+entrance_conf "$F/kiosk.conf" "$DB" "png:$F/prints" "$F/band.key" en <<EOF
 [flow]
 refusal_s = 300
 pin_lockout_s = $LOCK_S
