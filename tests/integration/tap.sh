@@ -55,3 +55,8 @@ finish() {
 PERSONAL_DATA='张|李|王|陈|刘|赵|SMITH|Alex|(4403|1101)[0-9]*[*]|110105194910010015|440305198001011235|440305198203154568|44030519900101123X|E22345678|E52345678|E99887766|P1234567'
 # no_personal_data FILE...: true when none of the files holds any of them
 no_personal_data() { ! grep -qE "$PERSONAL_DATA" "$@"; }
+
+# station_day [FORMAT]: today at the station (date(1) FORMAT, default %F). Its days are China
+# Standard Time (UTC+8, app/core/policy.c tz_offset_s), not this machine's: from 16:00 UTC the
+# station is already a day ahead.
+station_day() { date -u -d '+8 hours' "+${1:-%F}"; }

@@ -172,7 +172,7 @@ at CONFIRM
 click CONFIRM
 ok_if "meal label printed" wait_prints 2
 meal=$(newest)
-ok_if "  its QR: the room and today" test "$(decode "$meal")" = "HKMEAL1:SZ01:1201:$(date +%F)"
+ok_if "  its QR: the room and today" test "$(decode "$meal")" = "HKMEAL1:SZ01:1201:$(station_day)"
 cp "$meal" "$art/meal-label.png"
 ok_if "  both labels audited" test "$(q "SELECT count(*) FROM audit_log WHERE actor = 'STAFF01' AND action = 'print_label'")" -eq 2
 wait_done print_label >/dev/null
@@ -233,7 +233,7 @@ at CONFIRM
 click CONFIRM
 ok_if "sample-tube label printed" wait_prints 4
 tube=$(newest)
-ok_if "  its QR: station, date and arrival" test "$(decode "$tube")" = "SZ01-$(date +%Y%m%d)-4"
+ok_if "  its QR: station, date and arrival" test "$(decode "$tube")" = "SZ01-$(station_day %Y%m%d)-4"
 cp "$tube" "$art/tube-label.png"
 wait_done print_label >/dev/null
 
